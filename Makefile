@@ -1,0 +1,60 @@
+# A thin front for Meson + Ninja. Every target installs what it lacks
+# (scripts/deps.sh) before it runs.
+#
+#   make            build into ./build
+#   make check      every test suite (unit, os, e2e); e2e needs root
+#   make demo       two namespaces joined by warren (root)
+#   make bench      warren beside its peers (root)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make asan       the unit tests under ASan + UBSan (./build-asan)
+#   make fuzz       libFuzzer targets with clang (./build-fuzz), FUZZ_SECONDS each
+
+BUILD ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+WERROR ?= false
+FUZZ_SECONDS ?= 30
+MESON_SETUP = meson setup --prefix=$(PREFIX) -Dwerror=$(WERROR)
+
+.PHONY: all deps check demo bench install asan fuzz clean
+
+all: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+deps:
+	scripts/deps.sh build
+
+$(BUILD)/build.ninja:
+	scripts/deps.sh build
+	$(MESON_SETUP) $(BUILD)
+
+check: $(BUILD)/build.ninja
+	scripts/deps.sh test
+	ninja -C $(BUILD)
+	meson test -C $(BUILD) --print-errorlogs $(TESTARGS)
+
+demo: all
+	scripts/deps.sh test
+	scripts/demo.sh $(BUILD)
+
+bench: all
+	scripts/deps.sh bench
+	bench/run.sh $(BUILD)
+
+install: all
+	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
+
+asan:
+	scripts/deps.sh build fuzz
+	[ -f build-asan/build.ninja ] || CC=clang $(MESON_SETUP) -Db_sanitize=address,undefined -Db_lundef=false -De2e=false build-asan
+	ninja -C build-asan
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 meson test -C build-asan --suite unit --print-errorlogs
+
+fuzz:
+	scripts/deps.sh build fuzz
+	[ -f build-fuzz/build.ninja ] || CC=clang $(MESON_SETUP) -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false -De2e=false build-fuzz
+	ninja -C build-fuzz
+	tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+clean:
+	rm -rf $(BUILD) build-asan build-fuzz

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The commands of the `warren` binary. Each lives in its own file
+ * (tuntap.c, ...) and is dispatched from the const table in warren.c.
+ * A command returns the process exit status.
+ */
+#ifndef WARREN_CLI_COMMAND_H
+#define WARREN_CLI_COMMAND_H
+
+/* Global options given before the command word, as `ip` takes them. */
+struct cli_options {
+	int details; /* -d, -details */
+	int json;    /* -j, -json */
+	int pretty;  /* -p, -pretty */
+	int oneline; /* -o, -oneline */
+};
+
+extern struct cli_options cli_options;
+
+/* iproute2's matches(): 0 when @arg is a non-empty prefix of @word. */
+int cli_matches(const char *arg, const char *word);
+
+int cmd_tuntap(int argc, char **argv);
+
+#endif
