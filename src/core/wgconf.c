@@ -1,0 +1,829 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The config reader. Each line is cut at '#', then looked at twice, as the
+ * reference tools do: wg-quick trims the key and value around the first '='
+ * and claims its own keys in "[Interface]"; everything else goes to wg's
+ * grammar, which first deletes every whitespace character of the line.
+ */
+#include "core/wgconf.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <openssl/crypto.h>
+
+#include "core/log.h"
+
+enum section {
+	SECTION_NONE,
+	SECTION_INTERFACE,
+	SECTION_PEER,
+};
+
+/* The C locale's isspace(): what both wg and bash's [[:space:]] strip. */
+static bool is_space(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static bool is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* A copy of s[0..len) without leading and trailing whitespace. */
+static char *dup_trimmed(const char *s, size_t len)
+{
+	char *out;
+
+	while (len && is_space((unsigned char)*s)) {
+		s++;
+		len--;
+	}
+	while (len && is_space((unsigned char)s[len - 1]))
+		len--;
+	out = malloc(len + 1);
+	if (out) {
+		memcpy(out, s, len);
+		out[len] = '\0';
+	}
+	return out;
+}
+
+/* A copy of s[0..len) with every whitespace character removed. */
+static char *dup_compact(const char *s, size_t len)
+{
+	char *out = malloc(len + 1);
+	size_t n = 0;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		if (!is_space((unsigned char)s[i]))
+			out[n++] = s[i];
+	}
+	out[n] = '\0';
+	return out;
+}
+
+__attribute__((format(printf, 3, 4))) static int fail(struct wgconf_reader *r, const char *value,
+						       const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	snprintf(r->error, sizeof(r->error), "%s:%u: %s: `%s'", r->file, r->line, what, value);
+	return -EINVAL;
+}
+
+__attribute__((format(printf, 2, 3))) static void warning(struct wgconf_reader *r, const char *fmt,
+						       ...)
+{
+	char what[256], msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	snprintf(msg, sizeof(msg), "%s:%u: Warning: %s", r->file, r->line, what);
+	if (r->warn)
+		r->warn(r->warn_arg, msg);
+	else
+		pr_info("%s", msg);
+}
+
+/* Grows *v (of *n elements of @size) by one zeroed element. */
+static void *push(void *v, size_t *n, size_t size)
+{
+	char *nv;
+
+	if (*n >= SIZE_MAX / size - 1)
+		return NULL;
+	nv = realloc(v, (*n + 1) * size);
+	if (!nv)
+		return NULL;
+	memset(nv + *n * size, 0, size);
+	(*n)++;
+	return nv;
+}
+
+static int strings_add(struct wgconf_strings *s, const char *str)
+{
+	char *copy = strdup(str);
+	char **v;
+
+	if (!copy)
+		return -ENOMEM;
+	v = push(s->v, &s->n, sizeof(*s->v));
+	if (!v) {
+		free(copy);
+		return -ENOMEM;
+	}
+	s->v = v;
+	s->v[s->n - 1] = copy;
+	return 0;
+}
+
+static void strings_free(struct wgconf_strings *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+/* A decimal number without sign, at most @max. */
+static bool parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	unsigned long long v = 0;
+
+	if (!is_digit((unsigned char)*s))
+		return false;
+	for (; *s; s++) {
+		if (!is_digit((unsigned char)*s))
+			return false;
+		v = v * 10 + (unsigned int)(*s - '0');
+		if (v > max)
+			return false;
+	}
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* wg: decimal, or hex after a lowercase "0x" */
+static bool parse_fwmark(const char *s, uint32_t *out)
+{
+	unsigned long long v = 0;
+
+	if (!strcasecmp(s, "off")) {
+		*out = 0;
+		return true;
+	}
+	if (s[0] == '0' && s[1] == 'x' && s[2]) {
+		for (s += 2; *s; s++) {
+			int c = (unsigned char)*s, d;
+
+			if (is_digit(c))
+				d = c - '0';
+			else if (c >= 'a' && c <= 'f')
+				d = c - 'a' + 10;
+			else if (c >= 'A' && c <= 'F')
+				d = c - 'A' + 10;
+			else
+				return false;
+			v = v * 16 + (unsigned int)d;
+			if (v > UINT32_MAX)
+				return false;
+		}
+		*out = (uint32_t)v;
+		return true;
+	}
+	return parse_u32(s, UINT32_MAX, out);
+}
+
+static bool parse_addr(const char *s, struct wgconf_ip *ip)
+{
+	if (strchr(s, ':')) {
+		ip->family = AF_INET6;
+		return inet_pton(AF_INET6, s, &ip->addr.v6) == 1;
+	}
+	ip->family = AF_INET;
+	return inet_pton(AF_INET, s, &ip->addr.v4) == 1;
+}
+
+/* A dotted IPv4 netmask to its prefix length, as `ip address add` takes. */
+static bool parse_netmask(const char *s, uint8_t *cidr)
+{
+	struct in_addr mask;
+	uint32_t m;
+
+	if (inet_pton(AF_INET, s, &mask) != 1)
+		return false;
+	m = ntohl(mask.s_addr);
+	if (m & (~m >> 1))
+		return false; /* not contiguous */
+	*cidr = (uint8_t)__builtin_popcount(m);
+	return true;
+}
+
+/* "IP" or "IP/N"; @netmask also allows "IPv4/a.b.c.d". */
+static bool parse_prefix(char *s, struct wgconf_ip *ip, bool netmask)
+{
+	char *slash = strchr(s, '/');
+	uint32_t cidr;
+	bool ok;
+
+	if (slash)
+		*slash = '\0';
+	ok = parse_addr(s, ip);
+	if (slash)
+		*slash = '/';
+	if (!ok)
+		return false;
+	if (!slash) {
+		ip->cidr = ip->family == AF_INET ? 32 : 128;
+		return true;
+	}
+	if (parse_u32(slash + 1, ip->family == AF_INET ? 32 : 128, &cidr)) {
+		ip->cidr = (uint8_t)cidr;
+		return true;
+	}
+	return netmask && ip->family == AF_INET && parse_netmask(slash + 1, &ip->cidr);
+}
+
+/* Clears the host part; true if there was one. */
+static bool mask_host_bits(struct wgconf_ip *ip)
+{
+	uint8_t *b = ip->family == AF_INET ? (uint8_t *)&ip->addr.v4 : ip->addr.v6.s6_addr;
+	unsigned int bytes = ip->family == AF_INET ? 4 : 16;
+	bool had = false;
+
+	for (unsigned int i = 0; i < bytes; i++) {
+		unsigned int keep = ip->cidr >= 8 * (i + 1) ? 8 : ip->cidr > 8 * i ? ip->cidr - 8 * i : 0;
+		uint8_t mask = (uint8_t)(0xff00 >> keep);
+
+		if (b[i] & ~mask)
+			had = true;
+		b[i] &= mask;
+	}
+	return had;
+}
+
+static int parse_key(struct wgconf_reader *r, uint8_t key[KEY_LEN], const char *value,
+		     const char *shown)
+{
+	if (key_from_base64(key, value))
+		return fail(r, shown, "Key is not the correct length or format");
+	return 0;
+}
+
+static int parse_port(struct wgconf_reader *r, const char *value, const char *shown,
+		      uint16_t *port)
+{
+	uint32_t v;
+
+	if (!parse_u32(value, 65535, &v))
+		return fail(r, shown, "Port is not a number 0-65535");
+	*port = (uint16_t)v;
+	return 0;
+}
+
+static int parse_endpoint(struct wgconf_reader *r, struct wgconf_peer *peer, const char *value,
+			  const char *shown)
+{
+	struct wgconf_endpoint *ep = &peer->endpoint;
+	const char *host, *port;
+	size_t host_len;
+	uint32_t p;
+	char *h;
+
+	if (value[0] == '[') {
+		const char *end = strchr(value, ']');
+
+		if (!end)
+			return fail(r, shown, "Unable to find matching brace of endpoint");
+		if (end[1] != ':' || !end[2])
+			return fail(r, shown, "Unable to find port of endpoint");
+		host = value + 1;
+		host_len = (size_t)(end - host);
+		port = end + 2;
+	} else {
+		const char *colon = strrchr(value, ':');
+
+		if (!colon || !colon[1])
+			return fail(r, shown, "Unable to find port of endpoint");
+		host = value;
+		host_len = (size_t)(colon - value);
+		port = colon + 1;
+	}
+	if (!host_len)
+		return fail(r, shown, "Unable to find host of endpoint");
+	if (!parse_u32(port, 65535, &p))
+		return fail(r, shown, "Port of endpoint is not a number 0-65535");
+	h = strndup(host, host_len);
+	if (!h)
+		return -ENOMEM;
+	free(ep->host);
+	memset(ep, 0, sizeof(*ep));
+	ep->host = h;
+	ep->port = (uint16_t)p;
+	if (inet_pton(AF_INET, h, &ep->addr.v4.sin_addr) == 1) {
+		ep->addr.v4.sin_family = AF_INET;
+		ep->addr.v4.sin_port = htons(ep->port);
+		ep->numeric = true;
+	} else if (inet_pton(AF_INET6, h, &ep->addr.v6.sin6_addr) == 1) {
+		ep->addr.v6.sin6_family = AF_INET6;
+		ep->addr.v6.sin6_port = htons(ep->port);
+		ep->numeric = true;
+	}
+	peer->has_endpoint = true;
+	return 0;
+}
+
+static int parse_allowed_ips(struct wgconf_reader *r, struct wgconf_peer *peer, char *value)
+{
+	char *save = NULL, *entry;
+
+	peer->has_allowed_ips = true;
+	/* wg splits at every comma: an empty entry is an error, not skipped. */
+	for (entry = value;; entry = save) {
+		struct wgconf_ip ip = { 0 }, *v;
+
+		save = strchr(entry, ',');
+		if (save)
+			*save++ = '\0';
+		if (!parse_prefix(entry, &ip, false))
+			return fail(r, entry, "AllowedIP is not in the correct format");
+		if (mask_host_bits(&ip))
+			warning(r, "AllowedIP has nonzero host part: %s", entry);
+		v = push(peer->allowed_ips, &peer->n_allowed_ips, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		peer->allowed_ips = v;
+		v[peer->n_allowed_ips - 1] = ip;
+		if (!save)
+			return 0;
+	}
+}
+
+/*
+ * A line of `wg setconf`'s grammar; @compact has no whitespace left, @key
+ * and @value are as written (trimmed), for messages.
+ */
+static int wg_line(struct wgconf_reader *r, const char *compact, const char *key,
+		   const char *value)
+{
+	struct wgconf *c = r->conf;
+	const char *eq = strchr(compact, '=');
+	const char *v;
+	size_t klen;
+
+	if (!eq)
+		return fail(r, compact, "Expected `Key = Value'");
+	klen = (size_t)(eq - compact);
+	v = eq + 1;
+#define KEY(name) (klen == sizeof(name) - 1 && !strncasecmp(compact, name, klen))
+	if (!*v) /* wg does not know a key without a value */
+		return fail(r, compact, "Value missing");
+	if (r->section == SECTION_INTERFACE) {
+		if (KEY("PrivateKey")) {
+			int ret = parse_key(r, c->private_key, v, value);
+
+			c->has_private_key |= !ret;
+			return ret;
+		}
+		if (KEY("ListenPort")) {
+			int ret = parse_port(r, v, value, &c->listen_port);
+
+			c->has_listen_port |= !ret;
+			return ret;
+		}
+		if (KEY("FwMark")) {
+			if (!parse_fwmark(v, &c->fwmark))
+				return fail(r, value, "Fwmark is neither 0/off nor 0-0xffffffff");
+			c->has_fwmark = true;
+			return 0;
+		}
+	} else if (r->section == SECTION_PEER) {
+		struct wgconf_peer *p = &c->peers[c->n_peers - 1];
+
+		if (KEY("PublicKey")) {
+			int ret = parse_key(r, p->public_key, v, value);
+
+			p->has_public_key |= !ret;
+			return ret;
+		}
+		if (KEY("PresharedKey")) {
+			int ret = parse_key(r, p->preshared_key, v, value);
+
+			p->has_preshared_key |= !ret;
+			return ret;
+		}
+		if (KEY("AllowedIPs")) {
+			char *copy = strdup(v);
+			int ret;
+
+			if (!copy)
+				return -ENOMEM;
+			ret = parse_allowed_ips(r, p, copy);
+			free(copy);
+			return ret;
+		}
+		if (KEY("Endpoint"))
+			return parse_endpoint(r, p, v, value);
+		if (KEY("PersistentKeepalive")) {
+			uint32_t k;
+
+			if (!strcasecmp(v, "off")) {
+				k = 0;
+			} else if (!parse_u32(v, 65535, &k)) {
+				return fail(r, value,
+					    "Persistent keepalive interval is neither 0/off nor 1-65535");
+			}
+			p->persistent_keepalive = (uint16_t)k;
+			p->has_persistent_keepalive = true;
+			return 0;
+		}
+	} else {
+		return fail(r, key, "Key outside a section, expected [Interface] or [Peer] first");
+	}
+#undef KEY
+	return fail(r, key, "Key unknown in %s section",
+		    r->section == SECTION_PEER ? "[Peer]" : "[Interface]");
+}
+
+/* Address and DNS: lists split at commas and whitespace, empties skipped. */
+static int list_next(char **cursor, char **item)
+{
+	char *s = *cursor;
+
+	while (*s == ',' || is_space((unsigned char)*s))
+		s++;
+	if (!*s)
+		return 0;
+	*item = s;
+	while (*s && *s != ',' && !is_space((unsigned char)*s))
+		s++;
+	if (*s)
+		*s++ = '\0';
+	*cursor = s;
+	return 1;
+}
+
+static int quick_addresses(struct wgconf_reader *r, char *value)
+{
+	struct wgconf *c = r->conf;
+	char *item;
+
+	while (list_next(&value, &item)) {
+		struct wgconf_ip ip = { 0 }, *v;
+
+		if (!parse_prefix(item, &ip, true))
+			return fail(r, item, "Address is not an IP address with an optional /prefix");
+		v = push(c->addresses, &c->n_addresses, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		c->addresses = v;
+		v[c->n_addresses - 1] = ip;
+	}
+	return 0;
+}
+
+/* wg-quick: entries of digits and dots, or with a ':', are servers. */
+static int quick_dns(struct wgconf_reader *r, char *value)
+{
+	struct wgconf *c = r->conf;
+	char *item;
+
+	while (list_next(&value, &item)) {
+		struct wgconf_ip ip = { 0 }, *v;
+
+		if (strspn(item, "0123456789.") != strlen(item) && !strchr(item, ':')) {
+			if (strings_add(&c->dns_search, item))
+				return -ENOMEM;
+			continue;
+		}
+		if (!parse_addr(item, &ip))
+			return fail(r, item, "DNS server is not an IP address");
+		ip.cidr = ip.family == AF_INET ? 32 : 128;
+		v = push(c->dns, &c->n_dns, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		c->dns = v;
+		v[c->n_dns - 1] = ip;
+	}
+	return 0;
+}
+
+static bool table_name_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		int c = (unsigned char)*s;
+
+		if (!is_digit(c) && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
+		    !strchr("_.-", c))
+			return false;
+	}
+	return true;
+}
+
+static const char *const hook_names[WGCONF_HOOK_COUNT] = {
+	[WGCONF_PRE_UP] = "PreUp",
+	[WGCONF_POST_UP] = "PostUp",
+	[WGCONF_PRE_DOWN] = "PreDown",
+	[WGCONF_POST_DOWN] = "PostDown",
+};
+
+/*
+ * A wg-quick key in [Interface]: returns 1 when @key is not one of them,
+ * else 0 or -errno. @value is trimmed, @raw_value is the trimmed rest of the
+ * uncut line after its first '='.
+ */
+static int quick_line(struct wgconf_reader *r, const char *key, char *value,
+		      const char *raw_value)
+{
+	struct wgconf *c = r->conf;
+
+	if (!strcasecmp(key, "Address"))
+		return quick_addresses(r, value);
+	if (!strcasecmp(key, "DNS"))
+		return quick_dns(r, value);
+	if (!strcasecmp(key, "MTU")) {
+		if (!*value) {
+			c->mtu = 0;
+			return 0;
+		}
+		if (!parse_u32(value, 65535, &c->mtu) || c->mtu < 68)
+			return fail(r, value, "MTU is not a number 68-65535");
+		return 0;
+	}
+	if (!strcasecmp(key, "Table")) {
+		uint32_t id;
+
+		free(c->table_name);
+		c->table_name = NULL;
+		if (!*value || !strcasecmp(value, "auto")) {
+			c->table = WGCONF_TABLE_AUTO;
+		} else if (!strcasecmp(value, "off")) {
+			c->table = WGCONF_TABLE_OFF;
+		} else if (is_digit((unsigned char)value[0])) {
+			if (!parse_u32(value, UINT32_MAX, &id))
+				return fail(r, value, "Table is neither auto, off, a name nor 0-4294967295");
+			c->table = WGCONF_TABLE_ID;
+			c->table_id = id;
+		} else if (table_name_ok(value)) {
+			c->table_name = strdup(value);
+			if (!c->table_name)
+				return -ENOMEM;
+			c->table = WGCONF_TABLE_NAME;
+		} else {
+			return fail(r, value, "Table is neither auto, off, a name nor 0-4294967295");
+		}
+		return 0;
+	}
+	if (!strcasecmp(key, "SaveConfig")) {
+		if (!strcasecmp(value, "true"))
+			c->save_config = true;
+		else if (!strcasecmp(value, "false"))
+			c->save_config = false;
+		else
+			return fail(r, value, "SaveConfig is neither true nor false");
+		return 0;
+	}
+	for (int h = 0; h < WGCONF_HOOK_COUNT; h++) {
+		if (!strcasecmp(key, hook_names[h]))
+			return strings_add(&c->hooks[h], raw_value) ? -ENOMEM : 0;
+	}
+	return 1;
+}
+
+static int section_line(struct wgconf_reader *r, const char *compact, const char *trimmed)
+{
+	struct wgconf *c = r->conf;
+
+	/* wg-quick claims its keys only under a header written exactly so. */
+	r->quick_section = !strcasecmp(trimmed, "[Interface]");
+	if (!strcasecmp(compact, "[Interface]")) {
+		r->section = SECTION_INTERFACE;
+		return 0;
+	}
+	if (!strcasecmp(compact, "[Peer]")) {
+		struct wgconf_peer *p = push(c->peers, &c->n_peers, sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		c->peers = p;
+		c->peers[c->n_peers - 1].line = r->line;
+		r->section = SECTION_PEER;
+		return 0;
+	}
+	r->section = SECTION_NONE;
+	return fail(r, trimmed, "Section unknown, expected [Interface] or [Peer]");
+}
+
+void wgconf_read_init(struct wgconf_reader *r, struct wgconf *conf, const char *file,
+		      unsigned int flags, wgconf_warn_fn warn_fn, void *warn_arg)
+{
+	memset(r, 0, sizeof(*r));
+	memset(conf, 0, sizeof(*conf));
+	r->conf = conf;
+	r->file = file;
+	r->flags = flags;
+	r->warn = warn_fn;
+	r->warn_arg = warn_arg;
+}
+
+int wgconf_read_line(struct wgconf_reader *r, const char *line)
+{
+	size_t len = strcspn(line, "#"), raw_len = strcspn(line, "\n");
+	char *compact = NULL, *trimmed = NULL, *key = NULL, *value = NULL, *raw_value = NULL;
+	const char *eq;
+	int ret;
+
+	r->line++;
+	if (len > raw_len)
+		len = raw_len;
+	compact = dup_compact(line, len);
+	trimmed = dup_trimmed(line, len);
+	if (!compact || !trimmed) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = 0;
+	if (!*compact)
+		goto out;
+	if (compact[0] == '[' || trimmed[0] == '[') {
+		ret = section_line(r, compact, trimmed);
+		goto out;
+	}
+	eq = strchr(trimmed, '=');
+	if (eq && r->quick_section && r->section == SECTION_INTERFACE &&
+	    !(r->flags & WGCONF_SETCONF)) {
+		const char *raw_eq = memchr(line, '=', raw_len);
+
+		key = dup_trimmed(trimmed, (size_t)(eq - trimmed));
+		value = dup_trimmed(eq + 1, strlen(eq + 1));
+		raw_value = dup_trimmed(raw_eq + 1, raw_len - (size_t)(raw_eq + 1 - line));
+		if (!key || !value || !raw_value) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		ret = quick_line(r, key, value, raw_value);
+		if (ret <= 0)
+			goto out;
+	}
+	if (!key) {
+		key = dup_trimmed(trimmed, eq ? (size_t)(eq - trimmed) : strlen(trimmed));
+		if (!key) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	ret = wg_line(r, compact, key, eq ? eq + 1 + strspn(eq + 1, " \t\v\f\r") : trimmed);
+out:
+	if (ret == -ENOMEM)
+		snprintf(r->error, sizeof(r->error), "%s:%u: %s", r->file, r->line, strerror(ENOMEM));
+	if (compact)
+		OPENSSL_cleanse(compact, strlen(compact));
+	if (trimmed)
+		OPENSSL_cleanse(trimmed, strlen(trimmed));
+	free(compact);
+	free(trimmed);
+	free(key);
+	free(value);
+	free(raw_value);
+	return ret;
+}
+
+int wgconf_read_finish(struct wgconf_reader *r)
+{
+	for (size_t i = 0; i < r->conf->n_peers; i++) {
+		if (!r->conf->peers[i].has_public_key) {
+			r->line = r->conf->peers[i].line;
+			return fail(r, "[Peer]", "Peer is missing a PublicKey");
+		}
+	}
+	return 0;
+}
+
+static void set_error(char *error, size_t error_len, const char *msg)
+{
+	if (error && error_len)
+		snprintf(error, error_len, "%s", msg);
+}
+
+int wgconf_read_string(struct wgconf *conf, const char *file, const char *text, size_t len,
+		       unsigned int flags, char *error, size_t error_len)
+{
+	struct wgconf_reader r;
+	char *line = malloc(len + 1);
+	size_t pos = 0;
+	int ret = 0;
+
+	wgconf_read_init(&r, conf, file, flags, NULL, NULL);
+	if (!line) {
+		set_error(error, error_len, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+
+		/* A NUL ends the line for wg's getline()-based reader too. */
+		memcpy(line, text + pos, n);
+		line[n] = '\0';
+		pos += n + (nl ? 1 : 0);
+		ret = wgconf_read_line(&r, line);
+		if (ret)
+			break;
+	}
+	OPENSSL_cleanse(line, len + 1);
+	free(line);
+	if (!ret)
+		ret = wgconf_read_finish(&r);
+	if (ret) {
+		set_error(error, error_len, r.error);
+		wgconf_free(conf);
+	}
+	return ret;
+}
+
+int wgconf_read_file(struct wgconf *conf, const char *path, unsigned int flags, char *error,
+		     size_t error_len)
+{
+	struct wgconf_reader r;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int ret = 0;
+	FILE *f;
+
+	wgconf_read_init(&r, conf, path, flags, NULL, NULL);
+	f = fopen(path, "re");
+	if (!f) {
+		ret = -errno;
+		if (error && error_len)
+			snprintf(error, error_len, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		ret = wgconf_read_line(&r, line);
+		if (ret)
+			break;
+	}
+	if (!ret && ferror(f)) {
+		ret = -EIO;
+		snprintf(r.error, sizeof(r.error), "%s: %s", path, strerror(EIO));
+	}
+	if (line) {
+		OPENSSL_cleanse(line, cap);
+		free(line);
+	}
+	fclose(f);
+	if (!ret)
+		ret = wgconf_read_finish(&r);
+	if (ret) {
+		set_error(error, error_len, r.error);
+		wgconf_free(conf);
+	}
+	return ret;
+}
+
+bool wgconf_world_accessible(const char *path)
+{
+	struct stat file, dir;
+	char *copy, *slash;
+	int ret;
+
+	if (stat(path, &file))
+		return false;
+	copy = strdup(path);
+	if (!copy)
+		return false;
+	slash = strrchr(copy, '/');
+	if (!slash)
+		ret = stat(".", &dir);
+	else if (slash == copy)
+		ret = stat("/", &dir);
+	else {
+		*slash = '\0';
+		ret = stat(copy, &dir);
+	}
+	free(copy);
+	if (ret)
+		return false;
+	return (file.st_mode & dir.st_mode & 0007) != 0;
+}
+
+void wgconf_free(struct wgconf *conf)
+{
+	if (!conf)
+		return;
+	free(conf->addresses);
+	free(conf->dns);
+	strings_free(&conf->dns_search);
+	free(conf->table_name);
+	for (int h = 0; h < WGCONF_HOOK_COUNT; h++)
+		strings_free(&conf->hooks[h]);
+	for (size_t i = 0; i < conf->n_peers; i++) {
+		free(conf->peers[i].endpoint.host);
+		free(conf->peers[i].allowed_ips);
+	}
+	if (conf->peers)
+		OPENSSL_cleanse(conf->peers, conf->n_peers * sizeof(*conf->peers));
+	free(conf->peers);
+	OPENSSL_cleanse(conf, sizeof(*conf));
+}

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The WireGuard configuration file: the format of `wg setconf` and its
+ * superset read by wg-quick(8), parsed line by line into a plain struct.
+ *
+ * The rules are those of the reference tools, so that every file they accept
+ * is accepted here unchanged:
+ * - '#' starts a comment anywhere on a line; section headers and key names
+ *   are case-insensitive; a line may end in CR.
+ * - Keys of `wg setconf` (PrivateKey, ListenPort, FwMark; PublicKey,
+ *   PresharedKey, AllowedIPs, Endpoint, PersistentKeepalive) are read with
+ *   all whitespace removed, as wg does ("Listen Port = 51 820" is port 51820).
+ * - Keys of wg-quick (Address, DNS, MTU, Table, PreUp, PostUp, PreDown,
+ *   PostDown, SaveConfig) count only in a section written exactly
+ *   "[Interface]" (any case); their values are trimmed, and Address and DNS
+ *   are lists split at commas and whitespace. Hook commands keep everything
+ *   after the first '=' of the line, '#' included, as current wg-quick does.
+ *
+ * Where warren is stricter than wg, the value would have been silently
+ * mangled there: ports above 65535 (wg truncates them) are refused, and
+ * ports must be numbers (no /etc/services names).
+ *
+ * Errors read "FILE:LINE: what was expected: `offending value'".
+ */
+#ifndef WARREN_CORE_WGCONF_H
+#define WARREN_CORE_WGCONF_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/key.h"
+
+/* An address with a prefix length: AllowedIPs, Address, DNS (cidr = max). */
+struct wgconf_ip {
+	int family; /* AF_INET or AF_INET6 */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} addr;
+	uint8_t cidr;
+};
+
+/*
+ * An Endpoint as written. A numeric host is converted into @addr; a name
+ * (or a scoped IPv6 address) is left for the caller to resolve with
+ * getaddrinfo(host, port) as wg does.
+ */
+struct wgconf_endpoint {
+	char *host; /* without brackets */
+	uint16_t port;
+	bool numeric; /* @addr holds host:port */
+	union {
+		struct sockaddr_in v4;
+		struct sockaddr_in6 v6;
+	} addr;
+};
+
+struct wgconf_peer {
+	unsigned int line; /* of its [Peer] header, for messages */
+	bool has_public_key;
+	bool has_preshared_key;
+	bool has_endpoint;
+	bool has_persistent_keepalive;
+	bool has_allowed_ips; /* an AllowedIPs line was present */
+	uint8_t public_key[KEY_LEN];
+	uint8_t preshared_key[KEY_LEN];
+	struct wgconf_endpoint endpoint;
+	uint16_t persistent_keepalive; /* seconds, 0 = off */
+	struct wgconf_ip *allowed_ips; /* host bits cleared, as wg stores them */
+	size_t n_allowed_ips;
+};
+
+enum wgconf_table {
+	WGCONF_TABLE_AUTO = 0, /* unset or "auto" */
+	WGCONF_TABLE_OFF,
+	WGCONF_TABLE_ID,   /* table_id */
+	WGCONF_TABLE_NAME, /* table_name, from /etc/iproute2/rt_tables */
+};
+
+enum wgconf_hook {
+	WGCONF_PRE_UP,
+	WGCONF_POST_UP,
+	WGCONF_PRE_DOWN,
+	WGCONF_POST_DOWN,
+	WGCONF_HOOK_COUNT,
+};
+
+struct wgconf_strings {
+	char **v;
+	size_t n;
+};
+
+struct wgconf {
+	/* [Interface], wg setconf keys */
+	bool has_private_key;
+	bool has_listen_port;
+	bool has_fwmark;
+	uint8_t private_key[KEY_LEN];
+	uint16_t listen_port;
+	uint32_t fwmark; /* 0 = off */
+
+	/* [Interface], wg-quick keys */
+	struct wgconf_ip *addresses; /* as written, host bits kept */
+	size_t n_addresses;
+	struct wgconf_ip *dns; /* name servers */
+	size_t n_dns;
+	struct wgconf_strings dns_search; /* DNS entries that are not addresses */
+	uint32_t mtu;			  /* 0 = unset: route MTU - 80 */
+	enum wgconf_table table;
+	uint32_t table_id;
+	char *table_name;
+	struct wgconf_strings hooks[WGCONF_HOOK_COUNT]; /* in file order */
+	bool save_config;
+
+	struct wgconf_peer *peers;
+	size_t n_peers;
+};
+
+enum wgconf_flags {
+	/*
+	 * Read the grammar of `wg setconf` only: wg-quick's keys are unknown
+	 * lines, as they are to wg. Without it, the wg-quick superset.
+	 */
+	WGCONF_SETCONF = 1 << 0,
+};
+
+/* Called for problems that are not errors (a host part in AllowedIPs). */
+typedef void (*wgconf_warn_fn)(void *arg, const char *message);
+
+struct wgconf_reader {
+	struct wgconf *conf;
+	const char *file;
+	unsigned int flags;
+	unsigned int line;
+	int section; /* 0 none, 1 [Interface], 2 [Peer] */
+	bool quick_section;
+	wgconf_warn_fn warn;
+	void *warn_arg;
+	char error[512]; /* set when a call returns -EINVAL */
+};
+
+/*
+ * Starts reading into @conf, which is zeroed. @file names the input in
+ * messages (kept by reference). @warn may be NULL.
+ */
+void wgconf_read_init(struct wgconf_reader *r, struct wgconf *conf, const char *file,
+		      unsigned int flags, wgconf_warn_fn warn, void *warn_arg);
+
+/*
+ * Reads one line (without or with its '\n'). Returns 0, -EINVAL with
+ * r->error set, or -ENOMEM. After an error, @conf holds what was read so far
+ * and must still be freed.
+ */
+int wgconf_read_line(struct wgconf_reader *r, const char *line);
+
+/* Checks the whole (every peer has a PublicKey). Returns 0 or -EINVAL. */
+int wgconf_read_finish(struct wgconf_reader *r);
+
+/*
+ * Parses a whole text / file. On failure @conf is freed and @error (if
+ * given) holds the message; for a file that cannot be read it is
+ * "FILE: strerror". Returns 0 or -errno.
+ */
+int wgconf_read_string(struct wgconf *conf, const char *file, const char *text, size_t len,
+		       unsigned int flags, char *error, size_t error_len);
+int wgconf_read_file(struct wgconf *conf, const char *path, unsigned int flags, char *error,
+		     size_t error_len);
+
+/*
+ * True when wg-quick would warn "`PATH' is world accessible": the file and
+ * its directory share a permission bit for others. False if stat fails.
+ */
+bool wgconf_world_accessible(const char *path);
+
+/* Frees everything @conf owns and wipes its keys; accepts a zeroed conf. */
+void wgconf_free(struct wgconf *conf);
+
+#endif
