@@ -33,7 +33,12 @@
 #include <linux/rtnetlink.h>
 
 #define TUN_DEV_PATH "/dev/net/tun"
-#define EXIT_IPROUTE 255 /* iproute2's exit(-1) */
+/*
+ * iproute2's exit statuses: 255 where ip/iptuntap.c calls exit(-1) (bad
+ * command line), 1 where it returns -1 (a failed call), as `ip` negates it.
+ */
+#define EXIT_USAGE 255
+#define EXIT_FAILED 1
 
 /*
  * Prints a libwarren error as iproute2's perror() would print it: the call
@@ -86,7 +91,7 @@ static int do_add(const struct tuntap_args *args)
 	fd = warren_tun_open(&cfg, NULL);
 	if (fd < 0) {
 		print_error(fd);
-		return EXIT_IPROUTE;
+		return EXIT_FAILED;
 	}
 	close(fd);
 	return 0;
@@ -106,13 +111,13 @@ static int del_as_iproute(const struct tuntap_args *args)
 	fd = warren_tun_open(&cfg, NULL);
 	if (fd < 0) {
 		print_error(fd);
-		return EXIT_IPROUTE;
+		return EXIT_FAILED;
 	}
 	ret = warren_tun_set_persist(fd, false);
 	close(fd);
 	if (ret) {
 		print_error(ret);
-		return EXIT_IPROUTE;
+		return EXIT_FAILED;
 	}
 	return 0;
 }
@@ -127,7 +132,7 @@ static int do_del(const struct tuntap_args *args)
 		if (mode)
 			return del_as_iproute(args);
 		fprintf(stderr, "Not enough information: \"dev\" argument is required.\n");
-		return EXIT_IPROUTE;
+		return EXIT_FAILED;
 	}
 
 	ret = warren_tun_get_iff_flags(args->name, &dev_iff);
@@ -138,20 +143,20 @@ static int do_del(const struct tuntap_args *args)
 			fprintf(stderr, "Cannot find device \"%s\"\n", args->name);
 		else
 			fprintf(stderr, "Device \"%s\" is not a TUN/TAP device.\n", args->name);
-		return EXIT_IPROUTE;
+		return EXIT_FAILED;
 	} else if (ret) {
 		print_error(ret);
-		return EXIT_IPROUTE;
+		return EXIT_FAILED;
 	}
 	/* A mode that was given must be the device's (iproute2: EINVAL). */
 	if (mode && mode != (dev_iff & (IFF_TUN | IFF_TAP))) {
 		fprintf(stderr, "ioctl(TUNSETIFF): %s\n", strerror(EINVAL));
-		return EXIT_IPROUTE;
+		return EXIT_FAILED;
 	}
 	ret = warren_tun_delete(args->name);
 	if (ret) {
 		print_error(ret);
-		return EXIT_IPROUTE;
+		return EXIT_FAILED;
 	}
 	return 0;
 }
@@ -481,7 +486,7 @@ static int do_show(void)
 	ret = dump_links(&links);
 	if (ret) {
 		fprintf(stderr, "Cannot dump links: %s\n", strerror(-ret));
-		ret = EXIT_IPROUTE;
+		ret = EXIT_FAILED;
 		goto out;
 	}
 	if (cli_options.details) {
@@ -493,7 +498,7 @@ static int do_show(void)
 		}
 		if (ret) {
 			fprintf(stderr, "Cannot list processes: %s\n", strerror(-ret));
-			ret = EXIT_IPROUTE;
+			ret = EXIT_FAILED;
 			goto out;
 		}
 	}
@@ -535,10 +540,13 @@ int cmd_tuntap(int argc, char **argv)
 		break;
 	case TUNTAP_PARSE_USAGE:
 		fputs(tuntap_usage_text, stderr);
-		return EXIT_IPROUTE;
+		return EXIT_USAGE;
 	case TUNTAP_PARSE_ERROR:
 		fprintf(stderr, "%s\n", msg);
-		return EXIT_IPROUTE;
+		return EXIT_USAGE;
+	case TUNTAP_PARSE_NO_MODE:
+		fprintf(stderr, "%s\n", msg);
+		return EXIT_FAILED;
 	}
 
 	switch (args.cmd) {
@@ -549,5 +557,5 @@ int cmd_tuntap(int argc, char **argv)
 	case TUNTAP_CMD_SHOW:
 		return do_show();
 	}
-	return EXIT_IPROUTE;
+	return EXIT_FAILED;
 }

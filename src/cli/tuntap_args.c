@@ -217,8 +217,10 @@ static enum tuntap_parse parse_options(struct parser *p, struct tuntap_args *arg
 		p->argv++;
 	}
 
-	if (add && !(args->iff & (IFF_TUN | IFF_TAP)))
-		return fail(p, "You failed to specify a tunnel mode");
+	if (add && !(args->iff & (IFF_TUN | IFF_TAP))) {
+		fail(p, "You failed to specify a tunnel mode");
+		return TUNTAP_PARSE_NO_MODE;
+	}
 	return TUNTAP_PARSE_OK;
 }
 

@@ -27,6 +27,11 @@ enum tuntap_parse {
 	TUNTAP_PARSE_OK = 0,
 	TUNTAP_PARSE_USAGE, /* "help": print the usage text, exit 255 */
 	TUNTAP_PARSE_ERROR, /* message in the caller's buffer, exit 255 */
+	/*
+	 * add without a mode: message in the caller's buffer, exit 1 (this
+	 * one iproute2 returns instead of exiting, and `ip` negates -1).
+	 */
+	TUNTAP_PARSE_NO_MODE,
 };
 
 struct tuntap_args {
