@@ -9,6 +9,7 @@
 #define WARREN_WARREN_H
 
 #include <warren/error.h>
+#include <warren/rtnl.h>
 #include <warren/tun.h>
 
 #endif
