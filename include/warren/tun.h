@@ -170,8 +170,9 @@ int warren_tun_get_vnet_hdr_size(int fd, int *size);
 
 /*
  * Detaches queue @fd from its multi-queue device (TUNSETQUEUE
- * IFF_DETACH_QUEUE): the kernel stops steering packets to it and writes to
- * it fail, but the descriptor stays valid for warren_tun_queue_attach().
+ * IFF_DETACH_QUEUE): the kernel stops steering packets to it, and the
+ * descriptor stays valid for warren_tun_queue_attach(). The device lives on
+ * as long as any queue, attached or not, is open (or it is persistent).
  * Returns 0 or -errno (-EINVAL on a single-queue device or an already
  * detached queue).
  */
