@@ -78,10 +78,11 @@ int crypto_hmac_blake2s(uint8_t out[BLAKE2S_HASH_LEN], const uint8_t *key, size_
  * WireGuard's KDF_n(ck, x): prk = HMAC(ck, x), T1 = HMAC(prk, 0x01),
  * Ti = HMAC(prk, T(i-1) || i). Writes T1 to out1 and, when not NULL, T2 to
  * out2 and T3 to out3. The outputs may alias ck (the chaining key is
- * usually replaced in place). Intermediate values are wiped.
+ * usually replaced in place). ck is 32 bytes in the handshake; other
+ * lengths serve the published vectors. Intermediate values are wiped.
  */
-int crypto_kdf(uint8_t out1[32], uint8_t out2[32], uint8_t out3[32], const uint8_t ck[32],
-	       const void *x, size_t x_len);
+int crypto_kdf(uint8_t out1[32], uint8_t out2[32], uint8_t out3[32], const uint8_t *ck,
+	       size_t ck_len, const void *x, size_t x_len);
 
 /*
  * X25519. Private keys are clamped (RFC 7748) by crypto_x25519_clamp, by
@@ -97,6 +98,15 @@ int crypto_x25519_public(uint8_t public_key[X25519_KEY_LEN],
 			 const uint8_t private_key[X25519_KEY_LEN]);
 int crypto_x25519_shared(uint8_t shared[X25519_KEY_LEN], const uint8_t private_key[X25519_KEY_LEN],
 			 const uint8_t peer_public[X25519_KEY_LEN]);
+/*
+ * The same when the caller already knows private_key's public key (which
+ * must match it): OpenSSL then skips recomputing it, saving one scalar
+ * multiplication per call. public_key NULL behaves as crypto_x25519_shared.
+ */
+int crypto_x25519_shared_known(uint8_t shared[X25519_KEY_LEN],
+			       const uint8_t private_key[X25519_KEY_LEN],
+			       const uint8_t public_key[X25519_KEY_LEN],
+			       const uint8_t peer_public[X25519_KEY_LEN]);
 
 /*
  * ChaCha20-Poly1305 (RFC 8439) with WireGuard's nonce: 4 zero bytes then

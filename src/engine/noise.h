@@ -70,6 +70,7 @@ struct noise_handshake {
 	uint8_t preshared_key[NOISE_SYMMETRIC_KEY_LEN]; /* zeros when none */
 
 	uint8_t ephemeral_private[NOISE_PRIVATE_KEY_LEN];
+	uint8_t ephemeral_public[NOISE_PUBLIC_KEY_LEN];
 	uint8_t remote_ephemeral[NOISE_PUBLIC_KEY_LEN];
 	uint8_t hash[NOISE_HASH_LEN];
 	uint8_t chaining_key[NOISE_HASH_LEN];

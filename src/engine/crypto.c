@@ -1,0 +1,571 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The crypto glue: OpenSSL libcrypto 3 and libsodium behind crypto.h.
+ *
+ * Algorithms are fetched once (pthread_once). Library contexts that the
+ * handshake would otherwise allocate per operation (digest, MACs, one-shot
+ * AEAD, X25519 key import) live in a per-thread scratch area, created on a
+ * thread's first use and freed when the thread exits; this keeps the
+ * responder's cost close to its four scalar multiplications.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+#include <openssl/rand.h>
+#include <sodium.h>
+
+#include "engine/crypto.h"
+
+static struct {
+	EVP_MD *blake2s;
+	EVP_MAC *blake2smac;
+	EVP_MAC *hmac;
+	EVP_CIPHER *chacha20poly1305;
+	EVP_KEYMGMT *x25519;
+	pthread_key_t scratch_key;
+	int status;
+} algs;
+
+static pthread_once_t algs_once = PTHREAD_ONCE_INIT;
+
+/* Per-thread library contexts, reused by every one-shot operation. */
+struct scratch {
+	EVP_MD_CTX *md;
+	EVP_MAC_CTX *hmac;
+	EVP_MAC_CTX *blake2smac;
+	EVP_CIPHER_CTX *aead;
+	EVP_PKEY_CTX *x25519_import;
+};
+
+static void scratch_free(void *p)
+{
+	struct scratch *s = p;
+
+	if (!s)
+		return;
+	EVP_MD_CTX_free(s->md);
+	EVP_MAC_CTX_free(s->hmac);
+	EVP_MAC_CTX_free(s->blake2smac);
+	EVP_CIPHER_CTX_free(s->aead);
+	EVP_PKEY_CTX_free(s->x25519_import);
+	free(s);
+}
+
+static void algs_fetch(void)
+{
+	algs.status = -ENOSYS;
+	if (sodium_init() < 0)
+		return;
+	algs.blake2s = EVP_MD_fetch(NULL, "BLAKE2S-256", NULL);
+	algs.blake2smac = EVP_MAC_fetch(NULL, "BLAKE2SMAC", NULL);
+	algs.hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	algs.chacha20poly1305 = EVP_CIPHER_fetch(NULL, "ChaCha20-Poly1305", NULL);
+	algs.x25519 = EVP_KEYMGMT_fetch(NULL, "X25519", NULL);
+	if (!algs.blake2s || !algs.blake2smac || !algs.hmac || !algs.chacha20poly1305 ||
+	    !algs.x25519)
+		return;
+	if (pthread_key_create(&algs.scratch_key, scratch_free))
+		return;
+	algs.status = 0;
+}
+
+int crypto_init(void)
+{
+	pthread_once(&algs_once, algs_fetch);
+	return algs.status;
+}
+
+static struct scratch *scratch_get(void)
+{
+	OSSL_PARAM hmac_params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"BLAKE2S-256", 0),
+		OSSL_PARAM_construct_end(),
+	};
+	struct scratch *s;
+
+	if (crypto_init())
+		return NULL;
+	s = pthread_getspecific(algs.scratch_key);
+	if (s)
+		return s;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->md = EVP_MD_CTX_new();
+	s->hmac = EVP_MAC_CTX_new(algs.hmac);
+	s->blake2smac = EVP_MAC_CTX_new(algs.blake2smac);
+	s->aead = EVP_CIPHER_CTX_new();
+	s->x25519_import = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
+	if (!s->md || !s->hmac || !s->blake2smac || !s->aead || !s->x25519_import)
+		goto err_free;
+	if (!EVP_MAC_CTX_set_params(s->hmac, hmac_params))
+		goto err_free;
+	if (EVP_PKEY_fromdata_init(s->x25519_import) <= 0)
+		goto err_free;
+	if (pthread_setspecific(algs.scratch_key, s))
+		goto err_free;
+	return s;
+
+err_free:
+	scratch_free(s);
+	return NULL;
+}
+
+void crypto_wipe(void *p, size_t len)
+{
+	OPENSSL_cleanse(p, len);
+}
+
+bool crypto_equal(const void *a, const void *b, size_t len)
+{
+	return CRYPTO_memcmp(a, b, len) == 0;
+}
+
+bool crypto_is_zero(const void *p, size_t len)
+{
+	const volatile uint8_t *b = p;
+	uint8_t acc = 0;
+
+	for (size_t i = 0; i < len; i++)
+		acc |= b[i];
+	return acc == 0;
+}
+
+int crypto_random(void *out, size_t len)
+{
+	if (len > INT32_MAX)
+		return -EINVAL;
+	return RAND_bytes(out, (int)len) == 1 ? 0 : -EIO;
+}
+
+/* BLAKE2s-256 */
+
+int crypto_blake2s2(uint8_t out[BLAKE2S_HASH_LEN], const void *a, size_t alen, const void *b,
+		    size_t blen)
+{
+	struct scratch *s = scratch_get();
+	unsigned int out_len;
+
+	if (!s)
+		return -ENOMEM;
+	if (!EVP_DigestInit_ex2(s->md, algs.blake2s, NULL) || !EVP_DigestUpdate(s->md, a, alen) ||
+	    (blen && !EVP_DigestUpdate(s->md, b, blen)) || !EVP_DigestFinal_ex(s->md, out, &out_len))
+		return -EIO;
+	return 0;
+}
+
+int crypto_blake2s(uint8_t out[BLAKE2S_HASH_LEN], const void *in, size_t len)
+{
+	return crypto_blake2s2(out, in, len, NULL, 0);
+}
+
+int crypto_blake2s_init(struct crypto_blake2s_state *state)
+{
+	state->ctx = NULL;
+	if (crypto_init())
+		return -ENOSYS;
+	state->ctx = EVP_MD_CTX_new();
+	if (!state->ctx)
+		return -ENOMEM;
+	if (!EVP_DigestInit_ex2(state->ctx, algs.blake2s, NULL)) {
+		crypto_blake2s_free(state);
+		return -EIO;
+	}
+	return 0;
+}
+
+int crypto_blake2s_update(struct crypto_blake2s_state *state, const void *in, size_t len)
+{
+	if (!state->ctx)
+		return -EINVAL;
+	return EVP_DigestUpdate(state->ctx, in, len) ? 0 : -EIO;
+}
+
+int crypto_blake2s_final(struct crypto_blake2s_state *state, uint8_t out[BLAKE2S_HASH_LEN])
+{
+	unsigned int out_len;
+	int ret;
+
+	if (!state->ctx)
+		return -EINVAL;
+	ret = EVP_DigestFinal_ex(state->ctx, out, &out_len) ? 0 : -EIO;
+	crypto_blake2s_free(state);
+	return ret;
+}
+
+void crypto_blake2s_free(struct crypto_blake2s_state *state)
+{
+	EVP_MD_CTX_free(state->ctx);
+	state->ctx = NULL;
+}
+
+/* MACs */
+
+int crypto_blake2s_keyed(uint8_t *out, size_t out_len, const uint8_t *key, size_t key_len,
+			 const void *in, size_t len)
+{
+	struct scratch *s = scratch_get();
+	OSSL_PARAM params[2];
+	size_t written;
+
+	if (!s)
+		return -ENOMEM;
+	if (!out_len || out_len > BLAKE2S_HASH_LEN || !key_len || key_len > BLAKE2S_KEY_LEN)
+		return -EINVAL;
+	params[0] = OSSL_PARAM_construct_size_t(OSSL_MAC_PARAM_SIZE, &out_len);
+	params[1] = OSSL_PARAM_construct_end();
+	if (!EVP_MAC_init(s->blake2smac, key, key_len, params) ||
+	    !EVP_MAC_update(s->blake2smac, in, len) ||
+	    !EVP_MAC_final(s->blake2smac, out, &written, out_len) || written != out_len)
+		return -EIO;
+	return 0;
+}
+
+int crypto_hmac_blake2s(uint8_t out[BLAKE2S_HASH_LEN], const uint8_t *key, size_t key_len,
+			const void *in, size_t len)
+{
+	struct scratch *s = scratch_get();
+	uint8_t result[BLAKE2S_HASH_LEN];
+	size_t written;
+	int ret = -EIO;
+
+	if (!s)
+		return -ENOMEM;
+	/* OpenSSL refuses a NULL key even of length 0; any pointer will do. */
+	if (!EVP_MAC_init(s->hmac, key_len ? key : result, key_len, NULL) ||
+	    !EVP_MAC_update(s->hmac, in, len) ||
+	    !EVP_MAC_final(s->hmac, result, &written, sizeof(result)) || written != sizeof(result))
+		goto out;
+	memcpy(out, result, sizeof(result));
+	ret = 0;
+out:
+	crypto_wipe(result, sizeof(result));
+	return ret;
+}
+
+int crypto_kdf(uint8_t out1[32], uint8_t out2[32], uint8_t out3[32], const uint8_t *ck,
+	       size_t ck_len, const void *x, size_t x_len)
+{
+	uint8_t prk[BLAKE2S_HASH_LEN];
+	uint8_t t[BLAKE2S_HASH_LEN + 1];
+	int ret;
+
+	ret = crypto_hmac_blake2s(prk, ck, ck_len, x, x_len);
+	if (ret)
+		goto out;
+
+	t[0] = 1;
+	ret = crypto_hmac_blake2s(t, prk, sizeof(prk), t, 1);
+	if (ret)
+		goto out;
+	memcpy(out1, t, BLAKE2S_HASH_LEN);
+	if (!out2)
+		goto out;
+
+	t[BLAKE2S_HASH_LEN] = 2;
+	ret = crypto_hmac_blake2s(t, prk, sizeof(prk), t, sizeof(t));
+	if (ret)
+		goto out;
+	memcpy(out2, t, BLAKE2S_HASH_LEN);
+	if (!out3)
+		goto out;
+
+	t[BLAKE2S_HASH_LEN] = 3;
+	ret = crypto_hmac_blake2s(t, prk, sizeof(prk), t, sizeof(t));
+	if (ret)
+		goto out;
+	memcpy(out3, t, BLAKE2S_HASH_LEN);
+out:
+	crypto_wipe(prk, sizeof(prk));
+	crypto_wipe(t, sizeof(t));
+	return ret;
+}
+
+/* X25519 */
+
+void crypto_x25519_clamp(uint8_t key[X25519_KEY_LEN])
+{
+	key[0] &= 248;
+	key[31] = (key[31] & 127) | 64;
+}
+
+/*
+ * Import a key into OpenSSL. With a private key and its public key both
+ * given, OpenSSL takes them as they are; with only a private key it
+ * computes the public key (one scalar multiplication).
+ */
+static EVP_PKEY *x25519_import(struct scratch *s, const uint8_t *private_key,
+			       const uint8_t *public_key)
+{
+	OSSL_PARAM params[3];
+	EVP_PKEY *pkey = NULL;
+	int n = 0;
+
+	if (private_key)
+		params[n++] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY,
+								(void *)private_key,
+								X25519_KEY_LEN);
+	if (public_key)
+		params[n++] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
+								(void *)public_key,
+								X25519_KEY_LEN);
+	params[n] = OSSL_PARAM_construct_end();
+	if (EVP_PKEY_fromdata(s->x25519_import, &pkey,
+			      private_key ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params) <= 0)
+		return NULL;
+	return pkey;
+}
+
+int crypto_x25519_public(uint8_t public_key[X25519_KEY_LEN],
+			 const uint8_t private_key[X25519_KEY_LEN])
+{
+	struct scratch *s = scratch_get();
+	uint8_t clamped[X25519_KEY_LEN];
+	size_t len = X25519_KEY_LEN;
+	EVP_PKEY *pkey;
+	int ret = -EIO;
+
+	if (!s)
+		return -ENOMEM;
+	memcpy(clamped, private_key, sizeof(clamped));
+	crypto_x25519_clamp(clamped);
+	pkey = x25519_import(s, clamped, NULL);
+	if (!pkey)
+		goto out;
+	if (EVP_PKEY_get_raw_public_key(pkey, public_key, &len) == 1 && len == X25519_KEY_LEN)
+		ret = 0;
+	EVP_PKEY_free(pkey);
+out:
+	crypto_wipe(clamped, sizeof(clamped));
+	return ret;
+}
+
+int crypto_x25519_generate(uint8_t private_key[X25519_KEY_LEN],
+			   uint8_t public_key[X25519_KEY_LEN])
+{
+	int ret;
+
+	ret = crypto_random(private_key, X25519_KEY_LEN);
+	if (ret)
+		return ret;
+	crypto_x25519_clamp(private_key);
+	ret = crypto_x25519_public(public_key, private_key);
+	if (ret)
+		crypto_wipe(private_key, X25519_KEY_LEN);
+	return ret;
+}
+
+int crypto_x25519_shared_known(uint8_t shared[X25519_KEY_LEN],
+			       const uint8_t private_key[X25519_KEY_LEN],
+			       const uint8_t public_key[X25519_KEY_LEN],
+			       const uint8_t peer_public[X25519_KEY_LEN])
+{
+	struct scratch *s = scratch_get();
+	uint8_t clamped[X25519_KEY_LEN];
+	EVP_PKEY *local = NULL, *peer = NULL;
+	EVP_PKEY_CTX *ctx = NULL;
+	size_t len = X25519_KEY_LEN;
+	int ret = -EIO;
+
+	memset(shared, 0, X25519_KEY_LEN);
+	if (!s)
+		return -ENOMEM;
+	memcpy(clamped, private_key, sizeof(clamped));
+	crypto_x25519_clamp(clamped);
+	local = x25519_import(s, clamped, public_key);
+	peer = x25519_import(s, NULL, peer_public);
+	if (!local || !peer)
+		goto out;
+	ctx = EVP_PKEY_CTX_new_from_pkey(NULL, local, NULL);
+	if (!ctx || EVP_PKEY_derive_init(ctx) <= 0 || EVP_PKEY_derive_set_peer_ex(ctx, peer, 0) <= 0)
+		goto out;
+	/* OpenSSL fails the derivation itself when the result is all zeros. */
+	if (EVP_PKEY_derive(ctx, shared, &len) <= 0 || len != X25519_KEY_LEN) {
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = crypto_is_zero(shared, X25519_KEY_LEN) ? -EINVAL : 0;
+out:
+	if (ret)
+		crypto_wipe(shared, X25519_KEY_LEN);
+	EVP_PKEY_CTX_free(ctx);
+	EVP_PKEY_free(peer);
+	EVP_PKEY_free(local);
+	crypto_wipe(clamped, sizeof(clamped));
+	return ret;
+}
+
+int crypto_x25519_shared(uint8_t shared[X25519_KEY_LEN], const uint8_t private_key[X25519_KEY_LEN],
+			 const uint8_t peer_public[X25519_KEY_LEN])
+{
+	return crypto_x25519_shared_known(shared, private_key, NULL, peer_public);
+}
+
+/* ChaCha20-Poly1305 */
+
+static void nonce_from_counter(uint8_t nonce[CHACHA20POLY1305_NONCE_LEN], uint64_t counter)
+{
+	memset(nonce, 0, 4);
+	for (int i = 0; i < 8; i++)
+		nonce[4 + i] = (uint8_t)(counter >> (8 * i));
+}
+
+static int aead_seal(EVP_CIPHER_CTX *ctx, const uint8_t *key, uint64_t counter, uint8_t *dst,
+		     const uint8_t *src, size_t len, const uint8_t *ad, size_t ad_len)
+{
+	uint8_t nonce[CHACHA20POLY1305_NONCE_LEN];
+	int out_len;
+
+	if (len > INT32_MAX || ad_len > INT32_MAX)
+		return -EINVAL;
+	nonce_from_counter(nonce, counter);
+	/* key NULL: keep the key set at crypto_aead_init, change the nonce only. */
+	if (!EVP_EncryptInit_ex2(ctx, key ? algs.chacha20poly1305 : NULL, key, nonce, NULL))
+		return -EIO;
+	if (ad_len && !EVP_EncryptUpdate(ctx, NULL, &out_len, ad, (int)ad_len))
+		return -EIO;
+	if (len && !EVP_EncryptUpdate(ctx, dst, &out_len, src, (int)len))
+		return -EIO;
+	if (!EVP_EncryptFinal_ex(ctx, dst + len, &out_len))
+		return -EIO;
+	if (!EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, CHACHA20POLY1305_TAG_LEN, dst + len))
+		return -EIO;
+	return 0;
+}
+
+static int aead_open(EVP_CIPHER_CTX *ctx, const uint8_t *key, uint64_t counter, uint8_t *dst,
+		     const uint8_t *src, size_t src_len, const uint8_t *ad, size_t ad_len)
+{
+	uint8_t nonce[CHACHA20POLY1305_NONCE_LEN];
+	uint8_t tag[CHACHA20POLY1305_TAG_LEN];
+	size_t len;
+	int out_len;
+
+	if (src_len < CHACHA20POLY1305_TAG_LEN || src_len > INT32_MAX || ad_len > INT32_MAX)
+		return -EBADMSG;
+	len = src_len - CHACHA20POLY1305_TAG_LEN;
+	/* Copy the tag first: in place, decryption may overwrite nothing past len. */
+	memcpy(tag, src + len, sizeof(tag));
+	nonce_from_counter(nonce, counter);
+	if (!EVP_DecryptInit_ex2(ctx, key ? algs.chacha20poly1305 : NULL, key, nonce, NULL))
+		return -EIO;
+	if (!EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, sizeof(tag), tag))
+		return -EIO;
+	if (ad_len && !EVP_DecryptUpdate(ctx, NULL, &out_len, ad, (int)ad_len))
+		return -EIO;
+	if (len && !EVP_DecryptUpdate(ctx, dst, &out_len, src, (int)len))
+		return -EIO;
+	if (EVP_DecryptFinal_ex(ctx, dst + len, &out_len) <= 0)
+		return -EBADMSG;
+	return 0;
+}
+
+int crypto_aead_init(struct crypto_aead *aead, const uint8_t key[CHACHA20POLY1305_KEY_LEN],
+		     bool encrypt)
+{
+	uint8_t nonce[CHACHA20POLY1305_NONCE_LEN] = { 0 };
+	EVP_CIPHER_CTX *ctx;
+
+	aead->ctx = NULL;
+	aead->encrypt = encrypt;
+	if (crypto_init())
+		return -ENOSYS;
+	ctx = EVP_CIPHER_CTX_new();
+	if (!ctx)
+		return -ENOMEM;
+	if (!EVP_CipherInit_ex2(ctx, algs.chacha20poly1305, key, nonce, encrypt ? 1 : 0, NULL)) {
+		EVP_CIPHER_CTX_free(ctx);
+		return -EIO;
+	}
+	aead->ctx = ctx;
+	return 0;
+}
+
+void crypto_aead_free(struct crypto_aead *aead)
+{
+	/* EVP_CIPHER_CTX_free cleanses the key schedule. */
+	EVP_CIPHER_CTX_free(aead->ctx);
+	aead->ctx = NULL;
+}
+
+int crypto_aead_seal(struct crypto_aead *aead, uint64_t counter, uint8_t *data, size_t len,
+		     const uint8_t *ad, size_t ad_len)
+{
+	if (!aead->ctx || !aead->encrypt)
+		return -EINVAL;
+	return aead_seal(aead->ctx, NULL, counter, data, data, len, ad, ad_len);
+}
+
+int crypto_aead_open(struct crypto_aead *aead, uint64_t counter, uint8_t *data, size_t len,
+		     const uint8_t *ad, size_t ad_len)
+{
+	if (!aead->ctx || aead->encrypt)
+		return -EINVAL;
+	return aead_open(aead->ctx, NULL, counter, data, data, len, ad, ad_len);
+}
+
+int crypto_aead_seal_once(uint8_t *dst, const uint8_t *src, size_t len, const uint8_t *ad,
+			  size_t ad_len, uint64_t counter, const uint8_t key[CHACHA20POLY1305_KEY_LEN])
+{
+	struct scratch *s = scratch_get();
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	ret = aead_seal(s->aead, key, counter, dst, src, len, ad, ad_len);
+	/* Drop the key schedule from the reused context. */
+	EVP_CIPHER_CTX_reset(s->aead);
+	return ret;
+}
+
+int crypto_aead_open_once(uint8_t *dst, const uint8_t *src, size_t src_len, const uint8_t *ad,
+			  size_t ad_len, uint64_t counter, const uint8_t key[CHACHA20POLY1305_KEY_LEN])
+{
+	struct scratch *s = scratch_get();
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	ret = aead_open(s->aead, key, counter, dst, src, src_len, ad, ad_len);
+	EVP_CIPHER_CTX_reset(s->aead);
+	return ret;
+}
+
+/* XChaCha20-Poly1305 */
+
+int crypto_xaead_seal(uint8_t *dst, const uint8_t *src, size_t len, const uint8_t *ad,
+		      size_t ad_len, const uint8_t nonce[XCHACHA20POLY1305_NONCE_LEN],
+		      const uint8_t key[CHACHA20POLY1305_KEY_LEN])
+{
+	unsigned long long out_len;
+
+	if (crypto_init())
+		return -ENOSYS;
+	if (crypto_aead_xchacha20poly1305_ietf_encrypt(dst, &out_len, src, len, ad, ad_len, NULL,
+						       nonce, key))
+		return -EIO;
+	return 0;
+}
+
+int crypto_xaead_open(uint8_t *dst, const uint8_t *src, size_t src_len, const uint8_t *ad,
+		      size_t ad_len, const uint8_t nonce[XCHACHA20POLY1305_NONCE_LEN],
+		      const uint8_t key[CHACHA20POLY1305_KEY_LEN])
+{
+	unsigned long long out_len;
+
+	if (crypto_init())
+		return -ENOSYS;
+	if (src_len < CHACHA20POLY1305_TAG_LEN)
+		return -EBADMSG;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(dst, &out_len, NULL, src, src_len, ad,
+						       ad_len, nonce, key))
+		return -EBADMSG;
+	return 0;
+}

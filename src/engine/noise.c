@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Noise_IKpsk2 as WireGuard uses it. Every message is built or checked on
+ * local copies of the chaining key and hash; the handshake is written only
+ * once the whole message succeeded, and the copies are wiped on every path
+ * at the shared label `out`.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "engine/crypto.h"
+#include "engine/noise.h"
+
+static uint8_t initial_chaining_key[NOISE_HASH_LEN];
+static uint8_t initial_hash[NOISE_HASH_LEN];
+static int initial_status;
+static pthread_once_t initial_once = PTHREAD_ONCE_INIT;
+
+/* Ci = HASH(CONSTRUCTION), Hi = HASH(Ci || IDENTIFIER). */
+static void initial_compute(void)
+{
+	initial_status = crypto_blake2s(initial_chaining_key, NOISE_CONSTRUCTION,
+					strlen(NOISE_CONSTRUCTION));
+	if (!initial_status)
+		initial_status = crypto_blake2s2(initial_hash, initial_chaining_key,
+						 sizeof(initial_chaining_key), NOISE_IDENTIFIER,
+						 strlen(NOISE_IDENTIFIER));
+}
+
+static int initial_values(void)
+{
+	pthread_once(&initial_once, initial_compute);
+	return initial_status;
+}
+
+/* h = HASH(h || data) */
+static int mix_hash(uint8_t hash[NOISE_HASH_LEN], const void *data, size_t len)
+{
+	return crypto_blake2s2(hash, hash, NOISE_HASH_LEN, data, len);
+}
+
+/* (ck, key) = KDF2(ck, DH(private, peer)); key may be NULL for KDF1. */
+static int mix_dh(uint8_t ck[NOISE_HASH_LEN], uint8_t key[NOISE_SYMMETRIC_KEY_LEN],
+		  const uint8_t private_key[NOISE_PRIVATE_KEY_LEN],
+		  const uint8_t public_key[NOISE_PUBLIC_KEY_LEN],
+		  const uint8_t peer[NOISE_PUBLIC_KEY_LEN])
+{
+	uint8_t dh[NOISE_PUBLIC_KEY_LEN];
+	int ret;
+
+	ret = crypto_x25519_shared_known(dh, private_key, public_key, peer);
+	if (!ret)
+		ret = crypto_kdf(ck, key, NULL, ck, NOISE_HASH_LEN, dh, sizeof(dh));
+	crypto_wipe(dh, sizeof(dh));
+	return ret;
+}
+
+/* (ck, key) = KDF2(ck, precomputed static-static DH); -EINVAL when it is invalid. */
+static int mix_precomputed_dh(uint8_t ck[NOISE_HASH_LEN], uint8_t key[NOISE_SYMMETRIC_KEY_LEN],
+			      const uint8_t dh[NOISE_PUBLIC_KEY_LEN])
+{
+	if (crypto_is_zero(dh, NOISE_PUBLIC_KEY_LEN))
+		return -EINVAL;
+	return crypto_kdf(ck, key, NULL, ck, NOISE_HASH_LEN, dh, NOISE_PUBLIC_KEY_LEN);
+}
+
+/* (ck, tau, key) = KDF3(ck, psk); h = HASH(h || tau) */
+static int mix_psk(uint8_t ck[NOISE_HASH_LEN], uint8_t hash[NOISE_HASH_LEN],
+		   uint8_t key[NOISE_SYMMETRIC_KEY_LEN], const uint8_t psk[NOISE_SYMMETRIC_KEY_LEN])
+{
+	uint8_t tau[NOISE_HASH_LEN];
+	int ret;
+
+	ret = crypto_kdf(ck, tau, key, ck, NOISE_HASH_LEN, psk, NOISE_SYMMETRIC_KEY_LEN);
+	if (!ret)
+		ret = mix_hash(hash, tau, sizeof(tau));
+	crypto_wipe(tau, sizeof(tau));
+	return ret;
+}
+
+/* Copy the ephemeral into place and mix it: h = HASH(h || e), ck = KDF1(ck, e). */
+static int mix_ephemeral(uint8_t dst[NOISE_PUBLIC_KEY_LEN], const uint8_t src[NOISE_PUBLIC_KEY_LEN],
+			 uint8_t ck[NOISE_HASH_LEN], uint8_t hash[NOISE_HASH_LEN])
+{
+	int ret;
+
+	if (dst != src)
+		memcpy(dst, src, NOISE_PUBLIC_KEY_LEN);
+	ret = mix_hash(hash, src, NOISE_PUBLIC_KEY_LEN);
+	if (!ret)
+		ret = crypto_kdf(ck, NULL, NULL, ck, NOISE_HASH_LEN, src, NOISE_PUBLIC_KEY_LEN);
+	return ret;
+}
+
+/* dst = AEAD(key, 0, src, h); h = HASH(h || dst) */
+static int message_encrypt(uint8_t *dst, const uint8_t *src, size_t len,
+			   const uint8_t key[NOISE_SYMMETRIC_KEY_LEN], uint8_t hash[NOISE_HASH_LEN])
+{
+	int ret;
+
+	ret = crypto_aead_seal_once(dst, src, len, hash, NOISE_HASH_LEN, 0, key);
+	if (!ret)
+		ret = mix_hash(hash, dst, noise_encrypted_len(len));
+	return ret;
+}
+
+/* dst = AEAD-open(key, 0, src, h); h = HASH(h || src) */
+static int message_decrypt(uint8_t *dst, const uint8_t *src, size_t src_len,
+			   const uint8_t key[NOISE_SYMMETRIC_KEY_LEN], uint8_t hash[NOISE_HASH_LEN])
+{
+	int ret;
+
+	ret = crypto_aead_open_once(dst, src, src_len, hash, NOISE_HASH_LEN, 0, key);
+	if (!ret)
+		ret = mix_hash(hash, src, src_len);
+	return ret;
+}
+
+void noise_tai64n(uint8_t out[NOISE_TIMESTAMP_LEN], uint64_t unix_ns)
+{
+	uint64_t seconds = (1ULL << 62) + 10 + unix_ns / NSEC_PER_SEC;
+	/* Whiten: round down to 2^24 ns, below the 20 ms initiation interval. */
+	uint32_t nanos = (uint32_t)(unix_ns % NSEC_PER_SEC) & ~((1U << 24) - 1);
+	uint64_t be_seconds = htobe64(seconds);
+	uint32_t be_nanos = htobe32(nanos);
+
+	memcpy(out, &be_seconds, 8);
+	memcpy(out + 8, &be_nanos, 4);
+}
+
+int noise_identity_set_private(struct noise_static_identity *identity,
+			       const uint8_t private_key[NOISE_PRIVATE_KEY_LEN])
+{
+	int ret;
+
+	noise_identity_clear(identity);
+	if (!private_key)
+		return 0;
+	ret = initial_values();
+	if (ret)
+		return ret;
+	memcpy(identity->static_private, private_key, NOISE_PRIVATE_KEY_LEN);
+	crypto_x25519_clamp(identity->static_private);
+	ret = crypto_x25519_public(identity->static_public, identity->static_private);
+	if (ret)
+		goto err;
+	ret = crypto_blake2s2(identity->responder_hash, initial_hash, sizeof(initial_hash),
+			      identity->static_public, NOISE_PUBLIC_KEY_LEN);
+	if (ret)
+		goto err;
+	identity->has_identity = true;
+	return 0;
+err:
+	noise_identity_clear(identity);
+	return ret;
+}
+
+void noise_identity_clear(struct noise_static_identity *identity)
+{
+	crypto_wipe(identity, sizeof(*identity));
+}
+
+void noise_handshake_precompute(struct noise_handshake *hs)
+{
+	const struct noise_static_identity *identity = hs->identity;
+
+	memset(hs->precomputed_static_static, 0, sizeof(hs->precomputed_static_static));
+	if (!identity || !identity->has_identity)
+		return;
+	/* On failure (a low-order remote key) it stays zero and handshakes fail. */
+	crypto_x25519_shared_known(hs->precomputed_static_static, identity->static_private,
+				   identity->static_public, hs->remote_static);
+}
+
+void noise_handshake_set_psk(struct noise_handshake *hs,
+			     const uint8_t preshared_key[NOISE_SYMMETRIC_KEY_LEN])
+{
+	if (preshared_key)
+		memcpy(hs->preshared_key, preshared_key, NOISE_SYMMETRIC_KEY_LEN);
+	else
+		crypto_wipe(hs->preshared_key, NOISE_SYMMETRIC_KEY_LEN);
+}
+
+int noise_handshake_init(struct noise_handshake *hs, const struct noise_static_identity *identity,
+			 const uint8_t remote_static[NOISE_PUBLIC_KEY_LEN],
+			 const uint8_t preshared_key[NOISE_SYMMETRIC_KEY_LEN])
+{
+	int ret;
+
+	memset(hs, 0, sizeof(*hs));
+	ret = initial_values();
+	if (ret)
+		return ret;
+	hs->identity = identity;
+	memcpy(hs->remote_static, remote_static, NOISE_PUBLIC_KEY_LEN);
+	ret = crypto_blake2s2(hs->initiator_hash, initial_hash, sizeof(initial_hash), remote_static,
+			      NOISE_PUBLIC_KEY_LEN);
+	if (ret)
+		return ret;
+	noise_handshake_set_psk(hs, preshared_key);
+	noise_handshake_precompute(hs);
+	return 0;
+}
+
+void noise_handshake_clear(struct noise_handshake *hs)
+{
+	crypto_wipe(hs->ephemeral_private, sizeof(hs->ephemeral_private));
+	crypto_wipe(hs->ephemeral_public, sizeof(hs->ephemeral_public));
+	crypto_wipe(hs->remote_ephemeral, sizeof(hs->remote_ephemeral));
+	crypto_wipe(hs->hash, sizeof(hs->hash));
+	crypto_wipe(hs->chaining_key, sizeof(hs->chaining_key));
+	hs->local_index = 0;
+	hs->remote_index = 0;
+	hs->state = HANDSHAKE_ZEROED;
+}
+
+void noise_handshake_destroy(struct noise_handshake *hs)
+{
+	crypto_wipe(hs, sizeof(*hs));
+}
+
+int noise_create_initiation_with(struct noise_handshake *hs,
+				  struct message_handshake_initiation *msg, uint32_t local_index,
+				  const uint8_t ephemeral_private[NOISE_PRIVATE_KEY_LEN],
+				  const uint8_t timestamp[NOISE_TIMESTAMP_LEN])
+{
+	const struct noise_static_identity *identity = hs->identity;
+	uint8_t ck[NOISE_HASH_LEN], hash[NOISE_HASH_LEN];
+	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
+	uint8_t e_priv[NOISE_PRIVATE_KEY_LEN], e_pub[NOISE_PUBLIC_KEY_LEN];
+	int ret = -EINVAL;
+
+	memcpy(ck, initial_chaining_key, sizeof(ck));
+	memcpy(hash, hs->initiator_hash, sizeof(hash));
+	memcpy(e_priv, ephemeral_private, sizeof(e_priv));
+	crypto_x25519_clamp(e_priv);
+
+	if (!identity || !identity->has_identity ||
+	    crypto_is_zero(hs->precomputed_static_static, NOISE_PUBLIC_KEY_LEN))
+		goto out;
+
+	memset(msg, 0, sizeof(*msg));
+	msg->header.type = htole32(MESSAGE_HANDSHAKE_INITIATION);
+	msg->sender_index = htole32(local_index);
+
+	/* e */
+	ret = crypto_x25519_public(e_pub, e_priv);
+	if (ret)
+		goto out;
+	ret = mix_ephemeral(msg->unencrypted_ephemeral, e_pub, ck, hash);
+	if (ret)
+		goto out;
+	/* es */
+	ret = mix_dh(ck, key, e_priv, e_pub, hs->remote_static);
+	if (ret)
+		goto out;
+	/* s */
+	ret = message_encrypt(msg->encrypted_static, identity->static_public, NOISE_PUBLIC_KEY_LEN,
+			      key, hash);
+	if (ret)
+		goto out;
+	/* ss */
+	ret = mix_precomputed_dh(ck, key, hs->precomputed_static_static);
+	if (ret)
+		goto out;
+	/* {t} */
+	ret = message_encrypt(msg->encrypted_timestamp, timestamp, NOISE_TIMESTAMP_LEN, key, hash);
+	if (ret)
+		goto out;
+
+	noise_handshake_clear(hs);
+	memcpy(hs->chaining_key, ck, sizeof(ck));
+	memcpy(hs->hash, hash, sizeof(hash));
+	memcpy(hs->ephemeral_private, e_priv, sizeof(e_priv));
+	memcpy(hs->ephemeral_public, e_pub, sizeof(e_pub));
+	hs->local_index = local_index;
+	hs->state = HANDSHAKE_CREATED_INITIATION;
+out:
+	if (ret)
+		memset(msg, 0, sizeof(*msg));
+	crypto_wipe(ck, sizeof(ck));
+	crypto_wipe(hash, sizeof(hash));
+	crypto_wipe(key, sizeof(key));
+	crypto_wipe(e_priv, sizeof(e_priv));
+	return ret;
+}
+
+int noise_create_initiation(struct noise_handshake *hs, struct message_handshake_initiation *msg,
+			    uint32_t local_index, uint64_t wall_ns)
+{
+	uint8_t e_priv[NOISE_PRIVATE_KEY_LEN];
+	uint8_t timestamp[NOISE_TIMESTAMP_LEN];
+	int ret;
+
+	ret = crypto_random(e_priv, sizeof(e_priv));
+	if (ret)
+		goto out;
+	noise_tai64n(timestamp, wall_ns);
+	ret = noise_create_initiation_with(hs, msg, local_index, e_priv, timestamp);
+out:
+	crypto_wipe(e_priv, sizeof(e_priv));
+	return ret;
+}
+
+int noise_consume_initiation(const struct noise_static_identity *identity,
+			     const struct message_handshake_initiation *msg, uint64_t now_ns,
+			     noise_lookup_fn lookup, void *lookup_ctx,
+			     struct noise_handshake **found)
+{
+	uint8_t ck[NOISE_HASH_LEN], hash[NOISE_HASH_LEN];
+	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
+	uint8_t e[NOISE_PUBLIC_KEY_LEN], s[NOISE_PUBLIC_KEY_LEN];
+	uint8_t t[NOISE_TIMESTAMP_LEN];
+	struct noise_handshake *hs;
+	int ret = -EINVAL;
+
+	*found = NULL;
+	memcpy(ck, initial_chaining_key, sizeof(ck));
+	memcpy(hash, identity->responder_hash, sizeof(hash));
+	if (!identity->has_identity)
+		goto out;
+
+	/* e */
+	ret = mix_ephemeral(e, msg->unencrypted_ephemeral, ck, hash);
+	if (ret)
+		goto out;
+	/* es */
+	ret = mix_dh(ck, key, identity->static_private, identity->static_public, e);
+	if (ret)
+		goto out;
+	/* s */
+	ret = message_decrypt(s, msg->encrypted_static, sizeof(msg->encrypted_static), key, hash);
+	if (ret)
+		goto out;
+
+	hs = lookup(lookup_ctx, s);
+	if (!hs) {
+		ret = -ENOKEY;
+		goto out;
+	}
+	*found = hs;
+
+	/* ss */
+	ret = mix_precomputed_dh(ck, key, hs->precomputed_static_static);
+	if (ret)
+		goto out;
+	/* {t} */
+	ret = message_decrypt(t, msg->encrypted_timestamp, sizeof(msg->encrypted_timestamp), key,
+			      hash);
+	if (ret)
+		goto out;
+
+	if (hs->has_consumed_initiation) {
+		/* Big-endian TAI64N: memcmp orders it; an equal stamp is a replay. */
+		if (memcmp(t, hs->latest_timestamp, NOISE_TIMESTAMP_LEN) <= 0) {
+			ret = -ESTALE;
+			goto out;
+		}
+		if (now_ns < hs->last_initiation_consumption_ns + INITIATION_MIN_INTERVAL_NS) {
+			ret = -EAGAIN;
+			goto out;
+		}
+	}
+
+	noise_handshake_clear(hs);
+	memcpy(hs->remote_ephemeral, e, sizeof(e));
+	memcpy(hs->latest_timestamp, t, sizeof(t));
+	memcpy(hs->chaining_key, ck, sizeof(ck));
+	memcpy(hs->hash, hash, sizeof(hash));
+	hs->remote_index = le32toh(msg->sender_index);
+	hs->last_initiation_consumption_ns = now_ns;
+	hs->has_consumed_initiation = true;
+	hs->state = HANDSHAKE_CONSUMED_INITIATION;
+out:
+	crypto_wipe(ck, sizeof(ck));
+	crypto_wipe(hash, sizeof(hash));
+	crypto_wipe(key, sizeof(key));
+	crypto_wipe(e, sizeof(e));
+	crypto_wipe(s, sizeof(s));
+	crypto_wipe(t, sizeof(t));
+	return ret;
+}
+
+int noise_create_response_with(struct noise_handshake *hs, struct message_handshake_response *msg,
+			       uint32_t local_index,
+			       const uint8_t ephemeral_private[NOISE_PRIVATE_KEY_LEN])
+{
+	uint8_t ck[NOISE_HASH_LEN], hash[NOISE_HASH_LEN];
+	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
+	uint8_t e_priv[NOISE_PRIVATE_KEY_LEN], e_pub[NOISE_PUBLIC_KEY_LEN];
+	int ret = -EINVAL;
+
+	memcpy(ck, hs->chaining_key, sizeof(ck));
+	memcpy(hash, hs->hash, sizeof(hash));
+	memcpy(e_priv, ephemeral_private, sizeof(e_priv));
+	crypto_x25519_clamp(e_priv);
+	if (hs->state != HANDSHAKE_CONSUMED_INITIATION)
+		goto out;
+
+	memset(msg, 0, sizeof(*msg));
+	msg->header.type = htole32(MESSAGE_HANDSHAKE_RESPONSE);
+	msg->sender_index = htole32(local_index);
+	msg->receiver_index = htole32(hs->remote_index);
+
+	/* e */
+	ret = crypto_x25519_public(e_pub, e_priv);
+	if (ret)
+		goto out;
+	ret = mix_ephemeral(msg->unencrypted_ephemeral, e_pub, ck, hash);
+	if (ret)
+		goto out;
+	/* ee */
+	ret = mix_dh(ck, NULL, e_priv, e_pub, hs->remote_ephemeral);
+	if (ret)
+		goto out;
+	/* se */
+	ret = mix_dh(ck, NULL, e_priv, e_pub, hs->remote_static);
+	if (ret)
+		goto out;
+	/* psk */
+	ret = mix_psk(ck, hash, key, hs->preshared_key);
+	if (ret)
+		goto out;
+	/* {} */
+	ret = message_encrypt(msg->encrypted_nothing, NULL, 0, key, hash);
+	if (ret)
+		goto out;
+
+	memcpy(hs->chaining_key, ck, sizeof(ck));
+	memcpy(hs->hash, hash, sizeof(hash));
+	hs->local_index = local_index;
+	hs->state = HANDSHAKE_CREATED_RESPONSE;
+out:
+	if (ret)
+		memset(msg, 0, sizeof(*msg));
+	crypto_wipe(ck, sizeof(ck));
+	crypto_wipe(hash, sizeof(hash));
+	crypto_wipe(key, sizeof(key));
+	crypto_wipe(e_priv, sizeof(e_priv));
+	return ret;
+}
+
+int noise_create_response(struct noise_handshake *hs, struct message_handshake_response *msg,
+			  uint32_t local_index)
+{
+	uint8_t e_priv[NOISE_PRIVATE_KEY_LEN];
+	int ret;
+
+	ret = crypto_random(e_priv, sizeof(e_priv));
+	if (!ret)
+		ret = noise_create_response_with(hs, msg, local_index, e_priv);
+	crypto_wipe(e_priv, sizeof(e_priv));
+	return ret;
+}
+
+int noise_consume_response(struct noise_handshake *hs,
+			   const struct message_handshake_response *msg)
+{
+	const struct noise_static_identity *identity = hs->identity;
+	uint8_t ck[NOISE_HASH_LEN], hash[NOISE_HASH_LEN];
+	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
+	uint8_t e[NOISE_PUBLIC_KEY_LEN];
+	int ret = -ESRCH;
+
+	memcpy(ck, hs->chaining_key, sizeof(ck));
+	memcpy(hash, hs->hash, sizeof(hash));
+	if (hs->state != HANDSHAKE_CREATED_INITIATION ||
+	    le32toh(msg->receiver_index) != hs->local_index)
+		goto out;
+	ret = -EINVAL;
+	if (!identity || !identity->has_identity)
+		goto out;
+
+	/* e */
+	ret = mix_ephemeral(e, msg->unencrypted_ephemeral, ck, hash);
+	if (ret)
+		goto out;
+	/* ee */
+	ret = mix_dh(ck, NULL, hs->ephemeral_private, hs->ephemeral_public, e);
+	if (ret)
+		goto out;
+	/* se */
+	ret = mix_dh(ck, NULL, identity->static_private, identity->static_public, e);
+	if (ret)
+		goto out;
+	/* psk */
+	ret = mix_psk(ck, hash, key, hs->preshared_key);
+	if (ret)
+		goto out;
+	/* {} */
+	ret = message_decrypt(NULL, msg->encrypted_nothing, sizeof(msg->encrypted_nothing), key,
+			      hash);
+	if (ret)
+		goto out;
+
+	memcpy(hs->remote_ephemeral, e, sizeof(e));
+	memcpy(hs->chaining_key, ck, sizeof(ck));
+	memcpy(hs->hash, hash, sizeof(hash));
+	hs->remote_index = le32toh(msg->sender_index);
+	hs->state = HANDSHAKE_CONSUMED_RESPONSE;
+out:
+	crypto_wipe(ck, sizeof(ck));
+	crypto_wipe(hash, sizeof(hash));
+	crypto_wipe(key, sizeof(key));
+	crypto_wipe(e, sizeof(e));
+	return ret;
+}
+
+int noise_derive_keys(struct noise_handshake *hs, struct noise_keys *keys, uint64_t now_ns)
+{
+	uint8_t *first, *second;
+	int ret;
+
+	memset(keys, 0, sizeof(*keys));
+	if (hs->state == HANDSHAKE_CONSUMED_RESPONSE)
+		keys->initiator = true;
+	else if (hs->state != HANDSHAKE_CREATED_RESPONSE)
+		return -EINVAL;
+
+	/* (T_send, T_recv) of the initiator; the responder's are swapped. */
+	first = keys->initiator ? keys->send_key : keys->recv_key;
+	second = keys->initiator ? keys->recv_key : keys->send_key;
+	ret = crypto_kdf(first, second, NULL, hs->chaining_key, NOISE_HASH_LEN, "", 0);
+	if (ret) {
+		noise_keys_wipe(keys);
+		return ret;
+	}
+	keys->created_ns = now_ns;
+	keys->local_index = hs->local_index;
+	keys->remote_index = hs->remote_index;
+	noise_handshake_clear(hs);
+	return 0;
+}
+
+void noise_keys_wipe(struct noise_keys *keys)
+{
+	crypto_wipe(keys, sizeof(*keys));
+}
