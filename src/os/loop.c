@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * epoll with the timerfd and signalfd as two more watched descriptors; each
+ * epoll entry's data.ptr is its struct loop_watch.
+ */
+#include "os/loop.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "os/error.h"
+
+#define LOOP_EVENTS 64
+
+uint64_t loop_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void on_timer(struct loop *loop, int fd, uint32_t events, void *arg)
+{
+	uint64_t expirations;
+	uint64_t now;
+
+	/* EAGAIN: re-armed since it fired; nothing to do. */
+	if (read(fd, &expirations, sizeof(expirations)) != sizeof(expirations))
+		return;
+	now = loop_now();
+	if (!loop->deadline || now < loop->deadline)
+		return;
+	loop->deadline = 0;
+	if (loop->timer_fn)
+		loop->timer_fn(loop, now, loop->timer_arg);
+}
+
+static void on_signal(struct loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct signalfd_siginfo info;
+
+	while (read(fd, &info, sizeof(info)) == sizeof(info)) {
+		loop->signal = (int)info.ssi_signo;
+		loop->stop = true;
+	}
+}
+
+int loop_init(struct loop *loop)
+{
+	sigset_t mask;
+	int ret;
+
+	memset(loop, 0, sizeof(*loop));
+	loop->epfd = loop->timerfd = loop->signalfd = -1;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+
+	loop->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (loop->epfd < 0)
+		return error_record("epoll_create1", errno);
+	loop->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (loop->timerfd < 0) {
+		ret = error_record("timerfd_create", errno);
+		goto err_epoll;
+	}
+	ret = pthread_sigmask(SIG_BLOCK, &mask, &loop->old_mask);
+	if (ret) {
+		ret = error_record("pthread_sigmask", ret);
+		goto err_timer;
+	}
+	loop->signalfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (loop->signalfd < 0) {
+		ret = error_record("signalfd", errno);
+		goto err_mask;
+	}
+	loop->timer_watch = (struct loop_watch){ loop->timerfd, on_timer, NULL };
+	loop->signal_watch = (struct loop_watch){ loop->signalfd, on_signal, NULL };
+	ret = loop_add(loop, &loop->timer_watch, EPOLLIN);
+	if (ret)
+		goto err_signal;
+	ret = loop_add(loop, &loop->signal_watch, EPOLLIN);
+	if (ret)
+		goto err_signal;
+	return 0;
+
+err_signal:
+	close(loop->signalfd);
+err_mask:
+	pthread_sigmask(SIG_SETMASK, &loop->old_mask, NULL);
+err_timer:
+	close(loop->timerfd);
+err_epoll:
+	close(loop->epfd);
+	loop->epfd = loop->timerfd = loop->signalfd = -1;
+	return ret;
+}
+
+void loop_free(struct loop *loop)
+{
+	if (loop->epfd < 0)
+		return;
+	close(loop->signalfd);
+	close(loop->timerfd);
+	close(loop->epfd);
+	pthread_sigmask(SIG_SETMASK, &loop->old_mask, NULL);
+	loop->epfd = loop->timerfd = loop->signalfd = -1;
+}
+
+static int ctl(struct loop *loop, int op, struct loop_watch *w, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = w };
+
+	if (epoll_ctl(loop->epfd, op, w->fd, &ev))
+		return error_record(op == EPOLL_CTL_ADD ? "epoll_ctl(ADD)"
+				    : op == EPOLL_CTL_MOD ? "epoll_ctl(MOD)"
+							  : "epoll_ctl(DEL)",
+				    errno);
+	return 0;
+}
+
+int loop_add(struct loop *loop, struct loop_watch *w, uint32_t events)
+{
+	return ctl(loop, EPOLL_CTL_ADD, w, events);
+}
+
+int loop_modify(struct loop *loop, struct loop_watch *w, uint32_t events)
+{
+	return ctl(loop, EPOLL_CTL_MOD, w, events);
+}
+
+int loop_del(struct loop *loop, struct loop_watch *w)
+{
+	return ctl(loop, EPOLL_CTL_DEL, w, 0);
+}
+
+void loop_set_timer(struct loop *loop, loop_timer_fn fn, void *arg)
+{
+	loop->timer_fn = fn;
+	loop->timer_arg = arg;
+}
+
+int loop_set_deadline(struct loop *loop, uint64_t deadline)
+{
+	struct itimerspec its = { 0 };
+
+	if (deadline) {
+		/* An all-zero it_value disarms: a past deadline becomes 1 ns. */
+		its.it_value.tv_sec = (time_t)(deadline / 1000000000ULL);
+		its.it_value.tv_nsec = (long)(deadline % 1000000000ULL);
+		if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
+			its.it_value.tv_nsec = 1;
+	}
+	if (timerfd_settime(loop->timerfd, TFD_TIMER_ABSTIME, &its, NULL))
+		return error_record("timerfd_settime", errno);
+	loop->deadline = deadline;
+	return 0;
+}
+
+void loop_stop(struct loop *loop)
+{
+	loop->stop = true;
+}
+
+int loop_run(struct loop *loop)
+{
+	struct epoll_event events[LOOP_EVENTS];
+
+	loop->stop = false;
+	loop->signal = 0;
+	while (!loop->stop) {
+		int n = epoll_wait(loop->epfd, events, LOOP_EVENTS, -1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return error_record("epoll_wait", errno);
+		}
+		for (int i = 0; i < n && !loop->stop; i++) {
+			struct loop_watch *w = events[i].data.ptr;
+
+			w->fn(loop, w->fd, events[i].events, w->arg);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The daemon's event loop: epoll over file descriptors, one deadline on a
+ * timerfd (the engine says when it next needs to run), and SIGINT/SIGTERM
+ * through a signalfd, which stop the loop.
+ *
+ * Time is CLOCK_MONOTONIC in nanoseconds (loop_now()), the clock the engine
+ * is driven with.
+ */
+#ifndef WARREN_OS_LOOP_H
+#define WARREN_OS_LOOP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct loop;
+
+/* Called with the epoll events (EPOLLIN, ...) that are ready on @fd. */
+typedef void (*loop_fd_fn)(struct loop *loop, int fd, uint32_t events, void *arg);
+/* Called once when the deadline passes; it is then cleared. */
+typedef void (*loop_timer_fn)(struct loop *loop, uint64_t now, void *arg);
+
+/* A registration; the caller owns it and keeps it alive while added. */
+struct loop_watch {
+	int fd;
+	loop_fd_fn fn;
+	void *arg;
+};
+
+struct loop {
+	int epfd;
+	int timerfd;
+	int signalfd;
+	struct loop_watch timer_watch, signal_watch;
+	loop_timer_fn timer_fn;
+	void *timer_arg;
+	uint64_t deadline; /* 0 = none */
+	bool stop;
+	int signal; /* the signal that stopped the loop, or 0 */
+	sigset_t old_mask;
+};
+
+/* Nanoseconds of CLOCK_MONOTONIC. */
+uint64_t loop_now(void);
+
+/*
+ * Sets up @loop. Blocks SIGINT and SIGTERM in the calling thread (call it
+ * before starting threads, which inherit the mask) and delivers them through
+ * the loop; loop_free restores the previous mask. Returns 0 or -errno.
+ */
+int loop_init(struct loop *loop);
+void loop_free(struct loop *loop);
+
+/* Watches @w->fd for @events (EPOLLIN, EPOLLOUT, ...). 0 or -errno. */
+int loop_add(struct loop *loop, struct loop_watch *w, uint32_t events);
+int loop_modify(struct loop *loop, struct loop_watch *w, uint32_t events);
+int loop_del(struct loop *loop, struct loop_watch *w);
+
+/* The function called when the deadline passes. */
+void loop_set_timer(struct loop *loop, loop_timer_fn fn, void *arg);
+
+/*
+ * Arms the deadline at @deadline (loop_now() scale; a time already past
+ * fires at once), replacing any earlier one; 0 disarms it. 0 or -errno.
+ */
+int loop_set_deadline(struct loop *loop, uint64_t deadline);
+
+/* Makes loop_run return after the current callback. */
+void loop_stop(struct loop *loop);
+
+/*
+ * Dispatches events until loop_stop or SIGINT/SIGTERM (then loop->signal
+ * says which). Returns 0, or -errno when epoll_wait fails.
+ */
+int loop_run(struct loop *loop);
+
+#endif

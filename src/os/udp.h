@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The tunnel's outer transport: one dual-stack UDP socket (AF_INET6 with
+ * IPV6_V6ONLY off, so IPv4 peers arrive as v4-mapped addresses), moved in
+ * batches with recvmmsg/sendmmsg, optionally with UDP segmentation offload
+ * on send (UDP_SEGMENT) and coalesced receive (UDP_GRO).
+ *
+ * Addresses cross this interface as plain sockaddr_in or sockaddr_in6:
+ * v4-mapped sources are returned as AF_INET, and AF_INET destinations are
+ * mapped before sending, so the engine never sees ::ffff:a.b.c.d.
+ *
+ * A socket's receive state and its send state are separate: one thread may
+ * receive while another sends; two threads must not both receive (or both
+ * send) on one struct udp_socket.
+ */
+#ifndef WARREN_OS_UDP_H
+#define WARREN_OS_UDP_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+/* Largest batch of one udp_recv/udp_send call. */
+#define UDP_BATCH_MAX 128
+
+union udp_addr {
+	struct sockaddr sa;
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+};
+
+/*
+ * One datagram. The buffer stays the caller's.
+ * Receive: @data/@cap in; @len, @peer and @gso_size out. @gso_size is the
+ *   size of each coalesced segment when UDP_GRO merged several datagrams
+ *   into this buffer (all but the last of exactly that size), else 0.
+ * Send: @data, @len and @peer in; a nonzero @gso_size asks the kernel to
+ *   cut @len into datagrams of that size (UDP_SEGMENT; the socket must
+ *   report gso). @cap is unused.
+ */
+struct udp_msg {
+	void *data;
+	uint32_t cap;
+	uint32_t len;
+	uint16_t gso_size;
+	union udp_addr peer;
+};
+
+struct udp_stats {
+	uint64_t rx_truncated; /* datagram larger than its buffer: dropped */
+	uint64_t tx_errors;    /* send refused for one message (unreachable, too big): dropped */
+};
+
+struct udp_scratch {
+	struct mmsghdr hdr[UDP_BATCH_MAX];
+	struct iovec iov[UDP_BATCH_MAX];
+	struct sockaddr_in6 addr[UDP_BATCH_MAX];
+	/* room for one UDP_GRO / UDP_SEGMENT control message per datagram */
+	union {
+		char buf[32];
+		struct cmsghdr align;
+	} cmsg[UDP_BATCH_MAX];
+};
+
+struct udp_socket {
+	int fd;
+	uint16_t port; /* the bound port, also when 0 (ephemeral) was asked */
+	bool gso;      /* the kernel takes UDP_SEGMENT on send */
+	bool gro;      /* UDP_GRO is enabled on this socket */
+	struct udp_stats stats;
+	struct udp_scratch rx, tx;
+};
+
+/*
+ * Opens a nonblocking dual-stack socket bound to [::]:@port (0 picks one;
+ * the result is in s->port), with SO_MARK @fwmark when nonzero, and probes
+ * UDP_SEGMENT support. Asks for 7 MiB socket buffers. Returns 0 or -errno (the failing call is logged).
+ * udp_close releases it and accepts a closed (fd < 0) or zeroed-and-never-
+ * opened socket only after udp_open failed.
+ */
+int udp_open(struct udp_socket *s, uint16_t port, uint32_t fwmark);
+void udp_close(struct udp_socket *s);
+
+/* Sets or clears (0) SO_MARK. 0 or -errno. */
+int udp_set_fwmark(struct udp_socket *s, uint32_t fwmark);
+
+/*
+ * Asks for coalesced receive. Only worthwhile when every receive buffer has
+ * room for 64 KiB. 0 (s->gro set) or -errno (-ENOPROTOOPT: kernel lacks it).
+ */
+int udp_enable_gro(struct udp_socket *s);
+
+/*
+ * Receives up to @n (at most UDP_BATCH_MAX) datagrams without blocking.
+ * Returns how many of @msgs were filled (a truncated datagram is counted in
+ * stats, and returned with len 0), or -EAGAIN when none is waiting, or
+ * another -errno.
+ */
+int udp_recv(struct udp_socket *s, struct udp_msg *msgs, unsigned int n);
+
+/*
+ * Sends @msgs[0..n) without blocking, in order. Returns how many messages
+ * were consumed: sent, or dropped and counted in stats.tx_errors when the
+ * kernel refused that one message. Fewer than @n means the socket buffer is
+ * full (wait for EPOLLOUT); -EAGAIN when nothing could be sent.
+ */
+int udp_send(struct udp_socket *s, struct udp_msg *msgs, unsigned int n);
+
+#endif

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Batched UDP and the event loop against the kernel, on loopback in a
+ * private network namespace.
+ *
+ *   socket A [::]:pa  --- 64 datagrams, one sendmmsg --->  socket B [::]:pb
+ *     via 127.0.0.1 (B sees AF_INET), ::1 (AF_INET6), ::ffff:127.0.0.1
+ *   A --- one 10500-byte UDP_SEGMENT send, segments of 1000 --->  B
+ *     B without UDP_GRO: 11 datagrams; with UDP_GRO: one buffer, gso_size 1000
+ */
+#include "os_test.h"
+
+#include <warren/error.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "os/loop.h"
+#include "os/udp.h"
+
+#define BATCH 64
+#define BIG 65536
+
+static struct udp_socket sa, sb;
+static uint8_t bufs[BATCH][BIG];
+
+static void addr_set(union udp_addr *a, const char *ip, uint16_t port)
+{
+	memset(a, 0, sizeof(*a));
+	if (strchr(ip, ':')) {
+		a->v6.sin6_family = AF_INET6;
+		a->v6.sin6_port = htons(port);
+		inet_pton(AF_INET6, ip, &a->v6.sin6_addr);
+	} else {
+		a->v4.sin_family = AF_INET;
+		a->v4.sin_port = htons(port);
+		inet_pton(AF_INET, ip, &a->v4.sin_addr);
+	}
+}
+
+/* Receives into bufs until @want datagrams arrived or 2 s of silence. */
+static int recv_all(struct udp_socket *s, struct udp_msg *msgs, int want)
+{
+	int got = 0;
+
+	while (got < want) {
+		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+		int n;
+
+		if (poll(&pfd, 1, 2000) <= 0)
+			break;
+		for (int i = got; i < want; i++) {
+			msgs[i].data = bufs[i];
+			msgs[i].cap = BIG;
+		}
+		n = udp_recv(s, msgs + got, (unsigned int)(want - got));
+		if (n == -EAGAIN)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, "# udp_recv: %s\n", warren_strerror(n));
+			return -1;
+		}
+		got += n;
+	}
+	return got;
+}
+
+static int open_pair(void)
+{
+	CHECK_OK(udp_open(&sa, 0, 0));
+	CHECK_OK(udp_open(&sb, 0, 0));
+	CHECK(sa.port && sb.port && sa.port != sb.port);
+	return 0;
+}
+
+static int fixed_port(void)
+{
+	struct udp_socket s, t;
+
+	CHECK_OK(udp_open(&s, 45000, 0x42));
+	CHECK(s.port == 45000);
+	CHECK(udp_open(&t, 45000, 0) == -EADDRINUSE);
+	CHECK(!strcmp(warren_error_call(), "bind(UDP)"));
+	udp_close(&s);
+	return 0;
+}
+
+/* Sends 64 datagrams of sizes 1..~9000 to @dst and checks what B got. */
+static int batch_to(const char *dst, int family, const char *src)
+{
+	static uint8_t out[BATCH][9100];
+	struct udp_msg tx[BATCH], rx[BATCH];
+	int got;
+
+	for (int i = 0; i < BATCH; i++) {
+		uint32_t len = 1 + (uint32_t)(i * 7919) % 9000;
+
+		memset(out[i], i, len);
+		tx[i] = (struct udp_msg){ .data = out[i], .len = len };
+		addr_set(&tx[i].peer, dst, sb.port);
+	}
+	CHECK(udp_send(&sa, tx, BATCH) == BATCH);
+	got = recv_all(&sb, rx, BATCH);
+	CHECK(got == BATCH);
+	for (int i = 0; i < BATCH; i++) {
+		char ip[INET6_ADDRSTRLEN];
+		const void *a = family == AF_INET ? (const void *)&rx[i].peer.v4.sin_addr
+						  : (const void *)&rx[i].peer.v6.sin6_addr;
+		uint16_t port = family == AF_INET ? rx[i].peer.v4.sin_port : rx[i].peer.v6.sin6_port;
+
+		CHECK(rx[i].len == tx[i].len);
+		CHECK(!memcmp(rx[i].data, out[i], rx[i].len));
+		CHECK(rx[i].gso_size == 0);
+		CHECK(rx[i].peer.sa.sa_family == family);
+		CHECK(ntohs(port) == sa.port);
+		inet_ntop(family, a, ip, sizeof(ip));
+		CHECK(!strcmp(ip, src));
+	}
+	return 0;
+}
+
+static int batch_ipv4(void)
+{
+	return batch_to("127.0.0.1", AF_INET, "127.0.0.1");
+}
+
+static int batch_ipv6(void)
+{
+	return batch_to("::1", AF_INET6, "::1");
+}
+
+static int batch_v4_mapped(void)
+{
+	return batch_to("::ffff:127.0.0.1", AF_INET, "127.0.0.1");
+}
+
+/* One send of 10 segments of 1000 bytes and a last one of 500. */
+static int send_segmented(void)
+{
+	static uint8_t big[10500];
+	struct udp_msg tx = { .data = big, .len = sizeof(big), .gso_size = 1000 };
+
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)(i / 1000);
+	addr_set(&tx.peer, "127.0.0.1", sb.port);
+	CHECK(udp_send(&sa, &tx, 1) == 1);
+	CHECK(sa.stats.tx_errors == 0);
+	return 0;
+}
+
+static int segmentation(void)
+{
+	struct udp_msg rx[BATCH];
+
+	if (!sa.gso) {
+		printf("# kernel lacks UDP_SEGMENT: not tested\n");
+		return 0;
+	}
+	if (send_segmented())
+		return -1;
+	CHECK(recv_all(&sb, rx, 11) == 11);
+	for (int i = 0; i < 11; i++) {
+		CHECK(rx[i].len == (i < 10 ? 1000u : 500u));
+		CHECK(rx[i].gso_size == 0);
+		CHECK(((uint8_t *)rx[i].data)[0] == i && ((uint8_t *)rx[i].data)[rx[i].len - 1] == i);
+	}
+	return 0;
+}
+
+static int coalesced_receive(void)
+{
+	struct udp_msg rx[BATCH];
+	int ret, got;
+	uint32_t total = 0;
+
+	ret = udp_enable_gro(&sb);
+	if (ret == -ENOPROTOOPT || !sa.gso) {
+		printf("# kernel lacks UDP_GRO or UDP_SEGMENT: not tested\n");
+		return 0;
+	}
+	CHECK_OK(ret);
+	CHECK(sb.gro);
+	if (send_segmented())
+		return -1;
+	got = recv_all(&sb, rx, 1);
+	CHECK(got == 1);
+	for (int i = 0; i < got; i++)
+		total += rx[i].len;
+	CHECK(total == 10500);
+	CHECK(rx[0].gso_size == 1000);
+	for (uint32_t i = 0; i < total; i++)
+		CHECK(((uint8_t *)rx[0].data)[i] == i / 1000);
+	return 0;
+}
+
+static int truncated_is_dropped(void)
+{
+	static uint8_t small[16], payload[100];
+	struct udp_msg tx = { .data = payload, .len = sizeof(payload) };
+	struct udp_msg rx = { .data = small, .cap = sizeof(small) };
+	struct pollfd pfd = { .fd = sa.fd, .events = POLLIN };
+
+	addr_set(&tx.peer, "::1", sa.port);
+	CHECK(udp_send(&sb, &tx, 1) == 1);
+	CHECK(poll(&pfd, 1, 2000) == 1);
+	CHECK(udp_recv(&sa, &rx, 1) == 1);
+	CHECK(rx.len == 0);
+	CHECK(sa.stats.rx_truncated == 1);
+	CHECK(udp_recv(&sa, &rx, 1) == -EAGAIN);
+	return 0;
+}
+
+/* A refused message in the middle is counted and the rest still go out. */
+static int refused_message_skipped(void)
+{
+	static uint8_t p[3][10];
+	struct udp_msg tx[3], rx[3];
+
+	for (int i = 0; i < 3; i++) {
+		memset(p[i], 'a' + i, sizeof(p[i]));
+		tx[i] = (struct udp_msg){ .data = p[i], .len = sizeof(p[i]) };
+		addr_set(&tx[i].peer, "127.0.0.1", sb.port);
+	}
+	addr_set(&tx[1].peer, "203.0.113.9", 9); /* no route in this namespace */
+	CHECK(udp_send(&sa, tx, 3) == 3);
+	CHECK(sa.stats.tx_errors == 1);
+	CHECK(recv_all(&sb, rx, 2) == 2);
+	CHECK(((uint8_t *)rx[0].data)[0] == 'a' && ((uint8_t *)rx[1].data)[0] == 'c');
+	return 0;
+}
+
+struct loop_state {
+	uint64_t fired_at;
+	int reads;
+};
+
+static void on_deadline(struct loop *loop, uint64_t now, void *arg)
+{
+	struct loop_state *st = arg;
+
+	st->fired_at = now;
+	loop_stop(loop);
+}
+
+static void on_readable(struct loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct loop_state *st = arg;
+	struct udp_msg rx = { .data = bufs[0], .cap = BIG };
+
+	if ((events & EPOLLIN) && udp_recv(&sb, &rx, 1) == 1)
+		st->reads++;
+}
+
+static int loop_deadline_and_fd(void)
+{
+	static uint8_t p[4] = "ping";
+	struct loop_state st = { 0 };
+	struct udp_msg tx = { .data = p, .len = sizeof(p) };
+	struct loop_watch w = { .fd = sb.fd, .fn = on_readable, .arg = &st };
+	struct loop loop;
+	uint64_t deadline;
+
+	CHECK_OK(loop_init(&loop));
+	loop_set_timer(&loop, on_deadline, &st);
+	CHECK_OK(loop_add(&loop, &w, EPOLLIN));
+	addr_set(&tx.peer, "::1", sb.port);
+	CHECK(udp_send(&sa, &tx, 1) == 1);
+	/* A deadline replaced before it fires does not fire. */
+	CHECK_OK(loop_set_deadline(&loop, loop_now() + 10000000));
+	deadline = loop_now() + 80000000; /* 80 ms */
+	CHECK_OK(loop_set_deadline(&loop, deadline));
+	CHECK_OK(loop_run(&loop));
+	CHECK(st.fired_at >= deadline);
+	CHECK(st.fired_at < deadline + 50000000);
+	CHECK(st.reads == 1);
+	CHECK(loop.signal == 0);
+	CHECK(loop.deadline == 0);
+
+	/* A deadline in the past fires at once. */
+	st.fired_at = 0;
+	CHECK_OK(loop_set_deadline(&loop, 1));
+	CHECK_OK(loop_run(&loop));
+	CHECK(st.fired_at != 0);
+	CHECK_OK(loop_del(&loop, &w));
+	loop_free(&loop);
+	return 0;
+}
+
+static int loop_stops_on_sigterm(void)
+{
+	struct loop loop;
+	sigset_t now;
+
+	CHECK_OK(loop_init(&loop));
+	CHECK(raise(SIGTERM) == 0); /* blocked: waits in the signalfd */
+	CHECK_OK(loop_run(&loop));
+	CHECK(loop.signal == SIGTERM);
+	loop_free(&loop);
+	CHECK(pthread_sigmask(SIG_BLOCK, NULL, &now) == 0);
+	CHECK(!sigismember(&now, SIGTERM)); /* mask restored */
+	return 0;
+}
+
+static int close_pair(void)
+{
+	udp_close(&sa);
+	udp_close(&sb);
+	CHECK(sa.fd == -1 && sb.fd == -1);
+	return 0;
+}
+
+int main(void)
+{
+	static const struct os_test_case cases[] = {
+		{ "two dual-stack sockets on ephemeral ports", open_pair },
+		{ "a fixed port with fwmark; a taken port names bind(UDP)", fixed_port },
+		{ "64 datagrams over 127.0.0.1 arrive with sizes and AF_INET source", batch_ipv4 },
+		{ "64 datagrams over ::1 arrive with sizes and AF_INET6 source", batch_ipv6 },
+		{ "to ::ffff:127.0.0.1: the source is unmapped to AF_INET", batch_v4_mapped },
+		{ "a UDP_SEGMENT send arrives as 11 datagrams", segmentation },
+		{ "with UDP_GRO the segments arrive as one buffer and gso_size", coalesced_receive },
+		{ "a datagram larger than its buffer is dropped and counted", truncated_is_dropped },
+		{ "a refused message is counted, the rest of the batch sent", refused_message_skipped },
+		{ "the loop's deadline fires on time, fd callbacks run", loop_deadline_and_fd },
+		{ "SIGTERM stops the loop through its signalfd", loop_stops_on_sigterm },
+		{ "close", close_pair },
+	};
+
+	return OS_TEST_RUN(cases);
+}
