@@ -21,5 +21,8 @@ extern struct cli_options cli_options;
 int cli_matches(const char *arg, const char *word);
 
 int cmd_tuntap(int argc, char **argv);
+int cmd_genkey(int argc, char **argv);
+int cmd_pubkey(int argc, char **argv);
+int cmd_genpsk(int argc, char **argv);
 
 #endif

@@ -16,6 +16,9 @@ static const struct command {
 	const char *help;
 } commands[] = {
 	{ "tuntap", cmd_tuntap, "manage TUN/TAP devices, as `ip tuntap`" },
+	{ "genkey", cmd_genkey, "print a new private key, as `wg genkey`" },
+	{ "pubkey", cmd_pubkey, "print the public key of the private key on stdin" },
+	{ "genpsk", cmd_genpsk, "print a new preshared key, as `wg genpsk`" },
 };
 
 int cli_matches(const char *arg, const char *word)
