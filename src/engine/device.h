@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The inside of struct engine, shared by the engine's own files
+ * (engine.c: configuration and timers; send.c; receive.c). Nothing outside
+ * src/engine/ includes this: the API is engine/engine.h.
+ */
+#ifndef WARREN_ENGINE_DEVICE_H
+#define WARREN_ENGINE_DEVICE_H
+
+#include "engine/allowedips.h"
+#include "engine/cookie.h"
+#include "engine/engine.h"
+#include "engine/index.h"
+#include "engine/load.h"
+#include "engine/noise.h"
+#include "engine/peer.h"
+
+struct engine {
+	struct noise_static_identity identity;
+	struct cookie_checker cookie_checker;
+	struct peer_table peers;
+	struct index_table indices;
+	struct allowedips allowedips;
+	struct load load;
+	uint16_t listen_port;
+	uint32_t fwmark;
+	uint32_t mtu;
+	uint64_t drops[ENGINE_DROP_COUNT];
+};
+
+/* Counts a drop engine-wide and against @peer when known. */
+static inline void engine_drop(struct engine *engine, struct peer *peer, enum engine_drop reason)
+{
+	engine->drops[reason]++;
+	if (peer)
+		peer_drop(peer, reason);
+}
+
+/* Frees @buf as a counted drop. */
+static inline void engine_drop_buf(struct engine *engine, struct peer *peer,
+				   enum engine_drop reason, struct pktbuf *buf)
+{
+	engine_drop(engine, peer, reason);
+	pktbuf_free(buf);
+}
+
+/* Appends an event about @peer to @out (or counts it lost). */
+void engine_event(struct engine_output *out, enum engine_event_type type,
+		  const struct peer *peer);
+
+/*
+ * send.c: the send paths every part of the engine uses.
+ *
+ * engine_send_datagram: queues the finished UDP payload @buf (consumed) to
+ * the peer's endpoint and counts it in tx_bytes; drops it without an
+ * endpoint.
+ * engine_send_initiation: makes and sends an initiation unless one went out
+ * less than REKEY_TIMEOUT ago; @retry keeps the attempt counter.
+ * engine_send_keepalive: sends an empty packet (or flushes staged ones).
+ * engine_send_staged: seals what is staged if a usable keypair exists,
+ * otherwise starts a handshake.
+ */
+void engine_send_datagram(struct engine *engine, struct peer *peer, struct pktbuf *buf,
+			  struct engine_output *out);
+void engine_send_initiation(struct engine *engine, struct peer *peer, bool retry,
+			    struct engine_time now, struct engine_output *out);
+void engine_send_keepalive(struct engine *engine, struct peer *peer, struct engine_time now,
+			   struct engine_output *out);
+void engine_send_staged(struct engine *engine, struct peer *peer, struct engine_time now,
+			struct engine_output *out);
+/* Marks the last completed handshake (wall clock) and resets the timers' attempt count. */
+void engine_handshake_complete(struct engine *engine, struct peer *peer, struct engine_time now,
+			       struct engine_output *out);
+
+#endif

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/crypto.h"
+#include "engine/peer.h"
+
+int peer_table_init(struct peer_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	return crypto_random(t->hash_key, sizeof(t->hash_key)) ? -EIO : 0;
+}
+
+static uint32_t key_hash(const struct peer_table *t, const uint8_t key[NOISE_PUBLIC_KEY_LEN])
+{
+	/*
+	 * Public keys are chosen by whoever configures the peers, so the
+	 * hash only needs to be unpredictable to outsiders: mix the key's
+	 * words with the table's secret (a keyed multiply-xorshift).
+	 */
+	uint64_t h = t->hash_key[0];
+
+	for (size_t i = 0; i < NOISE_PUBLIC_KEY_LEN; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, key + i, 8);
+		h ^= w + t->hash_key[1];
+		h *= 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	return (uint32_t)(h >> 32) & (PEER_BUCKETS - 1);
+}
+
+struct peer *peer_new(struct engine *engine, const struct noise_static_identity *identity,
+		      const uint8_t public_key[NOISE_PUBLIC_KEY_LEN])
+{
+	struct peer *peer = calloc(1, sizeof(*peer));
+	uint64_t seed;
+
+	if (!peer)
+		return NULL;
+	peer->engine = engine;
+	memcpy(peer->public_key, public_key, NOISE_PUBLIC_KEY_LEN);
+	if (noise_handshake_init(&peer->handshake, identity, public_key, NULL))
+		goto err;
+	if (cookie_maker_init(&peer->cookie, public_key))
+		goto err;
+	if (crypto_random(&seed, sizeof(seed)))
+		goto err;
+	timers_init(&peer->timers, seed);
+	peer->handshake_entry.kind = INDEX_HANDSHAKE;
+	peer->handshake_entry.peer = peer;
+	peer->endpoint.sa.sa_family = AF_UNSPEC;
+	pktbuf_queue_init(&peer->staged);
+	return peer;
+
+err:
+	noise_handshake_destroy(&peer->handshake);
+	cookie_maker_clear(&peer->cookie);
+	free(peer);
+	return NULL;
+}
+
+void peer_free(struct peer *peer)
+{
+	if (!peer)
+		return;
+	pktbuf_queue_purge(&peer->staged);
+	noise_handshake_destroy(&peer->handshake);
+	cookie_maker_clear(&peer->cookie);
+	crypto_wipe(peer, sizeof(*peer));
+	free(peer);
+}
+
+void peer_table_insert(struct peer_table *t, struct peer *peer)
+{
+	struct peer **head = &t->buckets[key_hash(t, peer->public_key)];
+
+	peer->hash_next = *head;
+	*head = peer;
+	peer->list_next = NULL;
+	peer->list_prev = t->last;
+	if (t->last)
+		t->last->list_next = peer;
+	else
+		t->first = peer;
+	t->last = peer;
+	t->count++;
+}
+
+void peer_table_remove(struct peer_table *t, struct peer *peer)
+{
+	struct peer **p = &t->buckets[key_hash(t, peer->public_key)];
+
+	for (; *p; p = &(*p)->hash_next) {
+		if (*p == peer) {
+			*p = peer->hash_next;
+			break;
+		}
+	}
+	if (peer->list_prev)
+		peer->list_prev->list_next = peer->list_next;
+	else
+		t->first = peer->list_next;
+	if (peer->list_next)
+		peer->list_next->list_prev = peer->list_prev;
+	else
+		t->last = peer->list_prev;
+	peer->hash_next = peer->list_prev = peer->list_next = NULL;
+	t->count--;
+}
+
+struct peer *peer_table_lookup(const struct peer_table *t,
+			       const uint8_t public_key[NOISE_PUBLIC_KEY_LEN])
+{
+	for (struct peer *p = t->buckets[key_hash(t, public_key)]; p; p = p->hash_next)
+		if (crypto_equal(p->public_key, public_key, NOISE_PUBLIC_KEY_LEN))
+			return p;
+	return NULL;
+}

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The receive paths (WireGuard's receive.c): every datagram is classified
+ * by type and exact length before any field is read; every way out that
+ * does not deliver counts a drop reason.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "core/ip.h"
+#include "engine/device.h"
+#include "engine/messages.h"
+
+#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+
+static bool source_of(const union pktbuf_addr *addr, struct cookie_source *src)
+{
+	memset(src, 0, sizeof(*src));
+	switch (addr->sa.sa_family) {
+	case AF_INET:
+		memcpy(src->addr, &addr->in4.sin_addr, 4);
+		src->addr_len = 4;
+		src->port = ntohs(addr->in4.sin_port);
+		return true;
+	case AF_INET6:
+		memcpy(src->addr, &addr->in6.sin6_addr, 16);
+		src->addr_len = 16;
+		src->port = ntohs(addr->in6.sin6_port);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Roaming: only called once the packet from @addr has authenticated. */
+static void set_endpoint(struct peer *peer, const union pktbuf_addr *addr,
+			 struct engine_output *out)
+{
+	if (addr->sa.sa_family != AF_INET && addr->sa.sa_family != AF_INET6)
+		return;
+	if (pktbuf_addr_equal(&peer->endpoint, addr))
+		return;
+	peer->endpoint = *addr;
+	engine_event(out, ENGINE_EVENT_ENDPOINT_CHANGED, peer);
+}
+
+static struct noise_handshake *lookup_handshake(void *ctx, const uint8_t key[NOISE_PUBLIC_KEY_LEN])
+{
+	struct peer *peer = peer_table_lookup(&((struct engine *)ctx)->peers, key);
+
+	return peer ? &peer->handshake : NULL;
+}
+
+/*
+ * Derives the session of @peer's finished handshake into a keypair that
+ * takes over the handshake's receiver index. Returns 0 or -errno.
+ */
+static int begin_session(struct engine *engine, struct peer *peer, struct engine_time now)
+{
+	struct noise_keys keys;
+	struct keypair *kp;
+	int ret;
+
+	ret = noise_derive_keys(&peer->handshake, &keys, now.mono_ns);
+	if (ret)
+		goto out;
+	ret = -EINVAL;
+	if (!peer->handshake_entry.inserted || peer->handshake_entry.index != keys.local_index)
+		goto out;
+	ret = -ENOMEM;
+	kp = keypair_new(&keys, peer);
+	if (!kp)
+		goto out;
+	index_replace(&engine->indices, &peer->handshake_entry, &kp->entry);
+	keypairs_add(&peer->keypairs, kp, &engine->indices);
+	timers_session_derived(&peer->timers, now.mono_ns);
+	ret = 0;
+out:
+	if (ret)
+		index_remove(&engine->indices, &peer->handshake_entry);
+	noise_keys_wipe(&keys);
+	return ret;
+}
+
+static void send_response(struct engine *engine, struct peer *peer, struct engine_time now,
+			  struct engine_output *out)
+{
+	struct message_handshake_response *msg;
+	struct pktbuf *buf = pktbuf_alloc(out->pool);
+
+	if (!buf) {
+		engine_drop(engine, peer, ENGINE_DROP_NO_BUFFER);
+		return;
+	}
+	msg = (struct message_handshake_response *)pktbuf_put(buf, sizeof(*msg));
+	if (!msg || index_insert(&engine->indices, &peer->handshake_entry))
+		goto err;
+	if (noise_create_response(&peer->handshake, msg, peer->handshake_entry.index) ||
+	    cookie_add_macs(&peer->cookie, msg, sizeof(*msg), now.mono_ns)) {
+		index_remove(&engine->indices, &peer->handshake_entry);
+		noise_handshake_clear(&peer->handshake);
+		goto err;
+	}
+	if (begin_session(engine, peer, now))
+		goto err;
+	timers_any_authenticated_packet_traversal(&peer->timers, now.mono_ns);
+	timers_any_authenticated_packet_sent(&peer->timers);
+	peer->last_sent_handshake_ns = now.mono_ns;
+	peer->has_sent_handshake = true;
+	engine_send_datagram(engine, peer, buf, out);
+	return;
+
+err:
+	engine_drop_buf(engine, peer, ENGINE_DROP_CRYPTO, buf);
+}
+
+static void send_cookie_reply(struct engine *engine, const struct pktbuf *in,
+			      const struct cookie_source *src, struct engine_time now,
+			      struct engine_output *out)
+{
+	const uint8_t *data = pktbuf_data(in);
+	struct message_handshake_cookie *msg;
+	struct pktbuf *buf = pktbuf_alloc(out->pool);
+	uint32_t sender;
+
+	if (!buf) {
+		engine_drop(engine, NULL, ENGINE_DROP_NO_BUFFER);
+		return;
+	}
+	/* Both handshake messages carry the sender index right after the type. */
+	memcpy(&sender, data + sizeof(struct message_header), sizeof(sender));
+	msg = (struct message_handshake_cookie *)pktbuf_put(buf, sizeof(*msg));
+	if (!msg || cookie_create_reply(&engine->cookie_checker, msg, data, in->len,
+					le32toh(sender), src, now.mono_ns)) {
+		engine_drop_buf(engine, NULL, ENGINE_DROP_CRYPTO, buf);
+		return;
+	}
+	buf->addr = in->addr;
+	pktbuf_queue_push(&out->tx, buf);
+}
+
+static void consume_initiation(struct engine *engine, struct pktbuf *buf, struct engine_time now,
+			       struct engine_output *out)
+{
+	const struct message_handshake_initiation *msg = (const void *)pktbuf_data(buf);
+	struct noise_handshake *hs = NULL;
+	struct peer *peer;
+	int ret;
+
+	ret = noise_consume_initiation(&engine->identity, msg, now.mono_ns, lookup_handshake, engine,
+				       &hs);
+	peer = hs ? container_of(hs, struct peer, handshake) : NULL;
+	if (ret) {
+		engine_drop(engine, peer,
+			    ret == -ESTALE || ret == -EAGAIN ? ENGINE_DROP_HANDSHAKE_REPLAY
+							     : ENGINE_DROP_HANDSHAKE_INVALID);
+		return;
+	}
+	set_endpoint(peer, &buf->addr, out);
+	peer->rx_bytes += buf->len;
+	timers_any_authenticated_packet_received(&peer->timers);
+	timers_any_authenticated_packet_traversal(&peer->timers, now.mono_ns);
+	send_response(engine, peer, now, out);
+}
+
+static void consume_response(struct engine *engine, struct pktbuf *buf, struct engine_time now,
+			     struct engine_output *out)
+{
+	const struct message_handshake_response *msg = (const void *)pktbuf_data(buf);
+	struct index_entry *entry;
+	struct peer *peer;
+
+	entry = index_lookup(&engine->indices, le32toh(msg->receiver_index), INDEX_HANDSHAKE);
+	if (!entry) {
+		engine_drop(engine, NULL, ENGINE_DROP_UNKNOWN_INDEX);
+		return;
+	}
+	peer = entry->peer;
+	if (noise_consume_response(&peer->handshake, msg)) {
+		engine_drop(engine, peer, ENGINE_DROP_HANDSHAKE_INVALID);
+		return;
+	}
+	set_endpoint(peer, &buf->addr, out);
+	peer->rx_bytes += buf->len;
+	timers_any_authenticated_packet_received(&peer->timers);
+	timers_any_authenticated_packet_traversal(&peer->timers, now.mono_ns);
+	if (begin_session(engine, peer, now)) {
+		engine_drop(engine, peer, ENGINE_DROP_CRYPTO);
+		return;
+	}
+	engine_handshake_complete(engine, peer, now, out);
+	/* Key confirmation for the responder; flushes staged packets first. */
+	engine_send_keepalive(engine, peer, now, out);
+}
+
+/* Consumes @buf, a handshake initiation or response of the right size. */
+static void receive_handshake(struct engine *engine, struct pktbuf *buf, enum message_type type,
+			      struct engine_time now, struct engine_output *out)
+{
+	struct cookie_source src;
+	enum cookie_mac_state mac;
+	bool under_load;
+
+	if (!engine->identity.has_identity) {
+		engine_drop_buf(engine, NULL, ENGINE_DROP_NO_IDENTITY, buf);
+		return;
+	}
+	if (!source_of(&buf->addr, &src)) {
+		engine_drop_buf(engine, NULL, ENGINE_DROP_INVALID_MESSAGE, buf);
+		return;
+	}
+	under_load = load_handshake_received(&engine->load, now.mono_ns);
+	mac = cookie_validate(&engine->cookie_checker, pktbuf_data(buf), buf->len, &src, under_load,
+			      now.mono_ns);
+	if (mac == INVALID_MAC) {
+		engine_drop_buf(engine, NULL, ENGINE_DROP_HANDSHAKE_MAC, buf);
+		return;
+	}
+	if (under_load) {
+		if (mac != VALID_MAC_WITH_COOKIE) {
+			send_cookie_reply(engine, buf, &src, now, out);
+			engine_drop_buf(engine, NULL, ENGINE_DROP_HANDSHAKE_COOKIE, buf);
+			return;
+		}
+		if (!load_allow(&engine->load, &buf->addr.sa, now.mono_ns)) {
+			engine_drop_buf(engine, NULL, ENGINE_DROP_HANDSHAKE_RATELIMIT, buf);
+			return;
+		}
+	}
+	if (type == MESSAGE_HANDSHAKE_INITIATION)
+		consume_initiation(engine, buf, now, out);
+	else
+		consume_response(engine, buf, now, out);
+	pktbuf_free(buf);
+}
+
+static void receive_cookie(struct engine *engine, struct pktbuf *buf, struct engine_time now)
+{
+	const struct message_handshake_cookie *msg = (const void *)pktbuf_data(buf);
+	struct index_entry *entry;
+
+	entry = index_lookup(&engine->indices, le32toh(msg->receiver_index),
+			     INDEX_HANDSHAKE | INDEX_KEYPAIR);
+	if (!entry) {
+		engine_drop_buf(engine, NULL, ENGINE_DROP_UNKNOWN_INDEX, buf);
+		return;
+	}
+	if (cookie_consume_reply(&entry->peer->cookie, msg, now.mono_ns)) {
+		engine_drop_buf(engine, entry->peer, ENGINE_DROP_COOKIE_INVALID, buf);
+		return;
+	}
+	pktbuf_free(buf);
+}
+
+/* The initiator rekeys once when what it receives on is nearly too old. */
+static void keep_key_fresh(struct engine *engine, struct peer *peer, struct engine_time now,
+			   struct engine_output *out)
+{
+	struct keypair *kp = peer->keypairs.current;
+
+	if (kp && kp->sending_valid && kp->initiator &&
+	    now.mono_ns - kp->birth_ns >= REKEY_AFTER_TIME_RECV_NS &&
+	    !peer->timers.sent_lastminute_handshake) {
+		peer->timers.sent_lastminute_handshake = true;
+		engine_send_initiation(engine, peer, false, now, out);
+	}
+}
+
+static void receive_data(struct engine *engine, struct pktbuf *buf, struct engine_time now,
+			 struct engine_output *out)
+{
+	const struct message_data *msg = (const void *)pktbuf_data(buf);
+	struct index_entry *entry;
+	struct keypair *kp;
+	struct peer *peer;
+	struct ip_info ip;
+	uint64_t counter;
+	uint32_t plain_len;
+	enum engine_drop reason;
+
+	entry = index_lookup(&engine->indices, le32toh(msg->key_idx), INDEX_KEYPAIR);
+	if (!entry) {
+		engine_drop_buf(engine, NULL, ENGINE_DROP_UNKNOWN_INDEX, buf);
+		return;
+	}
+	kp = container_of(entry, struct keypair, entry);
+	peer = entry->peer;
+	if (!keypair_can_receive(kp, now.mono_ns)) {
+		reason = ENGINE_DROP_KEYPAIR_EXPIRED;
+		goto drop;
+	}
+	if (le64toh(msg->counter) >= REJECT_AFTER_MESSAGES) {
+		reason = ENGINE_DROP_COUNTER_LIMIT;
+		goto drop;
+	}
+	if (keypair_open(kp, buf, &counter)) {
+		reason = ENGINE_DROP_DECRYPT;
+		goto drop;
+	}
+	if (!replay_check_and_update(&kp->replay, counter, REJECT_AFTER_MESSAGES)) {
+		reason = ENGINE_DROP_REPLAY;
+		goto drop;
+	}
+
+	/* Authenticated and fresh: the peer may roam, the keys are confirmed. */
+	set_endpoint(peer, &buf->addr, out);
+	if (keypairs_received_with(&peer->keypairs, kp, &engine->indices)) {
+		engine_handshake_complete(engine, peer, now, out);
+		engine_send_staged(engine, peer, now, out);
+	}
+	keep_key_fresh(engine, peer, now, out);
+	timers_any_authenticated_packet_received(&peer->timers);
+	timers_any_authenticated_packet_traversal(&peer->timers, now.mono_ns);
+
+	plain_len = buf->len;
+	if (!plain_len) {
+		peer->rx_bytes += message_data_len(0);
+		pktbuf_free(buf);
+		return;
+	}
+	timers_data_received(&peer->timers, now.mono_ns);
+
+	switch (ip_parse(pktbuf_data(buf), buf->len, &ip)) {
+	case 0:
+		break;
+	case -EBADMSG:
+		reason = ENGINE_DROP_INNER_LENGTH;
+		goto drop;
+	default:
+		reason = ENGINE_DROP_INNER_NOT_IP;
+		goto drop;
+	}
+	pktbuf_trim(buf, ip.len);
+	if (allowedips_lookup(&engine->allowedips, ip.family, ip.src) != peer) {
+		reason = ENGINE_DROP_INNER_SOURCE;
+		goto drop;
+	}
+	peer->rx_bytes += message_data_len(plain_len);
+	pktbuf_queue_push(&out->tun, buf);
+	return;
+
+drop:
+	engine_drop_buf(engine, peer, reason, buf);
+}
+
+void engine_recv_batch(struct engine *engine, struct pktbuf **bufs, size_t n,
+		       struct engine_time now, struct engine_output *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct pktbuf *buf = bufs[i];
+		enum message_type type = message_classify(pktbuf_data(buf), buf->len);
+
+		switch (type) {
+		case MESSAGE_HANDSHAKE_INITIATION:
+		case MESSAGE_HANDSHAKE_RESPONSE:
+			receive_handshake(engine, buf, type, now, out);
+			break;
+		case MESSAGE_HANDSHAKE_COOKIE:
+			receive_cookie(engine, buf, now);
+			break;
+		case MESSAGE_DATA:
+			receive_data(engine, buf, now, out);
+			break;
+		default:
+			engine_drop_buf(engine, NULL, ENGINE_DROP_INVALID_MESSAGE, buf);
+			break;
+		}
+	}
+}

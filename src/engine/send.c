@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The send paths: handshake initiations, transport packets, keepalives and
+ * staging while no keypair can send (WireGuard's send.c, as functions that
+ * append to an engine_output instead of touching a socket).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "core/ip.h"
+#include "engine/device.h"
+#include "engine/messages.h"
+
+void engine_send_datagram(struct engine *engine, struct peer *peer, struct pktbuf *buf,
+			  struct engine_output *out)
+{
+	if (peer->endpoint.sa.sa_family == AF_UNSPEC) {
+		engine_drop_buf(engine, peer, ENGINE_DROP_NO_ENDPOINT, buf);
+		return;
+	}
+	buf->addr = peer->endpoint;
+	peer->tx_bytes += buf->len;
+	pktbuf_queue_push(&out->tx, buf);
+}
+
+void engine_send_initiation(struct engine *engine, struct peer *peer, bool retry,
+			    struct engine_time now, struct engine_output *out)
+{
+	struct message_handshake_initiation *msg;
+	struct pktbuf *buf;
+
+	if (!retry)
+		peer->timers.handshake_attempts = 0;
+	/* At most one initiation (or response) per REKEY_TIMEOUT. */
+	if (peer->has_sent_handshake && now.mono_ns - peer->last_sent_handshake_ns < REKEY_TIMEOUT_NS)
+		return;
+	if (!engine->identity.has_identity)
+		return;
+
+	buf = pktbuf_alloc(out->pool);
+	if (!buf) {
+		engine_drop(engine, peer, ENGINE_DROP_NO_BUFFER);
+		return;
+	}
+	msg = (struct message_handshake_initiation *)pktbuf_put(buf, sizeof(*msg));
+	if (!msg || index_insert(&engine->indices, &peer->handshake_entry))
+		goto err;
+	/* Fails for a low-order peer key: such a peer never gets a packet. */
+	if (noise_create_initiation(&peer->handshake, msg, peer->handshake_entry.index, now.wall_ns))
+		goto err_index;
+	if (cookie_add_macs(&peer->cookie, msg, sizeof(*msg), now.mono_ns))
+		goto err_index;
+
+	timers_any_authenticated_packet_traversal(&peer->timers, now.mono_ns);
+	timers_any_authenticated_packet_sent(&peer->timers);
+	peer->last_sent_handshake_ns = now.mono_ns;
+	peer->has_sent_handshake = true;
+	engine_send_datagram(engine, peer, buf, out);
+	timers_handshake_initiated(&peer->timers, now.mono_ns);
+	return;
+
+err_index:
+	index_remove(&engine->indices, &peer->handshake_entry);
+	noise_handshake_clear(&peer->handshake);
+err:
+	pktbuf_free(buf);
+}
+
+/* Initiator or not, rekey before the current keypair wears out (on send). */
+static void keep_key_fresh(struct engine *engine, struct peer *peer, struct engine_time now,
+			   struct engine_output *out)
+{
+	struct keypair *kp = peer->keypairs.current;
+
+	if (kp && kp->sending_valid &&
+	    (kp->send_counter > REKEY_AFTER_MESSAGES ||
+	     (kp->initiator && now.mono_ns - kp->birth_ns >= REKEY_AFTER_TIME_NS)))
+		engine_send_initiation(engine, peer, false, now, out);
+}
+
+/* Seals @buf (consumed) under @kp, which can send, and queues it. */
+static void seal_and_send(struct engine *engine, struct peer *peer, struct keypair *kp,
+			  struct pktbuf *buf, struct engine_time now, struct engine_output *out)
+{
+	bool keepalive = buf->len == 0;
+	int ret;
+
+	ret = keypair_seal(kp, buf, kp->send_counter++, engine->mtu);
+	if (ret) {
+		engine_drop_buf(engine, peer,
+				ret == -ENOSPC ? ENGINE_DROP_NO_BUFFER : ENGINE_DROP_CRYPTO, buf);
+		return;
+	}
+	timers_any_authenticated_packet_traversal(&peer->timers, now.mono_ns);
+	timers_any_authenticated_packet_sent(&peer->timers);
+	if (!keepalive)
+		timers_data_sent(&peer->timers, now.mono_ns);
+	engine_send_datagram(engine, peer, buf, out);
+}
+
+/* Stages @buf (consumed), pushing out the oldest past MAX_STAGED_PACKETS. */
+static void stage(struct engine *engine, struct peer *peer, struct pktbuf *buf)
+{
+	if (peer->staged.len >= MAX_STAGED_PACKETS)
+		engine_drop_buf(engine, peer, ENGINE_DROP_STAGED_OVERFLOW,
+				pktbuf_queue_pop(&peer->staged));
+	pktbuf_queue_push(&peer->staged, buf);
+}
+
+void engine_send_staged(struct engine *engine, struct peer *peer, struct engine_time now,
+			struct engine_output *out)
+{
+	struct keypair *kp = peer->keypairs.current;
+	struct pktbuf *buf;
+
+	if (!peer->staged.len)
+		return;
+	if (!keypair_can_send(kp, now.mono_ns))
+		goto need_handshake;
+	while (peer->staged.len) {
+		if (kp->send_counter >= REJECT_AFTER_MESSAGES) {
+			kp->sending_valid = false;
+			goto need_handshake;
+		}
+		buf = pktbuf_queue_pop(&peer->staged);
+		seal_and_send(engine, peer, kp, buf, now, out);
+	}
+	keep_key_fresh(engine, peer, now, out);
+	return;
+
+need_handshake:
+	engine_send_initiation(engine, peer, false, now, out);
+}
+
+void engine_send_keepalive(struct engine *engine, struct peer *peer, struct engine_time now,
+			   struct engine_output *out)
+{
+	if (!peer->staged.len) {
+		struct pktbuf *buf = pktbuf_alloc(out->pool);
+
+		if (!buf) {
+			engine_drop(engine, peer, ENGINE_DROP_NO_BUFFER);
+			return;
+		}
+		pktbuf_queue_push(&peer->staged, buf);
+	}
+	engine_send_staged(engine, peer, now, out);
+}
+
+/* Sends or stages one packet (consumed) for @peer, keeping the peer's order. */
+static void send_one(struct engine *engine, struct peer *peer, struct pktbuf *buf,
+		     struct engine_time now, struct engine_output *out)
+{
+	struct keypair *kp = peer->keypairs.current;
+
+	if (engine->mtu && buf->len > engine->mtu) {
+		engine_drop_buf(engine, peer, ENGINE_DROP_TOO_BIG, buf);
+		return;
+	}
+	if (peer->staged.len || !keypair_can_send(kp, now.mono_ns)) {
+		stage(engine, peer, buf);
+		engine_send_staged(engine, peer, now, out);
+		return;
+	}
+	seal_and_send(engine, peer, kp, buf, now, out);
+	keep_key_fresh(engine, peer, now, out);
+}
+
+void engine_send_to_peer(struct engine *engine, struct peer *peer, struct pktbuf **bufs,
+			 size_t n, struct engine_time now, struct engine_output *out)
+{
+	for (size_t i = 0; i < n; i++)
+		send_one(engine, peer, bufs[i], now, out);
+}
+
+void engine_send_batch(struct engine *engine, struct pktbuf **bufs, size_t n,
+		       struct engine_time now, struct engine_output *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct pktbuf *buf = bufs[i];
+		struct ip_info ip;
+		struct peer *peer;
+
+		if (ip_parse(pktbuf_data(buf), buf->len, &ip)) {
+			engine_drop_buf(engine, NULL, ENGINE_DROP_INNER_NOT_IP, buf);
+			continue;
+		}
+		peer = allowedips_lookup(&engine->allowedips, ip.family, ip.dst);
+		if (!peer) {
+			engine_drop_buf(engine, NULL, ENGINE_DROP_NO_ROUTE, buf);
+			continue;
+		}
+		send_one(engine, peer, buf, now, out);
+	}
+}
+
+void engine_handshake_complete(struct engine *engine, struct peer *peer, struct engine_time now,
+			       struct engine_output *out)
+{
+	timers_handshake_complete(&peer->timers);
+	peer->last_handshake_wall_ns = now.wall_ns;
+	engine_event(out, ENGINE_EVENT_HANDSHAKE_COMPLETE, peer);
+}
