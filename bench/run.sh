@@ -11,6 +11,8 @@
 #               API, beside `openssl speed -evp chacha20-poly1305`
 #   handshake   initiations consumed and answered by a responder, beside
 #               X25519 scalar multiplications per second / 4
+# Tunnels: iperf3 TCP through raw veth, warren, wireguard-go, OpenVPN and
+# fastd between the same two namespaces (bench/tunnels.sh).
 set -eu
 build=${1:-build}
 secs=${BENCH_SECONDS:-3}
@@ -39,3 +41,7 @@ if [ -x "$build/bench/handshake_bench" ]; then
 else
 	echo "(handshake_bench not built)"
 fi
+echo
+
+echo "== tunnels: TCP through each between two namespaces (bench/tunnels.sh)"
+bench/tunnels.sh "$build"

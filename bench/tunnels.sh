@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# TCP throughput through each tunnel between the same pair of namespaces,
+# in one run, beside the raw veth they ride on.
+#
+#   +------ wb<pid>-a ------+   veth 10.200.0.0/24   +------ wb<pid>-b ------+
+#   | iperf3 -c 10.201.0.2  |========================| iperf3 -s             |
+#   | tunnel 10.201.0.1/24  |  outer: the tunnel's   | tunnel 10.201.0.2/24  |
+#   +-----------------------+  encrypted UDP         +-----------------------+
+#
+#   bench/tunnels.sh [BUILD] [TARGET...]   TARGET: veth warren wireguard-go openvpn fastd
+#
+# Each target runs iperf3 for BENCH_TCP_SECONDS (default 10) with 1 stream and
+# with 4 streams; the figure is the median of the per-second rates (the first
+# two seconds omitted: slow start). Ratios are to raw veth of the same run.
+set -u
+build=${1:-build}
+shift || true
+targets=("$@")
+[ ${#targets[@]} = 0 ] && targets=(veth warren wireguard-go openvpn fastd)
+secs=${BENCH_TCP_SECONDS:-10}
+root=$(cd "$(dirname "$0")/.." && pwd)
+WARREN_BUILD=$(cd "$root/$build" 2>/dev/null && pwd || cd "$build" && pwd)
+export WARREN_BUILD
+# shellcheck source=../tests/e2e/lib/netns.sh
+. "$root/tests/e2e/lib/netns.sh"
+require_root
+require_cmd iperf3 jq wg
+
+NS_PREFIX="wb$$"
+A=10.200.0.1 B=10.200.0.2 TA=10.201.0.1 TB=10.201.0.2
+ns_new a
+ns_new b
+veth a veth0 b veth0
+at a ip addr add $A/24 dev veth0
+at b ip addr add $B/24 dev veth0
+
+# iperf3_median STREAMS: prints the median Gbit/s from a to b's tunnel address.
+iperf3_median() {
+	at a iperf3 -c "$DST" -t "$secs" -O 2 -P "$1" -J 2>/dev/null |
+		jq -r '[.intervals[] | select(.sum.omitted | not) | .sum.bits_per_second] | sort |
+			if length == 0 then "0" else .[(length / 2 | floor)] / 1e9 | tostring end'
+}
+
+# wg_up IMPL: a WireGuard tunnel with the userspace daemon IMPL on both sides.
+wg_up() {
+	local impl=$1 ka kb
+	ka=$(wg genkey) kb=$(wg genkey)
+	for side in a b; do
+		local dev="wb$$$side" key peer ip peerip
+		if [ $side = a ]; then key=$ka peer=$(wg pubkey <<<"$kb") ip=$TA peerip=$B
+		else key=$kb peer=$(wg pubkey <<<"$ka") ip=$TB peerip=$A; fi
+		WG_PROCESS_FOREGROUND=1 bg $side "$impl" "$dev"
+		wait_for 5 at $side ip link show "$dev" || return 1
+		wait_for 5 test -S "/var/run/wireguard/$dev.sock" || return 1
+		at $side wg set "$dev" private-key <(echo "$key") listen-port 51820 \
+			peer "$peer" endpoint "$peerip:51820" allowed-ips 10.201.0.0/24 || return 1
+		at $side ip addr add "$ip/24" dev "$dev"
+		at $side ip link set "$dev" mtu 1420 up
+	done
+}
+
+wg_down() {
+	at a ip link del "wb$$a" 2>/dev/null
+	at b ip link del "wb$$b" 2>/dev/null
+	sleep 0.3
+	rm -f "/var/run/wireguard/wb$$a.sock" "/var/run/wireguard/wb$$b.sock"
+}
+
+openvpn_up() {
+	local d=$T_DIR/ovpn side fpa fpb
+	mkdir -p "$d"
+	for side in a b; do
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+			-keyout "$d/$side.key" -out "$d/$side.crt" -days 1 -subj "/CN=$side" 2>/dev/null || return 1
+	done
+	fpa=$(openssl x509 -in "$d/a.crt" -noout -fingerprint -sha256 | cut -d= -f2)
+	fpb=$(openssl x509 -in "$d/b.crt" -noout -fingerprint -sha256 | cut -d= -f2)
+	local common=(--dev-type tun --proto udp --port 1194 --data-ciphers AES-256-GCM
+		--cipher AES-256-GCM --auth none --verb 1 --mute-replay-warnings)
+	bg b openvpn "${common[@]}" --dev ovb$$ --local $B --remote $A --tls-server --dh none \
+		--cert "$d/b.crt" --key "$d/b.key" --peer-fingerprint "$fpa" --ifconfig $TB $TA
+	bg a openvpn "${common[@]}" --dev ova$$ --local $A --remote $B --tls-client \
+		--cert "$d/a.crt" --key "$d/a.key" --peer-fingerprint "$fpb" --ifconfig $TA $TB
+	wait_for 20 at a ping -c1 -W1 $TB
+}
+
+fastd_up() {
+	local d=$T_DIR/fastd side
+	mkdir -p "$d"
+	for side in a b; do
+		fastd --generate-key --machine-readable >"$d/$side.secret" 2>/dev/null || return 1
+		echo "secret \"$(cat "$d/$side.secret")\";" >"$d/$side.key.conf"
+		fastd --show-key --machine-readable -c "$d/$side.key.conf" \
+			>"$d/$side.public" 2>/dev/null || return 1
+	done
+	for side in a b; do
+		local other=b ip=$TA bind=$A remote=$B
+		[ $side = b ] && other=a ip=$TB bind=$B remote=$A
+		cat >"$d/$side.conf" <<CONF
+interface "fd$$$side";
+mode tun;
+method "salsa2012+umac";
+bind $bind:10000;
+secret "$(cat "$d/$side.secret")";
+mtu 1426;
+peer "$other" {
+	key "$(cat "$d/$other.public")";
+	remote $remote:10000;
+}
+CONF
+		bg $side fastd -c "$d/$side.conf" --log-level error
+		wait_for 5 at $side ip link show "fd$$$side" || return 1
+		at $side ip addr add "$ip/24" dev "fd$$$side"
+		at $side ip link set "fd$$$side" up
+	done
+	wait_for 20 at a ping -c1 -W1 $TB
+}
+
+# stop_bg: ends the tunnel daemons of the previous target.
+stop_bg() {
+	local pid
+	for pid in "${_bg_pids[@]}"; do kill "$pid" 2>/dev/null; done
+	for pid in "${_bg_pids[@]}"; do wait "$pid" 2>/dev/null; done
+	_bg_pids=()
+}
+
+declare -A one four
+bg b iperf3 -s
+SERVER_PID=$BG_PID
+wait_for 5 at a bash -c "exec 3<>/dev/tcp/$B/5201"
+for t in "${targets[@]}"; do
+	DST=$TB
+	ok=1
+	case "$t" in
+	veth) DST=$B ;;
+	warren)
+		if [ -x "$WARREND" ]; then wg_up "$WARREND" || ok=0; else ok=0; fi ;;
+	wireguard-go) require_cmd wireguard-go; wg_up wireguard-go || ok=0 ;;
+	openvpn) require_cmd openvpn; openvpn_up || ok=0 ;;
+	fastd) require_cmd fastd; fastd_up || ok=0 ;;
+	*) echo "unknown target: $t" >&2; exit 2 ;;
+	esac
+	if [ $ok = 1 ] && wait_for 10 at a ping -c1 -W1 "$DST"; then
+		one[$t]=$(iperf3_median 1)
+		four[$t]=$(iperf3_median 4)
+	else
+		one[$t]=fail four[$t]=fail
+	fi
+	case "$t" in warren|wireguard-go) wg_down ;; esac
+	# Keep the iperf3 server, stop the tunnel's daemons.
+	_bg_pids=("${_bg_pids[@]/$SERVER_PID}")
+	stop_bg
+	_bg_pids=("$SERVER_PID")
+done
+
+ratio() {
+	awk -v x="$1" -v r="$2" 'BEGIN { if (x + 0 > 0 && r + 0 > 0) printf "%.3f", x / r; else print "-" }'
+}
+gbit() {
+	case "$1" in fail|"") echo "failed" ;; *) printf '%.2f Gb' "$1" ;; esac
+}
+printf '\n%-14s %12s %8s %12s %8s\n' "TCP, ${secs}s" "1 stream" "ratio" "4 streams" "ratio"
+for t in "${targets[@]}"; do
+	printf '%-14s %12s %8s %12s %8s\n' "$t" \
+		"$(gbit "${one[$t]}")" "$(ratio "${one[$t]}" "${one[veth]:-0}")" \
+		"$(gbit "${four[$t]}")" "$(ratio "${four[$t]}" "${four[veth]:-0}")"
+done
