@@ -52,7 +52,12 @@ uint64_t loop_now(void);
 int loop_init(struct loop *loop);
 void loop_free(struct loop *loop);
 
-/* Watches @w->fd for @events (EPOLLIN, EPOLLOUT, ...). 0 or -errno. */
+/*
+ * Watches @w->fd for @events (EPOLLIN, EPOLLOUT, ...). 0 or -errno.
+ * A watch removed from inside a callback may still have events collected in
+ * the current round: keep it valid (do not free it) until loop_run returns
+ * to epoll_wait, e.g. by freeing it from the deadline callback or later.
+ */
 int loop_add(struct loop *loop, struct loop_watch *w, uint32_t events);
 int loop_modify(struct loop *loop, struct loop_watch *w, uint32_t events);
 int loop_del(struct loop *loop, struct loop_watch *w);
