@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The one thin module over the cryptographic libraries: OpenSSL libcrypto 3
- * (EVP) for BLAKE2s, HMAC, X25519 and ChaCha20-Poly1305, and libsodium for
- * XChaCha20-Poly1305 (cookie replies only). No primitive is written here.
+ * (EVP) for BLAKE2s, keyed BLAKE2s, X25519 and ChaCha20-Poly1305, and
+ * libsodium for XChaCha20-Poly1305 (cookie replies only). No primitive is
+ * written here; HMAC is the RFC 2104 construction over OpenSSL's BLAKE2s.
  *
  * Every function may be called from any thread without setup: the library
  * algorithms are fetched once, on first use. Functions that can fail return

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <openssl/evp.h>
+
 #include "engine/crypto.h"
 #include "engine/messages.h"
 #include "hexkat.h"
@@ -144,6 +146,33 @@ static void kdf_vectors(void **state)
 	assert_int_equal(crypto_kdf(ck, again, NULL, ck, 32, "x", 1), 0);
 	assert_memory_equal(ck, t0, 32);
 	assert_memory_equal(again, t1, 32);
+}
+
+/* HMAC-BLAKE2s against OpenSSL's own EVP_MAC "HMAC" over BLAKE2S-256. */
+static void hmac_matches_openssl(void **state)
+{
+	static const size_t key_lens[] = { 0, 1, 31, 32, 63, 64, 65, 100 };
+	static const size_t msg_lens[] = { 0, 1, 33, 64, 65, 200 };
+	uint8_t key[100], msg[200], ours[32], theirs[32];
+
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(0xa0 + i * 7);
+	for (size_t i = 0; i < sizeof(msg); i++)
+		msg[i] = (uint8_t)(i * 13);
+	for (size_t k = 0; k < sizeof(key_lens) / sizeof(key_lens[0]); k++) {
+		for (size_t m = 0; m < sizeof(msg_lens) / sizeof(msg_lens[0]); m++) {
+			size_t out_len = 0;
+
+			assert_non_null(EVP_Q_mac(NULL, "HMAC", NULL, "BLAKE2S-256", NULL, key,
+						  key_lens[k], msg, msg_lens[m], theirs,
+						  sizeof(theirs), &out_len));
+			assert_int_equal(out_len, 32);
+			assert_int_equal(crypto_hmac_blake2s(ours, key, key_lens[k], msg,
+							     msg_lens[m]),
+					 0);
+			assert_memory_equal(ours, theirs, 32);
+		}
+	}
 }
 
 static void x25519_vectors(void **state)
@@ -398,6 +427,7 @@ int main(void)
 		cmocka_unit_test(blake2s_vectors),
 		cmocka_unit_test(blake2s_keyed_vectors),
 		cmocka_unit_test(kdf_vectors),
+		cmocka_unit_test(hmac_matches_openssl),
 		cmocka_unit_test(x25519_vectors),
 		cmocka_unit_test(x25519_low_order),
 		cmocka_unit_test(chacha20poly1305_vectors),
