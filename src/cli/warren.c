@@ -19,6 +19,9 @@ static const struct command {
 	{ "genkey", cmd_genkey, "print a new private key, as `wg genkey`" },
 	{ "pubkey", cmd_pubkey, "print the public key of the private key on stdin" },
 	{ "genpsk", cmd_genpsk, "print a new preshared key, as `wg genpsk`" },
+	{ "up", cmd_up, "bring up a WireGuard interface from a wg-quick config" },
+	{ "down", cmd_down, "take down an interface brought up by `warren up`" },
+	{ "show", cmd_show, "show WireGuard interfaces, as `wg show`, with drop counters" },
 };
 
 int cli_matches(const char *arg, const char *word)
@@ -47,6 +50,11 @@ int main(int argc, char **argv)
 	while (argc > 1 && argv[1][0] == '-' && argv[1][1]) {
 		const char *opt = argv[1];
 
+		if (!strcmp(opt, "--")) { /* ends the options, as with ip */
+			argc--;
+			argv++;
+			break;
+		}
 		if (opt[1] == '-' && opt[2])
 			opt++;
 		if (!cli_matches(opt, "-help")) {
@@ -63,7 +71,7 @@ int main(int argc, char **argv)
 		} else {
 			fprintf(stderr,
 				"Option \"%s\" is unknown, try \"warren -help\".\n",
-				argv[1]);
+				opt);
 			return 255;
 		}
 		argc--;
