@@ -1,0 +1,616 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The daemon's device: TUN <-> engine <-> UDP on one event loop.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <warren/rtnl.h>
+
+#include "core/log.h"
+#include "core/pktbuf.h"
+#include "daemon/device.h"
+#include "daemon/uapi.h"
+#include "engine/engine.h"
+#include "os/loop.h"
+#include "os/udp.h"
+
+enum {
+	/* Packets moved per batch: one recvmmsg/sendmmsg, one engine call. */
+	WORKER_BATCH = 128,
+	/* Batches taken from one ready descriptor before the others get a turn. */
+	WORKER_ROUNDS = 4,
+	/* Buffers per worker: batches in flight, staged packets, handshakes. */
+	WORKER_POOL = 2048,
+	/* Bytes a buffer holds: the largest UDP payload or TUN packet. */
+	WORKER_BUF_DATA = 65536,
+	/* Tailroom the engine needs behind a plaintext: padding and tag. */
+	SEAL_TAILROOM = 32,
+};
+
+/*
+ * The datapath unit: one TUN queue, one UDP socket and their buffers. The
+ * engine is shared; today there is one worker on the loop thread.
+ */
+struct worker {
+	struct device *device;
+	int tun_fd;
+	struct udp_socket *udp;
+	struct pktbuf_pool *pool;
+	struct engine_output out;
+	struct loop_watch tun_watch, udp_watch;
+	struct pktbuf *bufs[WORKER_BATCH];
+	struct udp_msg msgs[WORKER_BATCH];
+	struct device_stats stats;
+};
+
+struct device {
+	char name[IFNAMSIZ];
+	int ifindex;
+	struct engine *engine;
+	struct loop loop;
+	struct worker worker;
+	struct uapi_server *uapi;
+	struct uapi_hooks hooks;
+	struct mnl_socket *nl;
+	struct loop_watch nl_watch, inotify_watch;
+	uint32_t fwmark;
+	enum device_stop stop;
+};
+
+static struct engine_time device_now(void)
+{
+	struct timespec ts;
+	struct engine_time t;
+
+	t.mono_ns = loop_now();
+	clock_gettime(CLOCK_REALTIME, &ts);
+	t.wall_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	return t;
+}
+
+static void device_stop(struct device *device, enum device_stop why)
+{
+	if (device->stop == DEVICE_STOP_NONE)
+		device->stop = why;
+	loop_stop(&device->loop);
+}
+
+/* Re-arms the loop's timer at the engine's next deadline, if it moved. */
+static void arm_timer(struct device *device)
+{
+	uint64_t d = engine_next_deadline(device->engine);
+
+	if (d == UINT64_MAX)
+		d = 0;
+	else if (d == 0)
+		d = 1;
+	if (d != device->loop.deadline)
+		loop_set_deadline(&device->loop, d);
+}
+
+static void log_events(struct device *device, struct engine_output *out)
+{
+	static const char *const what[] = {
+		[ENGINE_EVENT_HANDSHAKE_COMPLETE] = "handshake completed",
+		[ENGINE_EVENT_HANDSHAKE_GAVE_UP] = "handshake gave up after 18 attempts",
+		[ENGINE_EVENT_KEYS_ZEROED] = "keys zeroed after 540 s without a handshake",
+		[ENGINE_EVENT_ENDPOINT_CHANGED] = "endpoint changed (roaming)",
+	};
+
+	if (log_get_level() >= LOG_LEVEL_VERBOSE) {
+		for (unsigned i = 0; i < out->n_events; i++) {
+			const struct engine_event *ev = &out->events[i];
+
+			pr_debug("peer %02x%02x%02x%02x...: %s", ev->public_key[0],
+				 ev->public_key[1], ev->public_key[2], ev->public_key[3],
+				 ev->type < sizeof(what) / sizeof(what[0]) ? what[ev->type] : "?");
+		}
+	}
+	out->n_events = 0;
+	out->events_lost = 0;
+}
+
+/* Sends the engine's datagrams; what the socket cannot take is dropped and counted. */
+static void flush_udp(struct worker *w)
+{
+	struct pktbuf_queue *q = &w->out.tx;
+
+	while (q->len) {
+		unsigned n = 0;
+		int sent;
+
+		while (n < WORKER_BATCH && q->head) {
+			struct pktbuf *buf = pktbuf_queue_pop(q);
+			struct udp_msg *m = &w->msgs[n];
+
+			w->bufs[n++] = buf;
+			m->data = pktbuf_data(buf);
+			m->len = buf->len;
+			m->gso_size = 0;
+			memcpy(&m->peer, &buf->addr, sizeof(m->peer));
+		}
+		sent = udp_send(w->udp, w->msgs, n);
+		if (sent < 0)
+			sent = 0;
+		w->stats.udp_send_drops += n - (unsigned)sent;
+		for (unsigned i = 0; i < n; i++)
+			pktbuf_free(w->bufs[i]);
+	}
+}
+
+/* Writes the engine's opened packets to the TUN queue. */
+static void flush_tun(struct worker *w)
+{
+	struct pktbuf *buf;
+
+	while ((buf = pktbuf_queue_pop(&w->out.tun))) {
+		ssize_t n = write(w->tun_fd, pktbuf_data(buf), buf->len);
+
+		if (n < 0 || (size_t)n != buf->len)
+			w->stats.tun_write_drops++;
+		pktbuf_free(buf);
+	}
+}
+
+/* After every engine call: the engine's output goes out, the timer follows. */
+static void worker_flush(struct worker *w)
+{
+	flush_udp(w);
+	flush_tun(w);
+	log_events(w->device, &w->out);
+	arm_timer(w->device);
+}
+
+static void tun_event(struct loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct worker *w = arg;
+	struct device *device = w->device;
+
+	for (int round = 0; round < WORKER_ROUNDS; round++) {
+		size_t n = 0;
+		bool gone = false, empty = false;
+
+		while (n < WORKER_BATCH) {
+			struct pktbuf *buf = pktbuf_alloc(w->pool);
+			uint32_t room;
+			ssize_t len;
+
+			if (!buf) {
+				w->stats.rx_no_buffer++;
+				empty = true;
+				break;
+			}
+			room = pktbuf_tailroom(buf) - SEAL_TAILROOM;
+			if (room > 65535)
+				room = 65535;
+			len = read(fd, pktbuf_data(buf), room);
+			if (len <= 0) {
+				pktbuf_free(buf);
+				if (len < 0 && (errno == EAGAIN || errno == EINTR)) {
+					empty = true;
+				} else if (len < 0 && errno == EINVAL) {
+					w->stats.tun_read_errors++;
+					continue;
+				} else {
+					gone = true;
+				}
+				break;
+			}
+			buf->len = (uint32_t)len;
+			w->bufs[n++] = buf;
+		}
+		if (n) {
+			engine_send_batch(device->engine, w->bufs, n, device_now(), &w->out);
+			worker_flush(w);
+		}
+		if (gone) {
+			pr_info("TUN device %s is gone", device->name);
+			device_stop(device, DEVICE_STOP_TUN_GONE);
+			return;
+		}
+		if (empty)
+			return;
+	}
+	(void)events;
+	(void)loop;
+}
+
+static void udp_event(struct loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct worker *w = arg;
+	struct device *device = w->device;
+
+	for (int round = 0; round < WORKER_ROUNDS; round++) {
+		unsigned want = 0, got = 0;
+		size_t n = 0;
+		int ret;
+
+		while (want < WORKER_BATCH) {
+			struct pktbuf *buf = pktbuf_alloc(w->pool);
+
+			if (!buf)
+				break;
+			w->bufs[want] = buf;
+			w->msgs[want].data = pktbuf_data(buf);
+			w->msgs[want].cap = pktbuf_tailroom(buf);
+			want++;
+		}
+		if (!want) {
+			w->stats.rx_no_buffer++;
+			return;
+		}
+		ret = udp_recv(w->udp, w->msgs, want);
+		if (ret > 0)
+			got = (unsigned)ret;
+		for (unsigned i = 0; i < want; i++) {
+			struct pktbuf *buf = w->bufs[i];
+
+			if (i >= got || !w->msgs[i].len) {
+				pktbuf_free(buf);
+				continue;
+			}
+			buf->len = w->msgs[i].len;
+			memcpy(&buf->addr, &w->msgs[i].peer, sizeof(buf->addr));
+			w->bufs[n++] = buf;
+		}
+		if (n) {
+			engine_recv_batch(device->engine, w->bufs, n, device_now(), &w->out);
+			worker_flush(w);
+		}
+		if (got < want)
+			return;
+	}
+	(void)events;
+	(void)loop;
+	(void)fd;
+}
+
+static void timer_fired(struct loop *loop, uint64_t now, void *arg)
+{
+	struct device *device = arg;
+	struct worker *w = &device->worker;
+
+	engine_tick(device->engine, device_now(), &w->out);
+	worker_flush(w);
+	(void)loop;
+	(void)now;
+}
+
+/* ---- the UAPI's hooks ---- */
+
+static int hook_set_listen_port(void *ctx, uint16_t port)
+{
+	struct device *device = ctx;
+	struct worker *w = &device->worker;
+	struct udp_socket *s;
+	int err;
+
+	if (port && w->udp && port == w->udp->port)
+		return 0;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	err = udp_open(s, port, device->fwmark);
+	if (err) {
+		free(s);
+		return err;
+	}
+	if (w->udp) {
+		loop_del(&device->loop, &w->udp_watch);
+		udp_close(w->udp);
+		free(w->udp);
+	}
+	w->udp = s;
+	w->udp_watch.fd = s->fd;
+	err = loop_add(&device->loop, &w->udp_watch, EPOLLIN);
+	if (err)
+		return err;
+	engine_set_listen_port(device->engine, s->port);
+	pr_debug("UDP socket bound to port %u", s->port);
+	return 0;
+}
+
+static int hook_set_fwmark(void *ctx, uint32_t fwmark)
+{
+	struct device *device = ctx;
+	int err;
+
+	err = udp_set_fwmark(device->worker.udp, fwmark);
+	if (err)
+		return err;
+	device->fwmark = fwmark;
+	return 0;
+}
+
+static struct engine_time hook_now(void *ctx)
+{
+	(void)ctx;
+	return device_now();
+}
+
+static void hook_changed(void *ctx)
+{
+	struct device *device = ctx;
+
+	worker_flush(&device->worker);
+}
+
+/* ---- the TUN device's life: rtnetlink link events ---- */
+
+static int link_attr(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(attr);
+
+	if (mnl_attr_type_valid(attr, IFLA_MAX) < 0)
+		return MNL_CB_OK;
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int link_msg(const struct nlmsghdr *nlh, void *data)
+{
+	struct device *device = data;
+	const struct ifinfomsg *ifm;
+	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifm)))
+		return MNL_CB_OK;
+	ifm = mnl_nlmsg_get_payload(nlh);
+	if (ifm->ifi_index != device->ifindex)
+		return MNL_CB_OK;
+	if (nlh->nlmsg_type == RTM_DELLINK) {
+		pr_info("TUN device %s was deleted", device->name);
+		device_stop(device, DEVICE_STOP_TUN_GONE);
+		return MNL_CB_STOP;
+	}
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*ifm), link_attr, tb);
+	if (tb[IFLA_MTU] && mnl_attr_validate(tb[IFLA_MTU], MNL_TYPE_U32) >= 0)
+		engine_set_mtu(device->engine, mnl_attr_get_u32(tb[IFLA_MTU]));
+	return MNL_CB_OK;
+}
+
+static void nl_event(struct loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct device *device = arg;
+	static char buf[32768] __attribute__((aligned(4)));
+
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		char name[IF_NAMESIZE];
+
+		if (n < 0 && errno == ENOBUFS) {
+			/* Events were lost: look the device up instead. */
+			if (!if_indextoname((unsigned)device->ifindex, name)) {
+				device_stop(device, DEVICE_STOP_TUN_GONE);
+				return;
+			}
+			continue;
+		}
+		if (n <= 0)
+			return;
+		if (mnl_cb_run(buf, (size_t)n, 0, 0, link_msg, device) == MNL_CB_STOP)
+			return;
+	}
+	(void)loop;
+	(void)events;
+}
+
+static int link_watch_open(struct device *device)
+{
+	int fd;
+
+	device->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (!device->nl)
+		return -errno;
+	if (mnl_socket_bind(device->nl, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0)
+		return -errno;
+	fd = mnl_socket_get_fd(device->nl);
+	device->nl_watch.fd = fd;
+	device->nl_watch.fn = nl_event;
+	device->nl_watch.arg = device;
+	return loop_add(&device->loop, &device->nl_watch, EPOLLIN);
+}
+
+static void inotify_event(struct loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct device *device = arg;
+
+	if (!uapi_server_watch_event(device->uapi)) {
+		pr_info("UAPI socket of %s was removed", device->name);
+		device_stop(device, DEVICE_STOP_SOCKET_GONE);
+	}
+	(void)loop;
+	(void)fd;
+	(void)events;
+}
+
+/* ---- life ---- */
+
+static int worker_init(struct worker *w, struct device *device, int tun_fd)
+{
+	int err;
+
+	w->device = device;
+	w->tun_fd = tun_fd;
+	err = pktbuf_pool_new(&w->pool, WORKER_POOL, WORKER_BUF_DATA);
+	if (err)
+		return err;
+	engine_output_init(&w->out, w->pool);
+	w->tun_watch.fd = tun_fd;
+	w->tun_watch.fn = tun_event;
+	w->tun_watch.arg = w;
+	w->udp_watch.fn = udp_event;
+	w->udp_watch.arg = w;
+	return 0;
+}
+
+static void worker_free(struct worker *w)
+{
+	if (w->udp) {
+		udp_close(w->udp);
+		free(w->udp);
+		w->udp = NULL;
+	}
+	if (w->pool) {
+		engine_output_reset(&w->out);
+	}
+}
+
+int device_new(struct device **devicep, const char *ifname, int tun_fd, int uapi_fd)
+{
+	struct warren_rtnl *rtnl = NULL;
+	struct warren_rtnl_link link;
+	struct device *device;
+	int err;
+
+	device = calloc(1, sizeof(*device));
+	if (!device) {
+		err = -ENOMEM;
+		goto err_alloc;
+	}
+	snprintf(device->name, sizeof(device->name), "%s", ifname);
+	device->worker.tun_fd = -1;
+	if (fcntl(tun_fd, F_SETFL, fcntl(tun_fd, F_GETFL) | O_NONBLOCK)) {
+		err = -errno;
+		pr_error("fcntl(O_NONBLOCK) on the TUN queue: %s", strerror(-err));
+		goto err_loop;
+	}
+	err = loop_init(&device->loop);
+	if (err) {
+		pr_error("event loop: %s", strerror(-err));
+		goto err_loop;
+	}
+	loop_set_timer(&device->loop, timer_fired, device);
+
+	err = warren_rtnl_open(&rtnl);
+	if (!err)
+		err = warren_rtnl_link_get(rtnl, ifname, &link);
+	warren_rtnl_close(rtnl);
+	if (err) {
+		pr_error("device %s: %s", ifname, warren_strerror(err));
+		goto err_engine;
+	}
+	device->ifindex = link.ifindex;
+
+	err = engine_new(&device->engine);
+	if (err) {
+		pr_error("engine: %s", strerror(-err));
+		goto err_engine;
+	}
+	engine_set_mtu(device->engine, link.mtu);
+
+	err = worker_init(&device->worker, device, tun_fd);
+	if (err) {
+		pr_error("packet buffers: %s", strerror(-err));
+		goto err_worker;
+	}
+	err = loop_add(&device->loop, &device->worker.tun_watch, EPOLLIN);
+	if (err)
+		goto err_worker;
+
+	device->hooks.set_listen_port = hook_set_listen_port;
+	device->hooks.set_fwmark = hook_set_fwmark;
+	device->hooks.now = hook_now;
+	device->hooks.changed = hook_changed;
+	device->hooks.ctx = device;
+	err = hook_set_listen_port(device, 0);
+	if (err) {
+		pr_error("UDP socket: %s", warren_strerror(err));
+		goto err_worker;
+	}
+
+	err = link_watch_open(device);
+	if (err) {
+		pr_error("rtnetlink link events: %s", strerror(-err));
+		goto err_nl;
+	}
+
+	err = uapi_server_new(&device->uapi, &device->loop, uapi_fd, ifname, device->engine,
+			      &device->worker.out, &device->hooks);
+	uapi_fd = -1;
+	if (err) {
+		pr_error("UAPI socket: %s", strerror(-err));
+		goto err_nl;
+	}
+	device->inotify_watch.fd = uapi_server_watch_fd(device->uapi);
+	device->inotify_watch.fn = inotify_event;
+	device->inotify_watch.arg = device;
+	err = loop_add(&device->loop, &device->inotify_watch, EPOLLIN);
+	if (err)
+		goto err_uapi;
+	*devicep = device;
+	return 0;
+
+err_uapi:
+	uapi_server_free(device->uapi);
+err_nl:
+	if (device->nl)
+		mnl_socket_close(device->nl);
+err_worker:
+	worker_free(&device->worker);
+	engine_free(device->engine);
+	pktbuf_pool_free(device->worker.pool);
+err_engine:
+	loop_free(&device->loop);
+err_loop:
+	free(device);
+err_alloc:
+	close(tun_fd);
+	if (uapi_fd >= 0)
+		close(uapi_fd);
+	return err;
+}
+
+enum device_stop device_run(struct device *device)
+{
+	int err;
+
+	/* The socket may have gone before the watch was in place. */
+	if (!uapi_server_socket_present(device->uapi))
+		return DEVICE_STOP_SOCKET_GONE;
+	if (!if_indextoname((unsigned)device->ifindex, (char[IF_NAMESIZE]){ 0 }))
+		return DEVICE_STOP_TUN_GONE;
+	err = loop_run(&device->loop);
+	if (err) {
+		pr_error("event loop: %s", strerror(-err));
+		device_stop(device, DEVICE_STOP_ERROR);
+	}
+	if (device->loop.signal)
+		device_stop(device, DEVICE_STOP_SIGNAL);
+	return device->stop;
+}
+
+void device_get_stats(const struct device *device, struct device_stats *stats)
+{
+	*stats = device->worker.stats;
+}
+
+void device_free(struct device *device)
+{
+	if (!device)
+		return;
+	uapi_server_free(device->uapi);
+	if (device->nl)
+		mnl_socket_close(device->nl);
+	worker_free(&device->worker);
+	/* The engine holds staged buffers of the pool: free it first. */
+	engine_free(device->engine);
+	pktbuf_pool_free(device->worker.pool);
+	close(device->worker.tun_fd);
+	loop_free(&device->loop);
+	free(device);
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * One WireGuard interface in the daemon: a TUN device, the engine, the UDP
+ * socket and the UAPI server, driven by one event loop.
+ *
+ *     TUN queue --read--> [batch] --engine_send_batch--> sendmmsg --> peers
+ *     TUN queue <-write-- [batch] <--engine_recv_batch-- recvmmsg <-- peers
+ *
+ * The datapath lives in a worker: a TUN queue, a UDP socket, a pool of
+ * packet buffers and the engine's output queues, moved in batches with no
+ * allocation, lock or log line per packet. Today there is one worker on
+ * the loop thread; multi-queue workers (one TUN queue and one socket each)
+ * and offloads (vnet_hdr TSO/GRO, UDP GSO/GRO) slot in at struct worker.
+ *
+ * The device stops (device_run returns) on SIGINT/SIGTERM, when its TUN
+ * device goes away (RTM_DELLINK, or the TUN queue returning EOF or an
+ * error), and when its UAPI socket file is removed.
+ */
+#ifndef WARREN_DAEMON_DEVICE_H
+#define WARREN_DAEMON_DEVICE_H
+
+#include <net/if.h>
+#include <stdint.h>
+
+struct device;
+
+/* Why device_run returned. */
+enum device_stop {
+	DEVICE_STOP_NONE,
+	DEVICE_STOP_SIGNAL,
+	DEVICE_STOP_TUN_GONE,
+	DEVICE_STOP_SOCKET_GONE,
+	DEVICE_STOP_ERROR,
+};
+
+/* Packets and events the device dropped outside the engine (the engine counts its own). */
+struct device_stats {
+	uint64_t tun_read_errors;  /* read() on the TUN queue failed other than EAGAIN */
+	uint64_t tun_write_drops;  /* write() to the TUN queue refused a packet */
+	uint64_t udp_send_drops;   /* the socket buffer was full: datagrams dropped */
+	uint64_t rx_no_buffer;	   /* the pool was empty when reading */
+};
+
+/*
+ * Creates the device around the TUN queue @tun_fd (consumed; nonblocking is
+ * set) named @ifname, and the UAPI listening socket @uapi_fd (consumed).
+ * Opens the UDP socket on a random port. Returns 0 or -errno (logged).
+ */
+int device_new(struct device **device, const char *ifname, int tun_fd, int uapi_fd);
+
+/* Runs until one of the reasons above; returns it. */
+enum device_stop device_run(struct device *device);
+
+void device_get_stats(const struct device *device, struct device_stats *stats);
+
+/*
+ * Closes everything: the UAPI socket file is removed (if still ours) and
+ * the TUN queue closed, which deletes a device that is not persistent.
+ * NULL ok.
+ */
+void device_free(struct device *device);
+
+#endif

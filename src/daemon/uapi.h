@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The cross-platform userspace API (wireguard.com/xplatform): the unix
+ * socket /var/run/wireguard/IFNAME.sock that `wg` and `wg-quick` talk to,
+ * and the text protocol on it, `get=1` and `set=1`, answered as
+ * wireguard-go answers (device/uapi.go):
+ *
+ * - a request is one operation line, "get=1\n" followed by an empty line,
+ *   or "set=1\n" followed by key=value lines and an empty line;
+ * - every answer ends with "errno=N\n\n", N = 0 or a negative errno:
+ *   -EINVAL for a bad key or value, -EPROTO for a line without '=',
+ *   -EADDRINUSE when the port cannot be bound or the mark set, -EIO for a
+ *   line longer than UAPI_LINE_MAX;
+ * - a set stops at its first error (what came before it stays applied) and
+ *   the connection is closed after the answer; an unknown operation closes
+ *   the connection without an answer.
+ *
+ * The set parser is separate from the socket (uapi_set_*) so that the fuzzer
+ * and the unit tests drive it on a bare engine.
+ *
+ * Threads: everything here runs on the thread that owns the engine (the
+ * daemon's loop thread).
+ */
+#ifndef WARREN_DAEMON_UAPI_H
+#define WARREN_DAEMON_UAPI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "engine/engine.h"
+
+struct loop;
+
+enum {
+	/* Longest line, as wireguard-go's bufio.Scanner (64 KiB with its newline). */
+	UAPI_LINE_MAX = 65535,
+	/* Connections served at once; more are closed at accept. */
+	UAPI_CONN_MAX = 64,
+};
+
+#define UAPI_SOCKET_DIR "/var/run/wireguard"
+
+/*
+ * What the engine only stores and the device must apply, and what it must
+ * do after a change. Any hook may be NULL (a bare engine: the fuzzer).
+ */
+struct uapi_hooks {
+	/* Rebinds the UDP socket to @port (0: any); 0 or -errno. */
+	int (*set_listen_port)(void *ctx, uint16_t port);
+	/* Sets SO_MARK (0 clears); 0 or -errno. */
+	int (*set_fwmark)(void *ctx, uint32_t fwmark);
+	/* The current time for the engine. */
+	struct engine_time (*now)(void *ctx);
+	/* Called after each request: send what the engine queued, re-arm timers. */
+	void (*changed)(void *ctx);
+	void *ctx;
+};
+
+/* The state of one set operation, fed one line at a time. */
+struct uapi_set {
+	struct engine *engine;
+	struct engine_output *out;
+	const struct uapi_hooks *hooks;
+	struct peer *peer;  /* the peer being configured; NULL when none or dummy */
+	bool in_peers;	    /* a public_key line was seen */
+	bool dummy;	    /* lines are checked but not applied */
+	bool created;	    /* the peer was created by this operation */
+	bool keepalive_on;  /* persistent keepalive turned on: send one at the end */
+	uint16_t keepalive; /* the interval to apply at the end */
+};
+
+/*
+ * Starts a set operation on @engine. Keepalives and handshakes that the
+ * changes cause are appended to @out.
+ */
+void uapi_set_begin(struct uapi_set *set, struct engine *engine, struct engine_output *out,
+		    const struct uapi_hooks *hooks);
+
+/*
+ * Applies one line (@len bytes, without its '\n'; it need not be
+ * NUL-terminated and may hold any byte). Returns 1 when @line is the empty
+ * line that ends the operation (the operation is then finished), 0 when it
+ * was applied, or a negative errno as wireguard-go's (the operation is then
+ * finished too, with what came before applied).
+ */
+int uapi_set_line(struct uapi_set *set, const char *line, size_t len);
+
+/* Finishes an operation that ended without its empty line (end of input). */
+void uapi_set_end(struct uapi_set *set);
+
+/*
+ * Applies a whole set request body (lines after "set=1\n") and returns what
+ * its errno= line says: 0 or a negative errno. For tests and the fuzzer.
+ */
+int uapi_set_text(struct engine *engine, struct engine_output *out,
+		  const struct uapi_hooks *hooks, const char *text, size_t len);
+
+/*
+ * Writes the get reply of @engine (without the final "errno=0\n\n") into a
+ * new NUL-terminated string in *@text (the caller frees it), its length in
+ * *@len. 0 or -ENOMEM.
+ */
+int uapi_get_text(const struct engine *engine, char **text, size_t *len);
+
+struct uapi_server;
+
+/*
+ * Creates the socket /var/run/wireguard/@ifname.sock under umask 077, as
+ * wireguard-go does: the directory is made if missing; a stale socket file
+ * (nobody accepts on it) is replaced; a live one gives -EADDRINUSE.
+ * Returns the listening descriptor or -errno.
+ */
+int uapi_listen(const char *ifname);
+
+/*
+ * Serves the listening socket @fd (consumed: closed by uapi_server_free)
+ * on @loop for @engine. @ifname names the socket file that it watches and
+ * removes on free. Returns 0 or -errno.
+ */
+int uapi_server_new(struct uapi_server **server, struct loop *loop, int fd, const char *ifname,
+		    struct engine *engine, struct engine_output *out,
+		    const struct uapi_hooks *hooks);
+
+/*
+ * True while the socket file still exists and is ours (same inode as when
+ * the server started): when false the daemon exits, as wireguard-go does.
+ */
+bool uapi_server_socket_present(const struct uapi_server *server);
+
+/* The inotify descriptor that fires when the socket file may be gone. */
+int uapi_server_watch_fd(const struct uapi_server *server);
+/* Drains the inotify descriptor; returns uapi_server_socket_present(). */
+bool uapi_server_watch_event(struct uapi_server *server);
+
+/* Closes the connections and the socket, and removes the socket file if it is ours. NULL ok. */
+void uapi_server_free(struct uapi_server *server);
+
+#endif
