@@ -24,5 +24,8 @@ int cmd_tuntap(int argc, char **argv);
 int cmd_genkey(int argc, char **argv);
 int cmd_pubkey(int argc, char **argv);
 int cmd_genpsk(int argc, char **argv);
+int cmd_up(int argc, char **argv);
+int cmd_down(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 #endif

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * warren show [IFNAME | all | interfaces] [-j]: `wg show` for the
+ * interfaces of userspace daemons (warrend, wireguard-go), read over their
+ * UAPI sockets. The text layout is wg's, colours included (WG_COLOR_MODE,
+ * WG_HIDE_KEYS as wg reads them); keys a daemon adds to its get reply
+ * (warrend's drop counters) follow the fields wg knows, one per line. -j
+ * prints the same facts as JSON for scripts (docs/up.md).
+ */
+#include "cli/command.h"
+
+#include "core/uapi_text.h"
+#include "engine/crypto.h"
+#include "os/uapi_client.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+
+static bool color;
+
+#define C(code) (color ? "\x1b[" code "m" : "")
+#define RESET C("0")
+#define BOLD C("1")
+#define GREEN C("32")
+#define YELLOW C("33")
+#define CYAN C("36")
+#define RED C("31")
+
+static void pick_color(void)
+{
+	const char *mode = getenv("WG_COLOR_MODE");
+
+	if (mode && !strcmp(mode, "always"))
+		color = true;
+	else if (mode && !strcmp(mode, "never"))
+		color = false;
+	else
+		color = isatty(STDOUT_FILENO) && getenv("TERM") && strcmp(getenv("TERM"), "dumb");
+}
+
+static const char *b64(const uint8_t key[KEY_LEN])
+{
+	static char buf[KEY_BASE64_LEN + 1];
+
+	key_to_base64(buf, key);
+	return buf;
+}
+
+static const char *masked(const uint8_t key[KEY_LEN])
+{
+	const char *var = getenv("WG_HIDE_KEYS");
+
+	return var && !strcmp(var, "never") ? b64(key) : "(hidden)";
+}
+
+static size_t pretty_time(char *buf, size_t len, unsigned long long left)
+{
+	static const struct {
+		const char *unit;
+		unsigned long long secs;
+	} units[] = { { "year", 365 * 24 * 3600ULL },
+		      { "day", 24 * 3600ULL },
+		      { "hour", 3600 },
+		      { "minute", 60 },
+		      { "second", 1 } };
+	size_t off = 0;
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		unsigned long long v = left / units[i].secs;
+		int n;
+
+		left %= units[i].secs;
+		if (!v || off >= len)
+			continue;
+		n = snprintf(buf + off, len - off, "%s%llu %s%s%s%s", off ? ", " : "", v, CYAN,
+			     units[i].unit, v == 1 ? "" : "s", RESET);
+		if (n > 0)
+			off += (size_t)n;
+	}
+	return off < len ? off : len - 1;
+}
+
+static void print_ago(int64_t sec)
+{
+	char buf[512];
+	time_t now = time(NULL);
+
+	if (now == sec) {
+		fputs("Now", stdout);
+	} else if (now < sec) {
+		printf("(%sSystem clock wound backward; connection problems may ensue.%s)", RED,
+		       RESET);
+	} else {
+		pretty_time(buf, sizeof(buf), (unsigned long long)(now - sec));
+		printf("%s ago", buf);
+	}
+}
+
+static void print_bytes(uint64_t b)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)b;
+	int u = -1;
+
+	if (b < 1024) {
+		printf("%u %sB%s", (unsigned int)b, CYAN, RESET);
+		return;
+	}
+	while (u < 3 && (u < 0 || v >= 1024)) {
+		v /= 1024;
+		u++;
+		if (v < 1024)
+			break;
+	}
+	printf("%.2f %s%s%s", v, CYAN, units[u], RESET);
+}
+
+static const char *ip_text(char *buf, const struct wgconf_ip *ip)
+{
+	return inet_ntop(ip->family, &ip->addr, buf, INET6_ADDRSTRLEN);
+}
+
+/* wg's order: the most recent handshake first, peers without one last. */
+static int peer_cmp(const void *a, const void *b)
+{
+	const struct uapi_peer *x = a, *y = b;
+	bool xz = !x->last_handshake_sec && !x->last_handshake_nsec;
+	bool yz = !y->last_handshake_sec && !y->last_handshake_nsec;
+
+	if (xz != yz)
+		return xz ? 1 : -1;
+	if (x->last_handshake_sec != y->last_handshake_sec)
+		return x->last_handshake_sec < y->last_handshake_sec ? 1 : -1;
+	if (x->last_handshake_nsec != y->last_handshake_nsec)
+		return x->last_handshake_nsec < y->last_handshake_nsec ? 1 : -1;
+	return 0;
+}
+
+static void print_extra(const struct uapi_extra *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		printf("  %s", BOLD);
+		for (const char *s = v[i].key; *s; s++)
+			putchar(*s == '_' ? ' ' : *s);
+		printf("%s: %s\n", RESET, v[i].value);
+	}
+}
+
+static void pretty_print(const char *name, struct uapi_device *dev)
+{
+	char ip[INET6_ADDRSTRLEN], ep[NI_MAXHOST + 16];
+	uint8_t pub[KEY_LEN];
+
+	printf("%s%s%sinterface%s: %s%s%s\n", RESET, GREEN, BOLD, RESET, GREEN, name, RESET);
+	if (dev->has_private_key && !crypto_x25519_public(pub, dev->private_key))
+		printf("  %spublic key%s: %s\n", BOLD, RESET, b64(pub));
+	if (dev->has_private_key)
+		printf("  %sprivate key%s: %s\n", BOLD, RESET, masked(dev->private_key));
+	if (dev->listen_port)
+		printf("  %slistening port%s: %u\n", BOLD, RESET, dev->listen_port);
+	if (dev->fwmark)
+		printf("  %sfwmark%s: 0x%x\n", BOLD, RESET, dev->fwmark);
+	print_extra(dev->extra, dev->n_extra);
+	if (dev->n_peers) {
+		qsort(dev->peers, dev->n_peers, sizeof(*dev->peers), peer_cmp);
+		putchar('\n');
+	}
+	for (size_t i = 0; i < dev->n_peers; i++) {
+		const struct uapi_peer *p = &dev->peers[i];
+
+		printf("%s%speer%s: %s%s%s\n", YELLOW, BOLD, RESET, YELLOW, b64(p->public_key),
+		       RESET);
+		if (p->has_preshared_key)
+			printf("  %spreshared key%s: %s\n", BOLD, RESET, masked(p->preshared_key));
+		if (p->endpoint.sa.sa_family)
+			printf("  %sendpoint%s: %s\n", BOLD, RESET,
+			       uapi_text_endpoint(ep, sizeof(ep), &p->endpoint));
+		printf("  %sallowed ips%s: ", BOLD, RESET);
+		for (size_t j = 0; j < p->n_allowed_ips; j++)
+			printf("%s%s/%s%u%s", ip_text(ip, &p->allowed_ips[j]), CYAN, RESET,
+			       p->allowed_ips[j].cidr, j + 1 < p->n_allowed_ips ? ", " : "\n");
+		if (!p->n_allowed_ips)
+			puts("(none)");
+		if (p->last_handshake_sec) {
+			printf("  %slatest handshake%s: ", BOLD, RESET);
+			print_ago(p->last_handshake_sec);
+			putchar('\n');
+		}
+		if (p->rx_bytes || p->tx_bytes) {
+			printf("  %stransfer%s: ", BOLD, RESET);
+			print_bytes(p->rx_bytes);
+			fputs(" received, ", stdout);
+			print_bytes(p->tx_bytes);
+			fputs(" sent\n", stdout);
+		}
+		if (p->persistent_keepalive) {
+			char buf[256];
+
+			pretty_time(buf, sizeof(buf), p->persistent_keepalive);
+			printf("  %spersistent keepalive%s: every %s\n", BOLD, RESET, buf);
+		}
+		print_extra(p->extra, p->n_extra);
+		if (i + 1 < dev->n_peers)
+			putchar('\n');
+	}
+	crypto_wipe(pub, sizeof(pub));
+}
+
+/* JSON strings here are keys, addresses and daemon-supplied text. */
+static void json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static void json_extra(const struct uapi_extra *v, size_t n, const char *indent)
+{
+	printf(",\n%s\"extensions\": {", indent);
+	for (size_t i = 0; i < n; i++) {
+		const char *val = v[i].value;
+		bool number = *val && strspn(val, "0123456789") == strlen(val) && strlen(val) < 20;
+
+		printf("%s\n%s  ", i ? "," : "", indent);
+		json_string(v[i].key);
+		fputs(": ", stdout);
+		if (number)
+			fputs(val, stdout);
+		else
+			json_string(val);
+	}
+	if (n)
+		printf("\n%s", indent);
+	putchar('}');
+}
+
+static void json_print(const char *name, struct uapi_device *dev)
+{
+	char ip[INET6_ADDRSTRLEN], ep[NI_MAXHOST + 16];
+	uint8_t pub[KEY_LEN];
+
+	fputs("  {\n    \"interface\": ", stdout);
+	json_string(name);
+	if (dev->has_private_key && !crypto_x25519_public(pub, dev->private_key))
+		printf(",\n    \"public_key\": \"%s\"", b64(pub));
+	printf(",\n    \"listen_port\": %u,\n    \"fwmark\": %" PRIu32, dev->listen_port,
+	       dev->fwmark);
+	json_extra(dev->extra, dev->n_extra, "    ");
+	fputs(",\n    \"peers\": [", stdout);
+	qsort(dev->peers, dev->n_peers, sizeof(*dev->peers), peer_cmp);
+	for (size_t i = 0; i < dev->n_peers; i++) {
+		const struct uapi_peer *p = &dev->peers[i];
+
+		printf("%s\n      {\n        \"public_key\": \"%s\"", i ? "," : "",
+		       b64(p->public_key));
+		printf(",\n        \"preshared_key\": %s", p->has_preshared_key ? "true" : "false");
+		fputs(",\n        \"endpoint\": ", stdout);
+		if (p->endpoint.sa.sa_family)
+			json_string(uapi_text_endpoint(ep, sizeof(ep), &p->endpoint));
+		else
+			fputs("null", stdout);
+		fputs(",\n        \"allowed_ips\": [", stdout);
+		for (size_t j = 0; j < p->n_allowed_ips; j++)
+			printf("%s\"%s/%u\"", j ? ", " : "", ip_text(ip, &p->allowed_ips[j]),
+			       p->allowed_ips[j].cidr);
+		printf("],\n        \"latest_handshake\": %" PRId64
+		       ",\n        \"rx_bytes\": %" PRIu64 ",\n        \"tx_bytes\": %" PRIu64
+		       ",\n        \"persistent_keepalive\": %u",
+		       p->last_handshake_sec, p->rx_bytes, p->tx_bytes, p->persistent_keepalive);
+		json_extra(p->extra, p->n_extra, "        ");
+		fputs("\n      }", stdout);
+	}
+	printf("%s]\n  }", dev->n_peers ? "\n    " : "");
+	crypto_wipe(pub, sizeof(pub));
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "Usage: warren show [ INTERFACE | all | interfaces ] [ -j ]\n");
+	return 1;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	const char *which = NULL;
+	bool json = cli_options.json > 0;
+	char **names = NULL;
+	size_t n = 0, shown = 0;
+	int ret = 1, err;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json") ||
+		    !strcmp(argv[i], "-json"))
+			json = true;
+		else if (!which && argv[i][0] != '-')
+			which = argv[i];
+		else
+			return usage();
+	}
+	pick_color();
+	if (!which || !strcmp(which, "all") || !strcmp(which, "interfaces")) {
+		err = uapi_list(&names, &n);
+		if (err) {
+			fprintf(stderr, "Unable to list interfaces: %s\n", strerror(-err));
+			return 1;
+		}
+		if (which && !strcmp(which, "interfaces") && !json) {
+			for (size_t i = 0; i < n; i++)
+				printf("%s%c", names[i], i + 1 < n ? ' ' : '\n');
+			uapi_list_free(names, n);
+			return 0;
+		}
+	} else {
+		names = calloc(1, sizeof(*names));
+		if (!names || !(names[0] = strdup(which))) {
+			free(names);
+			return 1;
+		}
+		n = 1;
+	}
+	if (json)
+		fputs("[", stdout);
+	ret = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct uapi_device dev;
+
+		err = uapi_get(names[i], &dev);
+		if (err) {
+			fprintf(stderr, "Unable to access interface %s: %s\n", names[i],
+				strerror(err == -ENOENT || err == -ECONNREFUSED ? ENODEV : -err));
+			ret = 1;
+			continue;
+		}
+		if (json) {
+			fputs(shown ? ",\n" : "\n", stdout);
+			json_print(names[i], &dev);
+		} else {
+			if (shown)
+				putchar('\n');
+			pretty_print(names[i], &dev);
+		}
+		shown++;
+		uapi_device_free(&dev);
+	}
+	if (json)
+		fputs(shown ? "\n]\n" : "]\n", stdout);
+	uapi_list_free(names, n);
+	return ret;
+}

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The UAPI's text, client side. Contracts in uapi_text.h.
+ */
+#include "core/uapi_text.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <openssl/crypto.h>
+
+/* The longest line worth reading: an extension key with a long value. */
+#define UAPI_LINE_MAX 4096
+
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*s)
+		return -EPROTO;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EPROTO;
+		if (v > (max - (uint64_t)(*s - '0')) / 10)
+			return -EPROTO;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_i64(const char *s, int64_t *out)
+{
+	uint64_t v;
+	bool neg = *s == '-';
+
+	if (parse_u64(s + neg, (uint64_t)INT64_MAX, &v))
+		return -EPROTO;
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return 0;
+}
+
+static int parse_endpoint(const char *s, union uapi_sockaddr *out)
+{
+	char host[INET6_ADDRSTRLEN + IFNAMSIZ + 2];
+	const char *port, *end;
+	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV,
+				  .ai_socktype = SOCK_DGRAM };
+	struct addrinfo *res;
+	size_t hlen;
+
+	if (*s == '[') {
+		end = strchr(s, ']');
+		if (!end || end[1] != ':')
+			return -EPROTO;
+		s++;
+		hlen = (size_t)(end - s);
+		port = end + 2;
+	} else {
+		end = strrchr(s, ':');
+		if (!end)
+			return -EPROTO;
+		hlen = (size_t)(end - s);
+		port = end + 1;
+	}
+	if (!hlen || hlen >= sizeof(host) || !*port)
+		return -EPROTO;
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	if (getaddrinfo(host, port, &hints, &res))
+		return -EPROTO;
+	memset(out, 0, sizeof(*out));
+	if (res->ai_addrlen <= sizeof(*out) &&
+	    (res->ai_family == AF_INET || res->ai_family == AF_INET6))
+		memcpy(out, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	return out->sa.sa_family ? 0 : -EPROTO;
+}
+
+static int parse_allowed_ip(const char *s, struct wgconf_ip *ip)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	uint64_t cidr;
+	size_t alen;
+
+	if (!slash)
+		return -EPROTO;
+	alen = (size_t)(slash - s);
+	if (!alen || alen >= sizeof(addr))
+		return -EPROTO;
+	memcpy(addr, s, alen);
+	addr[alen] = '\0';
+	memset(ip, 0, sizeof(*ip));
+	if (inet_pton(AF_INET, addr, &ip->addr.v4) == 1)
+		ip->family = AF_INET;
+	else if (inet_pton(AF_INET6, addr, &ip->addr.v6) == 1)
+		ip->family = AF_INET6;
+	else
+		return -EPROTO;
+	if (parse_u64(slash + 1, ip->family == AF_INET ? 32 : 128, &cidr))
+		return -EPROTO;
+	ip->cidr = (uint8_t)cidr;
+	return 0;
+}
+
+/* Appends an element of @size to *@v (count *@n). Returns it or NULL. */
+static void *grow(void *v, size_t *n, size_t size)
+{
+	void **p = v;
+	char *nv = realloc(*p, (*n + 1) * size);
+
+	if (!nv)
+		return NULL;
+	*p = nv;
+	memset(nv + *n * size, 0, size);
+	return nv + (*n)++ * size;
+}
+
+static int add_extra(struct uapi_extra **v, size_t *n, const char *key, const char *value)
+{
+	struct uapi_extra *e = grow(v, n, sizeof(**v));
+
+	if (!e)
+		return -ENOMEM;
+	e->key = strdup(key);
+	e->value = strdup(value);
+	if (!e->key || !e->value)
+		return -ENOMEM;
+	return 0;
+}
+
+static int parse_key(const char *value, uint8_t key[KEY_LEN], bool *nonzero)
+{
+	if (key_from_hex(key, value))
+		return -EPROTO;
+	if (nonzero)
+		*nonzero = !key_is_zero(key);
+	return 0;
+}
+
+/* One `key=value' line of a get reply. *@err_seen is set by errno=. */
+static int parse_line(struct uapi_device *dev, char *line, int *daemon_err, bool *err_seen)
+{
+	struct uapi_peer *peer = dev->n_peers ? &dev->peers[dev->n_peers - 1] : NULL;
+	char *value = strchr(line, '=');
+	uint64_t u;
+	int64_t i;
+
+	if (!value || value == line || *err_seen)
+		return -EPROTO;
+	*value++ = '\0';
+
+	if (!strcmp(line, "errno")) {
+		if (parse_i64(value, &i) || i < INT_MIN + 1 || i > INT_MAX)
+			return -EPROTO;
+		*daemon_err = i < 0 ? (int)i : -(int)i;
+		*err_seen = true;
+		return 0;
+	}
+	if (!strcmp(line, "public_key")) {
+		peer = grow(&dev->peers, &dev->n_peers, sizeof(*dev->peers));
+		if (!peer)
+			return -ENOMEM;
+		return parse_key(value, peer->public_key, NULL);
+	}
+	if (!peer) {
+		if (!strcmp(line, "private_key"))
+			return parse_key(value, dev->private_key, &dev->has_private_key);
+		if (!strcmp(line, "listen_port")) {
+			if (parse_u64(value, UINT16_MAX, &u))
+				return -EPROTO;
+			dev->listen_port = (uint16_t)u;
+			return 0;
+		}
+		if (!strcmp(line, "fwmark")) {
+			if (parse_u64(value, UINT32_MAX, &u))
+				return -EPROTO;
+			dev->fwmark = (uint32_t)u;
+			return 0;
+		}
+		return add_extra(&dev->extra, &dev->n_extra, line, value);
+	}
+	if (!strcmp(line, "preshared_key"))
+		return parse_key(value, peer->preshared_key, &peer->has_preshared_key);
+	if (!strcmp(line, "endpoint"))
+		return parse_endpoint(value, &peer->endpoint);
+	if (!strcmp(line, "last_handshake_time_sec"))
+		return parse_i64(value, &peer->last_handshake_sec);
+	if (!strcmp(line, "last_handshake_time_nsec"))
+		return parse_i64(value, &peer->last_handshake_nsec);
+	if (!strcmp(line, "rx_bytes"))
+		return parse_u64(value, UINT64_MAX, &peer->rx_bytes);
+	if (!strcmp(line, "tx_bytes"))
+		return parse_u64(value, UINT64_MAX, &peer->tx_bytes);
+	if (!strcmp(line, "persistent_keepalive_interval")) {
+		if (parse_u64(value, UINT16_MAX, &u))
+			return -EPROTO;
+		peer->persistent_keepalive = (uint16_t)u;
+		return 0;
+	}
+	if (!strcmp(line, "allowed_ip")) {
+		struct wgconf_ip *ip = grow(&peer->allowed_ips, &peer->n_allowed_ips,
+					    sizeof(*peer->allowed_ips));
+
+		if (!ip)
+			return -ENOMEM;
+		return parse_allowed_ip(value, ip);
+	}
+	if (!strcmp(line, "protocol_version"))
+		return strcmp(value, "1") ? -EPROTO : 0;
+	return add_extra(&peer->extra, &peer->n_extra, line, value);
+}
+
+int uapi_text_parse_get(struct uapi_device *dev, const char *text, size_t len)
+{
+	char line[UAPI_LINE_MAX];
+	bool err_seen = false, ended = false;
+	int daemon_err = 0, ret = 0;
+	size_t pos = 0;
+
+	memset(dev, 0, sizeof(*dev));
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t llen;
+
+		if (!nl) {
+			ret = -EPROTO;
+			goto err;
+		}
+		llen = (size_t)(nl - (text + pos));
+		if (!llen) {
+			ended = true;
+			break;
+		}
+		if (llen >= sizeof(line) || memchr(text + pos, '\0', llen)) {
+			ret = -EPROTO;
+			goto err;
+		}
+		memcpy(line, text + pos, llen);
+		line[llen] = '\0';
+		ret = parse_line(dev, line, &daemon_err, &err_seen);
+		if (ret)
+			goto err;
+		pos += llen + 1;
+	}
+	if (!ended || !err_seen) {
+		ret = -EPROTO;
+		goto err;
+	}
+	if (daemon_err) {
+		ret = daemon_err;
+		goto err;
+	}
+	OPENSSL_cleanse(line, sizeof(line));
+	return 0;
+
+err:
+	OPENSSL_cleanse(line, sizeof(line));
+	uapi_device_free(dev);
+	return ret;
+}
+
+static void extra_free(struct uapi_extra *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].key);
+		free(v[i].value);
+	}
+	free(v);
+}
+
+void uapi_device_free(struct uapi_device *dev)
+{
+	if (!dev)
+		return;
+	for (size_t i = 0; i < dev->n_peers; i++) {
+		free(dev->peers[i].allowed_ips);
+		extra_free(dev->peers[i].extra, dev->peers[i].n_extra);
+		OPENSSL_cleanse(&dev->peers[i], sizeof(dev->peers[i]));
+	}
+	free(dev->peers);
+	extra_free(dev->extra, dev->n_extra);
+	OPENSSL_cleanse(dev, sizeof(*dev));
+}
+
+int uapi_text_parse_errno(const char *text, size_t len)
+{
+	char line[32];
+	int64_t v;
+
+	if (len < 9 || len > sizeof(line) || memcmp(text, "errno=", 6) ||
+	    memcmp(text + len - 2, "\n\n", 2))
+		return -EPROTO;
+	memcpy(line, text + 6, len - 8);
+	line[len - 8] = '\0';
+	if (parse_i64(line, &v) || v < INT_MIN + 1 || v > INT_MAX)
+		return -EPROTO;
+	return v < 0 ? (int)v : -(int)v;
+}
+
+char *uapi_text_endpoint(char *buf, size_t len, const union uapi_sockaddr *addr)
+{
+	char host[NI_MAXHOST], serv[NI_MAXSERV];
+	socklen_t alen = addr->sa.sa_family == AF_INET6 ? sizeof(addr->v6) : sizeof(addr->v4);
+
+	if (getnameinfo(&addr->sa, alen, host, sizeof(host), serv, sizeof(serv),
+			NI_DGRAM | NI_NUMERICHOST | NI_NUMERICSERV)) {
+		snprintf(buf, len, "(invalid)");
+		return buf;
+	}
+	snprintf(buf, len, addr->sa.sa_family == AF_INET6 && strchr(host, ':') ? "[%s]:%s" : "%s:%s",
+		 host, serv);
+	return buf;
+}
+
+static const char *ip_text(char *buf, const struct wgconf_ip *ip)
+{
+	return inet_ntop(ip->family, &ip->addr, buf, INET6_ADDRSTRLEN);
+}
+
+int uapi_text_write_set(FILE *out, const struct wgconf *conf, const union uapi_sockaddr *endpoints)
+{
+	char hex[KEY_HEX_LEN + 1], ep[NI_MAXHOST + NI_MAXSERV + 4], ip[INET6_ADDRSTRLEN];
+
+	fputs("set=1\n", out);
+	if (conf->has_private_key) {
+		key_to_hex(hex, conf->private_key);
+		fprintf(out, "private_key=%s\n", hex);
+	}
+	if (conf->has_listen_port)
+		fprintf(out, "listen_port=%u\n", conf->listen_port);
+	if (conf->has_fwmark)
+		fprintf(out, "fwmark=%" PRIu32 "\n", conf->fwmark);
+	fputs("replace_peers=true\n", out);
+	for (size_t i = 0; i < conf->n_peers; i++) {
+		const struct wgconf_peer *p = &conf->peers[i];
+
+		key_to_hex(hex, p->public_key);
+		fprintf(out, "public_key=%s\n", hex);
+		if (p->has_preshared_key) {
+			key_to_hex(hex, p->preshared_key);
+			fprintf(out, "preshared_key=%s\n", hex);
+		}
+		if (endpoints[i].sa.sa_family)
+			fprintf(out, "endpoint=%s\n", uapi_text_endpoint(ep, sizeof(ep), &endpoints[i]));
+		if (p->has_persistent_keepalive)
+			fprintf(out, "persistent_keepalive_interval=%u\n", p->persistent_keepalive);
+		fputs("replace_allowed_ips=true\n", out);
+		for (size_t j = 0; j < p->n_allowed_ips; j++)
+			fprintf(out, "allowed_ip=%s/%u\n", ip_text(ip, &p->allowed_ips[j]),
+				p->allowed_ips[j].cidr);
+	}
+	fputs("\n", out);
+	OPENSSL_cleanse(hex, sizeof(hex));
+	return ferror(out) ? -EIO : 0;
+}

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Route and address lookups over rtnetlink. Contracts in rtnl_query.h.
+ */
+#include "os/rtnl_query.h"
+
+#include "os/error.h"
+#include "os/nlreq.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <warren/rtnl.h>
+
+static size_t addr_size(int family)
+{
+	return family == AF_INET6 ? sizeof(struct in6_addr) : sizeof(struct in_addr);
+}
+
+/* What one route message says, for the questions here. */
+struct route_info {
+	int family;
+	uint32_t table;
+	unsigned int dst_len;
+	uint8_t dst[16];
+	int oif;
+	unsigned int mtu; /* RTAX_MTU, 0 if none */
+	bool cloned;
+};
+
+static void route_read(const struct nlmsghdr *nlh, struct route_info *ri)
+{
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr, *m;
+
+	memset(ri, 0, sizeof(*ri));
+	ri->family = rtm->rtm_family;
+	ri->table = rtm->rtm_table;
+	ri->dst_len = rtm->rtm_dst_len;
+	ri->cloned = rtm->rtm_flags & RTM_F_CLONED;
+	mnl_attr_for_each(attr, nlh, sizeof(*rtm)) {
+		switch (mnl_attr_get_type(attr)) {
+		case RTA_TABLE:
+			if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+				ri->table = mnl_attr_get_u32(attr);
+			break;
+		case RTA_OIF:
+			if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+				ri->oif = (int)mnl_attr_get_u32(attr);
+			break;
+		case RTA_DST:
+			if (mnl_attr_get_payload_len(attr) == addr_size(ri->family))
+				memcpy(ri->dst, mnl_attr_get_payload(attr), addr_size(ri->family));
+			break;
+		case RTA_METRICS:
+			mnl_attr_for_each_nested(m, attr) {
+				if (mnl_attr_get_type(m) == RTAX_MTU &&
+				    mnl_attr_validate(m, MNL_TYPE_U32) >= 0)
+					ri->mtu = mnl_attr_get_u32(m);
+			}
+			break;
+		}
+	}
+}
+
+static int link_mtu(int ifindex, unsigned int *mtu)
+{
+	struct warren_rtnl *rtnl;
+	int ret = warren_rtnl_open(&rtnl);
+
+	if (ret)
+		return ret;
+	ret = warren_rtnl_link_get_mtu(rtnl, ifindex, mtu);
+	warren_rtnl_close(rtnl);
+	return ret;
+}
+
+static int route_mtu(const struct route_info *ri, unsigned int *mtu)
+{
+	if (ri->mtu) {
+		*mtu = ri->mtu;
+		return 0;
+	}
+	if (ri->oif > 0)
+		return link_mtu(ri->oif, mtu);
+	return -ENETUNREACH;
+}
+
+static int get_answer(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_info *ri = data;
+
+	if (nlh->nlmsg_type == RTM_NEWROUTE && mnl_nlmsg_get_payload_len(nlh) >= sizeof(struct rtmsg))
+		route_read(nlh, ri);
+	return MNL_CB_OK;
+}
+
+int rtnl_query_route_mtu(int family, const void *dst, unsigned int *mtu)
+{
+	char buf[NLREQ_BUF_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct route_info ri = { 0 };
+	struct rtmsg *rtm;
+	int ret;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (uint8_t)family;
+	rtm->rtm_dst_len = family == AF_INET6 ? 128 : 32;
+	mnl_attr_put(nlh, RTA_DST, addr_size(family), dst);
+	ret = nlreq_run(nlh, "RTM_GETROUTE", get_answer, &ri);
+	if (ret)
+		return ret;
+	return route_mtu(&ri, mtu);
+}
+
+/* A dump of every route of one family, passed to @fn until it returns true. */
+struct route_walk {
+	bool (*fn)(const struct route_info *ri, void *arg);
+	void *arg;
+	bool stop;
+};
+
+static int walk_answer(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_walk *w = data;
+	struct route_info ri;
+
+	if (w->stop || nlh->nlmsg_type != RTM_NEWROUTE ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(struct rtmsg))
+		return MNL_CB_OK;
+	route_read(nlh, &ri);
+	if (!ri.cloned && w->fn(&ri, w->arg))
+		w->stop = true;
+	return MNL_CB_OK;
+}
+
+static int route_walk(int family, bool (*fn)(const struct route_info *, void *), void *arg)
+{
+	char buf[NLREQ_BUF_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct route_walk w = { .fn = fn, .arg = arg };
+	struct rtmsg *rtm;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_DUMP;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (uint8_t)family;
+	return nlreq_run(nlh, "RTM_GETROUTE", walk_answer, &w);
+}
+
+struct default_query {
+	struct route_info ri;
+	bool found;
+};
+
+static bool is_main_default(const struct route_info *ri, void *arg)
+{
+	struct default_query *q = arg;
+
+	if (ri->table != RT_TABLE_MAIN || ri->dst_len)
+		return false;
+	q->ri = *ri;
+	q->found = true;
+	return true;
+}
+
+int rtnl_query_default_mtu(unsigned int *mtu)
+{
+	struct default_query q = { .found = false };
+	int ret = route_walk(AF_INET, is_main_default, &q);
+
+	if (ret)
+		return ret;
+	if (!q.found)
+		return -ENOENT;
+	return route_mtu(&q.ri, mtu);
+}
+
+struct table_query {
+	uint32_t table;
+	bool used;
+};
+
+static bool in_table(const struct route_info *ri, void *arg)
+{
+	struct table_query *q = arg;
+
+	if (ri->table == q->table)
+		q->used = true;
+	return q->used;
+}
+
+int rtnl_query_table_used(uint32_t table, bool *used)
+{
+	struct table_query q = { .table = table };
+	int ret = route_walk(AF_INET, in_table, &q);
+
+	if (!ret && !q.used)
+		ret = route_walk(AF_INET6, in_table, &q);
+	*used = q.used;
+	return ret;
+}
+
+struct cover_query {
+	int ifindex;
+	unsigned int dst_len;
+	const uint8_t *dst;
+	bool covered;
+};
+
+static bool prefix_contains(const uint8_t *net, unsigned int net_len, const uint8_t *addr)
+{
+	unsigned int bytes = net_len / 8, bits = net_len % 8;
+
+	if (memcmp(net, addr, bytes))
+		return false;
+	if (!bits)
+		return true;
+	return !((net[bytes] ^ addr[bytes]) & (uint8_t)(0xff << (8 - bits)));
+}
+
+static bool covers(const struct route_info *ri, void *arg)
+{
+	struct cover_query *q = arg;
+
+	if (ri->table != RT_TABLE_MAIN || ri->oif != q->ifindex || ri->dst_len > q->dst_len)
+		return false;
+	q->covered = prefix_contains(ri->dst, ri->dst_len, q->dst);
+	return q->covered;
+}
+
+int rtnl_query_route_covered(int family, int ifindex, const void *dst, unsigned int dst_len,
+			     bool *covered)
+{
+	struct cover_query q = { .ifindex = ifindex, .dst_len = dst_len, .dst = dst };
+	int ret = route_walk(family, covers, &q);
+
+	*covered = q.covered;
+	return ret;
+}
+
+struct addr_dump {
+	int ifindex;
+	struct rtnl_query_addr *v;
+	size_t n;
+};
+
+static int addr_answer(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct addr_dump *d = data;
+	const struct nlattr *attr, *local = NULL, *address = NULL, *pick;
+	struct rtnl_query_addr a = { 0 }, *nv;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR || mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa) ||
+	    (int)ifa->ifa_index != d->ifindex ||
+	    (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6))
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, nlh, sizeof(*ifa)) {
+		if (mnl_attr_get_type(attr) == IFA_LOCAL)
+			local = attr;
+		else if (mnl_attr_get_type(attr) == IFA_ADDRESS)
+			address = attr;
+	}
+	pick = local ? local : address;
+	if (!pick || mnl_attr_get_payload_len(pick) != addr_size(ifa->ifa_family))
+		return MNL_CB_OK;
+	a.family = ifa->ifa_family;
+	memcpy(&a.addr, mnl_attr_get_payload(pick), addr_size(a.family));
+	a.prefix_len = ifa->ifa_prefixlen;
+	a.scope = ifa->ifa_scope;
+	nv = realloc(d->v, (d->n + 1) * sizeof(*nv));
+	if (!nv) {
+		errno = ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	d->v = nv;
+	d->v[d->n++] = a;
+	return MNL_CB_OK;
+}
+
+int rtnl_query_addrs(int ifindex, struct rtnl_query_addr **addrs, size_t *n)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	struct addr_dump d = { .ifindex = ifindex };
+	int ret = 0;
+
+	for (size_t i = 0; i < 2 && !ret; i++) {
+		char buf[NLREQ_BUF_SIZE];
+		struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+		struct ifaddrmsg *ifa;
+
+		nlh->nlmsg_type = RTM_GETADDR;
+		nlh->nlmsg_flags = NLM_F_DUMP;
+		ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+		ifa->ifa_family = (uint8_t)families[i];
+		ret = nlreq_run(nlh, "RTM_GETADDR", addr_answer, &d);
+	}
+	if (ret) {
+		free(d.v);
+		return ret;
+	}
+	*addrs = d.v;
+	*n = d.n;
+	return 0;
+}

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * UAPI requests over the daemon's unix socket. Contracts in uapi_client.h.
+ */
+#include "os/uapi_client.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <openssl/crypto.h>
+
+/* A get reply larger than this is refused: 64 KiB per about 300 peers. */
+#define UAPI_REPLY_MAX (64u << 20)
+
+int uapi_socket_path(char *path, size_t len, const char *ifname)
+{
+	int n = snprintf(path, len, UAPI_SOCKET_DIR "/%s.sock", ifname);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int uapi_connect(const char *ifname)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd, ret;
+
+	if (uapi_socket_path(sun.sun_path, sizeof(sun.sun_path), ifname))
+		return -ENAMETOOLONG;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+bool uapi_alive(const char *ifname)
+{
+	int fd = uapi_connect(ifname);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Reads until the reply's closing empty line ("\n\n", or a lone "\n"), or
+ * EOF. Returns the length in *@len of the new buffer *@out, or -errno.
+ */
+static int read_reply(int fd, char **out, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap), *nbuf;
+	ssize_t r;
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		if (n == cap) {
+			if (cap >= UAPI_REPLY_MAX)
+				goto err_proto;
+			nbuf = realloc(buf, cap * 2);
+			if (!nbuf) {
+				OPENSSL_cleanse(buf, n);
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nbuf;
+			cap *= 2;
+		}
+		r = recv(fd, buf + n, cap - n, 0);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			OPENSSL_cleanse(buf, n);
+			free(buf);
+			return (int)r;
+		}
+		if (!r)
+			break;
+		n += (size_t)r;
+		if ((n == 1 && buf[0] == '\n') || (n >= 2 && buf[n - 1] == '\n' && buf[n - 2] == '\n'))
+			break;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+
+err_proto:
+	OPENSSL_cleanse(buf, n);
+	free(buf);
+	return -EPROTO;
+}
+
+static int transact(const char *ifname, const char *req, size_t len, char **reply,
+		    size_t *reply_len)
+{
+	int fd = uapi_connect(ifname), ret;
+
+	if (fd < 0)
+		return fd;
+	ret = write_all(fd, req, len);
+	if (!ret)
+		ret = read_reply(fd, reply, reply_len);
+	close(fd);
+	return ret;
+}
+
+int uapi_set(const char *ifname, const char *req, size_t len)
+{
+	size_t rlen;
+	char *reply;
+	int ret;
+
+	ret = transact(ifname, req, len, &reply, &rlen);
+	if (ret)
+		return ret;
+	ret = uapi_text_parse_errno(reply, rlen);
+	free(reply);
+	return ret;
+}
+
+int uapi_get(const char *ifname, struct uapi_device *dev)
+{
+	static const char req[] = "get=1\n\n";
+	size_t rlen;
+	char *reply;
+	int ret;
+
+	memset(dev, 0, sizeof(*dev));
+	ret = transact(ifname, req, sizeof(req) - 1, &reply, &rlen);
+	if (ret)
+		return ret;
+	ret = uapi_text_parse_get(dev, reply, rlen);
+	OPENSSL_cleanse(reply, rlen);
+	free(reply);
+	return ret;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int uapi_list(char ***names, size_t *n)
+{
+	DIR *dir = opendir(UAPI_SOCKET_DIR);
+	char **v = NULL, **nv;
+	size_t count = 0;
+	struct dirent *de;
+	int ret = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (!dir)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(dir))) {
+		size_t len = strlen(de->d_name);
+		char name[IFNAMSIZ], path[sizeof(UAPI_SOCKET_DIR) + IFNAMSIZ + 8];
+		struct stat st;
+		int fd;
+
+		if (len <= 5 || len - 5 >= IFNAMSIZ || strcmp(de->d_name + len - 5, ".sock"))
+			continue;
+		memcpy(name, de->d_name, len - 5);
+		name[len - 5] = '\0';
+		if (uapi_socket_path(path, sizeof(path), name) || stat(path, &st) ||
+		    !S_ISSOCK(st.st_mode))
+			continue;
+		fd = uapi_connect(name);
+		if (fd < 0) {
+			if (fd == -ECONNREFUSED)
+				unlink(path);
+			continue;
+		}
+		close(fd);
+		nv = realloc(v, (count + 1) * sizeof(*v));
+		if (!nv || !(nv[count] = strdup(name))) {
+			v = nv ? nv : v;
+			ret = -ENOMEM;
+			break;
+		}
+		v = nv;
+		count++;
+	}
+	closedir(dir);
+	if (ret) {
+		uapi_list_free(v, count);
+		return ret;
+	}
+	if (count)
+		qsort(v, count, sizeof(*v), name_cmp);
+	*names = v;
+	*n = count;
+	return 0;
+}
+
+void uapi_list_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}

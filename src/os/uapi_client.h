@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The client side of a userspace WireGuard daemon's control socket,
+ * /var/run/wireguard/IFNAME.sock (wireguard-go, warrend): one connection per
+ * request, as wg does. The text is core/uapi_text.h's.
+ */
+#ifndef WARREN_OS_UAPI_CLIENT_H
+#define WARREN_OS_UAPI_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/uapi_text.h"
+
+#define UAPI_SOCKET_DIR "/var/run/wireguard"
+
+/* Writes "/var/run/wireguard/@ifname.sock" into @path. Returns 0 or -ENAMETOOLONG. */
+int uapi_socket_path(char *path, size_t len, const char *ifname);
+
+/*
+ * Connects to @ifname's socket. Returns the connected fd (the caller closes
+ * it) or -errno: -ENOENT without a socket, -ECONNREFUSED for a stale one.
+ */
+int uapi_connect(const char *ifname);
+
+/* True when @ifname's socket accepts a connection. */
+bool uapi_alive(const char *ifname);
+
+/*
+ * Sends the `set=1' request @req (@len bytes, ending with its empty line)
+ * and returns the daemon's answer: 0, or -errno from its errno= line;
+ * -EPROTO for a malformed answer; other -errno from the socket.
+ */
+int uapi_set(const char *ifname, const char *req, size_t len);
+
+/* Reads the device's state with `get=1' into @dev (uapi_text_parse_get()). */
+int uapi_get(const char *ifname, struct uapi_device *dev);
+
+/*
+ * Lists the interfaces with a socket in /var/run/wireguard, sorted by name,
+ * removing stale sockets (connection refused) as wg does. *@names is an
+ * array of *@n strings the caller frees with uapi_list_free(). Returns 0 or
+ * -errno; a missing directory is an empty list.
+ */
+int uapi_list(char ***names, size_t *n);
+void uapi_list_free(char **names, size_t n);
+
+#endif
