@@ -18,10 +18,8 @@
 
 #include "engine/ratelimiter.h"
 
-#define NSEC_PER_SEC UINT64_C(1000000000)
-
 #define PACKET_COST (NSEC_PER_SEC / RATELIMITER_PACKETS_PER_SECOND)
-#define TOKEN_MAX (PACKET_COST * RATELIMITER_BURST)
+#define TOKEN_MAX (PACKET_COST * RATELIMITER_PACKETS_BURSTABLE)
 #define IDLE_FORGET NSEC_PER_SEC
 #define GC_INTERVAL NSEC_PER_SEC
 /* When the pool is full, a sweep may come sooner, but not on every call. */
@@ -199,8 +197,9 @@ bool ratelimiter_allow(struct ratelimiter *rl, int family, const uint8_t *addr, 
 		key[0] = AF_INET;
 		key[1] = load_be(addr, 4);
 	} else if (family == AF_INET6) {
+		_Static_assert(RATELIMITER_IPV6_PREFIX_BITS == 64, "the key holds one /64");
 		key[0] = AF_INET6;
-		key[1] = load_be(addr, 8);
+		key[1] = load_be(addr, RATELIMITER_IPV6_PREFIX_BITS / 8);
 	} else {
 		return false;
 	}

@@ -2,8 +2,9 @@
 /*
  * Per-source token bucket for handshake messages under load
  * (wireguard-brief.md section 2): RATELIMITER_PACKETS_PER_SECOND with a
- * burst of RATELIMITER_BURST, keyed by the IPv4 address (/32) or the
- * IPv6 /64. An IPv4-mapped IPv6 source (::ffff:a.b.c.d) counts as IPv4.
+ * burst of RATELIMITER_PACKETS_BURSTABLE (engine/messages.h), keyed by the
+ * IPv4 address (/32) or the IPv6 /64. An IPv4-mapped IPv6 source
+ * (::ffff:a.b.c.d) counts as IPv4.
  *
  * Sans-I/O: the time is passed in (nanoseconds on any monotonic clock).
  * Memory is bounded and allocated once by ratelimiter_init(); no call
@@ -21,14 +22,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/messages.h"
+
 struct sockaddr;
 
-enum {
-	RATELIMITER_PACKETS_PER_SECOND = 20,
-	RATELIMITER_BURST = 5,
-	/* Default for ratelimiter_init()'s max_entries when given 0. */
-	RATELIMITER_DEFAULT_ENTRIES = 8192,
-};
+/* Default for ratelimiter_init()'s max_entries when given 0. */
+enum { RATELIMITER_DEFAULT_ENTRIES = 8192 };
 
 struct ratelimiter_entry;
 

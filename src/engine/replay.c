@@ -6,7 +6,7 @@
  * over instead of shifting bits, so an update costs at most REPLAY_WORDS
  * stores and usually none. Because the top word is shared with counters
  * ahead of the highest one, the ring remembers exactly the words
- * top_word - 127 .. top_word: every counter within REPLAY_WINDOW_SIZE of the
+ * top_word - 127 .. top_word: every counter within COUNTER_WINDOW_SIZE of the
  * highest accepted one, which is what the window check admits.
  */
 #include <string.h>
@@ -47,7 +47,7 @@ bool replay_check_and_update(struct replay *r, uint64_t counter, uint64_t reject
 		for (uint64_t i = 1; i <= n; i++)
 			r->bitmap[(from + i) % REPLAY_WORDS] = 0;
 		r->next = counter + 1;
-	} else if (r->next - 1 - counter > REPLAY_WINDOW_SIZE) {
+	} else if (r->next - 1 - counter > COUNTER_WINDOW_SIZE) {
 		/* Older than the window: it may have been seen and forgotten. */
 		return false;
 	}

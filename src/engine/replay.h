@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The receive counter's replay window: an RFC 6479 bitmap of 8192 bits, as
- * WireGuard's transport uses it. The newest 64-bit word of the ring is the
- * one being filled, so the window that is guaranteed to be remembered is
- * REPLAY_WINDOW_SIZE = 8192 - 64 = 8128 counters behind the highest one
- * accepted; a counter further back is rejected.
+ * The receive counter's replay window: an RFC 6479 bitmap of
+ * COUNTER_BITS_TOTAL (8192) bits, as WireGuard's transport uses it. The
+ * newest 64-bit word of the ring is the one being filled, so the window
+ * that is guaranteed to be remembered is COUNTER_WINDOW_SIZE = 8192 - 64 =
+ * 8128 counters behind the highest one accepted; a counter further back is
+ * rejected. The constants live in engine/messages.h.
  *
  * A struct replay is plain memory embedded in a keypair: no allocation, no
  * teardown. It is not thread-safe: the caller serializes all calls for one
@@ -17,12 +18,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "engine/messages.h"
+
 enum {
-	REPLAY_BITS_TOTAL = 8192,
 	REPLAY_WORD_BITS = 64,
-	REPLAY_WORDS = REPLAY_BITS_TOTAL / REPLAY_WORD_BITS,
-	REPLAY_WINDOW_SIZE = REPLAY_BITS_TOTAL - REPLAY_WORD_BITS,
+	REPLAY_WORDS = COUNTER_BITS_TOTAL / REPLAY_WORD_BITS,
 };
+_Static_assert((int)COUNTER_REDUNDANT_BITS == (int)REPLAY_WORD_BITS,
+	       "the window gives up exactly the word being filled");
 
 struct replay {
 	/* One more than the highest counter accepted; 0 before the first. */

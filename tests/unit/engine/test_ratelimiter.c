@@ -157,7 +157,7 @@ static void keys(void **state)
 		bool got;
 
 		assert_int_equal(ratelimiter_init(&rl, 0, i), 0);
-		for (int n = 0; n < RATELIMITER_BURST; n++)
+		for (int n = 0; n < RATELIMITER_PACKETS_BURSTABLE; n++)
 			assert_true(allow(&rl, cases[i].first, T0));
 		got = !allow(&rl, cases[i].second, T0);
 		if (got != cases[i].shared)
@@ -174,7 +174,7 @@ static void keys(void **state)
 
 		v6[7] = (uint8_t)n;
 		assert_int_equal(ratelimiter_init(&rl, 16, n), 0);
-		for (int i = 0; i < RATELIMITER_BURST; i++)
+		for (int i = 0; i < RATELIMITER_PACKETS_BURSTABLE; i++)
 			assert_true(ratelimiter_allow(&rl, AF_INET, v4, T0));
 		if (!ratelimiter_allow(&rl, AF_INET6, v6, T0))
 			fail_msg("case 9: n = %u: IPv6 refused", n);
@@ -207,7 +207,7 @@ static void capacity_and_gc(void **state)
 	assert_int_equal(rl.used, 2);
 	/* 4: 10.0.0.3 is still known: 4 tokens left at 0.5 s, full (5) now */
 	a[3] = 3;
-	for (int i = 0; i < RATELIMITER_BURST; i++)
+	for (int i = 0; i < RATELIMITER_PACKETS_BURSTABLE; i++)
 		assert_true(ratelimiter_allow(&rl, AF_INET, a, T0 + 1500 * MS));
 	assert_false(ratelimiter_allow(&rl, AF_INET, a, T0 + 1500 * MS));
 	/* 5: refill the table with fresh sources, all allowed */
@@ -273,7 +273,7 @@ static void misc(void **state)
 
 	/* 1: sockaddr_in: the port does not matter */
 	inet_pton(AF_INET, "198.51.100.7", &sin.sin_addr);
-	for (int i = 0; i < RATELIMITER_BURST; i++) {
+	for (int i = 0; i < RATELIMITER_PACKETS_BURSTABLE; i++) {
 		sin.sin_port = htons((uint16_t)(1000 + i));
 		assert_true(ratelimiter_allow_sockaddr(&rl, (struct sockaddr *)&sin, T0));
 	}
