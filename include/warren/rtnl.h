@@ -41,13 +41,13 @@ struct warren_rtnl_link {
 
 /* A route for warren_rtnl_route_add() / warren_rtnl_route_del(). */
 struct warren_rtnl_route {
-	int family; /* AF_INET or AF_INET6 */
-	const void *dst; /* destination prefix; NULL with dst_len 0: default */
+	int family;	      /* AF_INET or AF_INET6 */
+	const void *dst;      /* destination prefix; NULL with dst_len 0: default */
 	unsigned int dst_len; /* prefix length */
-	const void *gateway; /* next hop, or NULL for a route on the link */
-	int ifindex; /* output device, or 0 (then gateway is needed) */
-	uint32_t table; /* routing table, 0 for main (RT_TABLE_MAIN) */
-	uint32_t metric; /* RTA_PRIORITY, 0 for none */
+	const void *gateway;  /* next hop, or NULL for a route on the link */
+	int ifindex;	      /* output device, or 0 (then gateway is needed) */
+	uint32_t table;	      /* routing table, 0 for main (RT_TABLE_MAIN) */
+	uint32_t metric;      /* RTA_PRIORITY, 0 for none */
 };
 
 /*

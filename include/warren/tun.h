@@ -56,12 +56,12 @@ enum warren_tun_flags {
  * bits. TSO and USO need CSUM; USO4 and USO6 only take effect together.
  */
 enum warren_tun_offload {
-	WARREN_TUN_OFFLOAD_CSUM = 0x01, /* TUN_F_CSUM: partial checksums */
-	WARREN_TUN_OFFLOAD_TSO4 = 0x02, /* TUN_F_TSO4 */
-	WARREN_TUN_OFFLOAD_TSO6 = 0x04, /* TUN_F_TSO6 */
+	WARREN_TUN_OFFLOAD_CSUM = 0x01,	   /* TUN_F_CSUM: partial checksums */
+	WARREN_TUN_OFFLOAD_TSO4 = 0x02,	   /* TUN_F_TSO4 */
+	WARREN_TUN_OFFLOAD_TSO6 = 0x04,	   /* TUN_F_TSO6 */
 	WARREN_TUN_OFFLOAD_TSO_ECN = 0x08, /* TUN_F_TSO_ECN */
-	WARREN_TUN_OFFLOAD_USO4 = 0x20, /* TUN_F_USO4 (Linux 6.2) */
-	WARREN_TUN_OFFLOAD_USO6 = 0x40, /* TUN_F_USO6 (Linux 6.2) */
+	WARREN_TUN_OFFLOAD_USO4 = 0x20,	   /* TUN_F_USO4 (Linux 6.2) */
+	WARREN_TUN_OFFLOAD_USO6 = 0x40,	   /* TUN_F_USO6 (Linux 6.2) */
 };
 
 #define WARREN_TUN_OFFLOAD_ALL                                                                     \

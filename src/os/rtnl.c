@@ -84,6 +84,8 @@ static int transact(struct warren_rtnl *rtnl, struct nlmsghdr *nlh, const char *
 		return error_record(call, errno);
 	for (;;) {
 		len = mnl_socket_recvfrom(rtnl->nl, rtnl->buf, sizeof(rtnl->buf));
+		if (len < 0 && errno == EINTR)
+			continue;
 		if (len < 0)
 			return error_record(call, errno);
 		ret = mnl_cb_run(rtnl->buf, (size_t)len, seq, rtnl->portid, cb, data);
@@ -137,7 +139,7 @@ static int link_attr(const struct nlattr *attr, void *data)
 
 static int link_answer(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[IFLA_MAX + 1] = { NULL };
+	const struct nlattr *tb[IFLA_MAX + 1] = {NULL};
 	struct link_query *q = data;
 	const struct ifinfomsg *ifi;
 
@@ -171,7 +173,7 @@ static int link_get(struct warren_rtnl *rtnl, int ifindex, const char *name,
 		    struct warren_rtnl_link *link)
 {
 	char req[RTNL_SEND_SIZE] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct link_query q = { .link = link };
+	struct link_query q = {.link = link};
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 	int ret;
@@ -308,7 +310,8 @@ int warren_rtnl_link_delete(struct warren_rtnl *rtnl, int ifindex)
 /* Addresses */
 
 static int addr_modify(struct warren_rtnl *rtnl, uint16_t type, const char *call, int ifindex,
-		       int family, const void *addr, unsigned int prefix_len, unsigned int ifa_flags)
+		       int family, const void *addr, unsigned int prefix_len,
+		       unsigned int ifa_flags)
 {
 	char req[RTNL_SEND_SIZE] __attribute__((aligned(NLMSG_ALIGNTO)));
 	size_t size = addr_size(family);

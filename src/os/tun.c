@@ -71,7 +71,7 @@ static int open_tun(bool nonblock)
  */
 static int open_queue(const char *name, short iff, bool nonblock, char actual[IFNAMSIZ])
 {
-	struct ifreq ifr = { .ifr_flags = iff };
+	struct ifreq ifr = {.ifr_flags = iff};
 	int fd, ret;
 
 	fd = open_tun(nonblock);
@@ -125,8 +125,7 @@ int warren_tun_open_queues(const struct warren_tun_config *cfg, int *fds, unsign
 		return error_record("queues", EINVAL);
 	if (*want && !name_is_valid(want))
 		return error_record("ifname", EINVAL);
-	if (cfg->flags & WARREN_TUN_VNET_HDR && cfg->vnet_hdr_size &&
-	    cfg->vnet_hdr_size < 10)
+	if (cfg->flags & WARREN_TUN_VNET_HDR && cfg->vnet_hdr_size && cfg->vnet_hdr_size < 10)
 		return error_record("ioctl(TUNSETVNETHDRSZ)", EINVAL);
 
 	iff = iff_flags_of(cfg);
@@ -244,10 +243,10 @@ int warren_tun_set_offload(int fd, unsigned int want, unsigned int *accepted)
 {
 	/* What to give up, newest kernel feature first. */
 	static const unsigned int back_off[] = {
-		WARREN_TUN_OFFLOAD_USO4 | WARREN_TUN_OFFLOAD_USO6,
-		WARREN_TUN_OFFLOAD_TSO_ECN,
-		WARREN_TUN_OFFLOAD_TSO4 | WARREN_TUN_OFFLOAD_TSO6,
-		WARREN_TUN_OFFLOAD_CSUM,
+	    WARREN_TUN_OFFLOAD_USO4 | WARREN_TUN_OFFLOAD_USO6,
+	    WARREN_TUN_OFFLOAD_TSO_ECN,
+	    WARREN_TUN_OFFLOAD_TSO4 | WARREN_TUN_OFFLOAD_TSO6,
+	    WARREN_TUN_OFFLOAD_CSUM,
 	};
 	unsigned int try = want;
 	size_t i = 0;
@@ -287,7 +286,7 @@ int warren_tun_get_vnet_hdr_size(int fd, int *size)
 
 static int set_queue(int fd, short flag)
 {
-	struct ifreq ifr = { .ifr_flags = flag };
+	struct ifreq ifr = {.ifr_flags = flag};
 
 	if (ioctl(fd, TUNSETQUEUE, &ifr) < 0)
 		return error_record("ioctl(TUNSETQUEUE)", errno);

@@ -35,8 +35,8 @@ static void enter_namespace(void)
 		exit(SKIP);
 	}
 	/* A /sys of this namespace, invisible outside it, as `ip netns exec`. */
-	if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	    umount2("/sys", MNT_DETACH) || mount("sysfs", "/sys", "sysfs", 0, NULL)) {
+	if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) || umount2("/sys", MNT_DETACH) ||
+	    mount("sysfs", "/sys", "sysfs", 0, NULL)) {
 		fprintf(stderr, "mounting /sys: %s\n", strerror(errno));
 		exit(1);
 	}
@@ -71,7 +71,7 @@ int os_test_run(const struct os_test_case *cases, size_t n)
 
 ssize_t read_timeout(int fd, void *buf, size_t len, int timeout_ms)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 	int ret;
 
 	ret = poll(&pfd, 1, timeout_ms);
@@ -136,7 +136,7 @@ uint32_t csum_pseudo6(const void *src, const void *dst, uint8_t proto, uint32_t 
 
 void ip4_header(void *buf, uint16_t total, uint8_t proto, const void *src, const void *dst)
 {
-	struct iphdr *ip = buf;
+	struct iphdr hdr, *ip = &hdr;
 
 	memset(ip, 0, sizeof(*ip));
 	ip->version = 4;
@@ -149,11 +149,12 @@ void ip4_header(void *buf, uint16_t total, uint8_t proto, const void *src, const
 	memcpy(&ip->saddr, src, 4);
 	memcpy(&ip->daddr, dst, 4);
 	ip->check = csum_fold(csum_add(0, ip, sizeof(*ip)));
+	memcpy(buf, ip, sizeof(*ip));
 }
 
 void ip6_header(void *buf, uint16_t payload, uint8_t next, const void *src, const void *dst)
 {
-	struct ip6_hdr *ip6 = buf;
+	struct ip6_hdr hdr, *ip6 = &hdr;
 
 	memset(ip6, 0, sizeof(*ip6));
 	ip6->ip6_flow = htonl(6u << 28);
@@ -162,4 +163,5 @@ void ip6_header(void *buf, uint16_t payload, uint8_t next, const void *src, cons
 	ip6->ip6_hlim = 64;
 	memcpy(&ip6->ip6_src, src, 16);
 	memcpy(&ip6->ip6_dst, dst, 16);
+	memcpy(buf, ip6, sizeof(*ip6));
 }

@@ -67,11 +67,11 @@ uint32_t csum_pseudo4(const void *src, const void *dst, uint8_t proto, uint32_t 
 uint32_t csum_pseudo6(const void *src, const void *dst, uint8_t proto, uint32_t len);
 
 /*
- * Builds an IPv4 header at @buf (20 bytes) with checksum; @total is the
+ * Builds an IPv4 header at @buf (20 bytes, any alignment) with checksum; @total is the
  * whole packet's length, @src/@dst in network order.
  */
 void ip4_header(void *buf, uint16_t total, uint8_t proto, const void *src, const void *dst);
-/* Builds an IPv6 header at @buf (40 bytes); @payload excludes the header. */
+/* Builds an IPv6 header at @buf (40 bytes, any alignment); @payload excludes the header. */
 void ip6_header(void *buf, uint16_t payload, uint8_t next, const void *src, const void *dst);
 
 #endif

@@ -33,7 +33,7 @@ static int tun_ifindex;
 /* IFF_* flags of @name by SIOCGIFFLAGS, or -1. */
 static int ioctl_flags(const char *name)
 {
-	struct ifreq ifr = { 0 };
+	struct ifreq ifr = {0};
 	int s, ret;
 
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -64,15 +64,16 @@ static bool has_address(const char *name, int family, const char *addr, unsigned
 		    strcmp(ifa->ifa_name, name))
 			continue;
 		if (family == AF_INET) {
-			got = (const unsigned char *)&((struct sockaddr_in *)ifa->ifa_addr)->sin_addr;
+			got =
+			    (const unsigned char *)&((struct sockaddr_in *)ifa->ifa_addr)->sin_addr;
 			mask = (const unsigned char *)&((struct sockaddr_in *)ifa->ifa_netmask)
-				       ->sin_addr;
+				   ->sin_addr;
 			size = 4;
 		} else {
 			got = (const unsigned char *)&((struct sockaddr_in6 *)ifa->ifa_addr)
-				      ->sin6_addr;
+				  ->sin6_addr;
 			mask = (const unsigned char *)&((struct sockaddr_in6 *)ifa->ifa_netmask)
-				       ->sin6_addr;
+				   ->sin6_addr;
 			size = 16;
 		}
 		for (i = 0; i < size; i++)
@@ -107,8 +108,8 @@ static const char *command_output(const char *cmd)
  */
 static int routed_into_tun(int family, const char *addr)
 {
-	struct sockaddr_storage ss = { 0 };
-	uint8_t pkt[2048];
+	struct sockaddr_storage ss = {0};
+	uint8_t pkt[2048] __attribute__((aligned(8)));
 	socklen_t slen;
 	ssize_t len;
 	int s, ret;
@@ -167,7 +168,7 @@ static int routed_into_tun(int family, const char *addr)
 
 static int case_open_and_lookup(void)
 {
-	struct warren_tun_config cfg = { .name = "wr0" };
+	struct warren_tun_config cfg = {.name = "wr0"};
 	struct warren_rtnl_link link;
 	int ret;
 
@@ -265,12 +266,12 @@ static int case_routes_main(void)
 {
 	struct in_addr dst4, gw4;
 	struct in6_addr dst6;
-	struct warren_rtnl_route dev4 = { .family = AF_INET, .dst = &dst4, .dst_len = 16,
-					  .ifindex = tun_ifindex };
-	struct warren_rtnl_route via4 = { .family = AF_INET, .dst = &dst4, .dst_len = 16,
-					  .gateway = &gw4 };
-	struct warren_rtnl_route dev6 = { .family = AF_INET6, .dst = &dst6, .dst_len = 48,
-					  .ifindex = tun_ifindex };
+	struct warren_rtnl_route dev4 = {
+	    .family = AF_INET, .dst = &dst4, .dst_len = 16, .ifindex = tun_ifindex};
+	struct warren_rtnl_route via4 = {
+	    .family = AF_INET, .dst = &dst4, .dst_len = 16, .gateway = &gw4};
+	struct warren_rtnl_route dev6 = {
+	    .family = AF_INET6, .dst = &dst6, .dst_len = 48, .ifindex = tun_ifindex};
 	int ret;
 
 	inet_pton(AF_INET, "10.10.0.0", &dst4);
@@ -311,12 +312,19 @@ static int case_routes_table(void)
 {
 	struct in_addr dst4;
 	struct in6_addr dst6;
-	struct warren_rtnl_route r4 = { .family = AF_INET, .dst = &dst4, .dst_len = 16,
-					.ifindex = tun_ifindex, .table = 100, .metric = 5 };
-	struct warren_rtnl_route r6 = { .family = AF_INET6, .dst = &dst6, .dst_len = 48,
-					.ifindex = tun_ifindex, .table = 1000, .metric = 7 };
-	struct warren_rtnl_route def = { .family = AF_INET, .ifindex = tun_ifindex,
-					 .table = 100 };
+	struct warren_rtnl_route r4 = {.family = AF_INET,
+				       .dst = &dst4,
+				       .dst_len = 16,
+				       .ifindex = tun_ifindex,
+				       .table = 100,
+				       .metric = 5};
+	struct warren_rtnl_route r6 = {.family = AF_INET6,
+				       .dst = &dst6,
+				       .dst_len = 48,
+				       .ifindex = tun_ifindex,
+				       .table = 1000,
+				       .metric = 7};
+	struct warren_rtnl_route def = {.family = AF_INET, .ifindex = tun_ifindex, .table = 100};
 
 	inet_pton(AF_INET, "10.30.0.0", &dst4);
 	inet_pton(AF_INET6, "fd00:30::", &dst6);
@@ -357,7 +365,7 @@ static bool sysfs_master_is(const char *name, const char *master)
 
 static int case_bridge_master(void)
 {
-	struct warren_tun_config tap = { .name = "wrt0", .mode = WARREN_TUN_MODE_TAP };
+	struct warren_tun_config tap = {.name = "wrt0", .mode = WARREN_TUN_MODE_TAP};
 	struct warren_rtnl_link link;
 	int fd, br, port, ret;
 
@@ -388,7 +396,7 @@ static int case_bridge_master(void)
 
 static int case_link_delete(void)
 {
-	struct warren_tun_config cfg = { .name = "wrd0", .flags = WARREN_TUN_PERSIST };
+	struct warren_tun_config cfg = {.name = "wrd0", .flags = WARREN_TUN_PERSIST};
 	int fd, ifindex;
 
 	fd = warren_tun_open(&cfg, NULL);
@@ -416,14 +424,14 @@ static int case_link_delete(void)
 }
 
 static const struct os_test_case cases[] = {
-	{ "open, link lookup by name, unknown names", case_open_and_lookup },
-	{ "link up and down", case_up_down },
-	{ "MTU set and read back", case_mtu },
-	{ "IPv4 and IPv6 addresses added and removed", case_addresses },
-	{ "routes in the main table: on-link, via gateway, IPv6", case_routes_main },
-	{ "routes in other tables, with metric and default", case_routes_table },
-	{ "bridge master set and cleared", case_bridge_master },
-	{ "link delete", case_link_delete },
+    {"open, link lookup by name, unknown names", case_open_and_lookup},
+    {"link up and down", case_up_down},
+    {"MTU set and read back", case_mtu},
+    {"IPv4 and IPv6 addresses added and removed", case_addresses},
+    {"routes in the main table: on-link, via gateway, IPv6", case_routes_main},
+    {"routes in other tables, with metric and default", case_routes_table},
+    {"bridge master set and cleared", case_bridge_master},
+    {"link delete", case_link_delete},
 };
 
 int main(void)

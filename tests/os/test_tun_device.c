@@ -23,8 +23,8 @@ static bool link_exists(const char *name)
 
 static int case_template(void)
 {
-	struct warren_tun_config tun = { .name = "wtt%d" };
-	struct warren_tun_config tap = { .mode = WARREN_TUN_MODE_TAP };
+	struct warren_tun_config tun = {.name = "wtt%d"};
+	struct warren_tun_config tap = {.mode = WARREN_TUN_MODE_TAP};
 	char name[IFNAMSIZ], name2[IFNAMSIZ];
 	int fd, fd2;
 
@@ -55,9 +55,9 @@ static int case_flags_persist_delete(void)
 
 	for (combo = 0; combo < 32; combo++) {
 		struct warren_tun_config cfg = {
-			.name = "wtf0",
-			.mode = combo & 1 ? WARREN_TUN_MODE_TAP : WARREN_TUN_MODE_TUN,
-			.flags = WARREN_TUN_PERSIST,
+		    .name = "wtf0",
+		    .mode = combo & 1 ? WARREN_TUN_MODE_TAP : WARREN_TUN_MODE_TUN,
+		    .flags = WARREN_TUN_PERSIST,
 		};
 		int fd;
 
@@ -97,12 +97,12 @@ static int case_flags_persist_delete(void)
 static int case_owner_group(void)
 {
 	struct warren_tun_config cfg = {
-		.name = "wto0",
-		.flags = WARREN_TUN_PERSIST,
-		.has_owner = true,
-		.owner = 4242,
-		.has_group = true,
-		.group = 4343,
+	    .name = "wto0",
+	    .flags = WARREN_TUN_PERSIST,
+	    .has_owner = true,
+	    .owner = 4242,
+	    .has_group = true,
+	    .group = 4343,
 	};
 	char buf[32];
 	int fd;
@@ -120,7 +120,7 @@ static int case_owner_group(void)
 /* A device that is open elsewhere: -EBUSY, and the message names TUNSETIFF. */
 static int case_busy(void)
 {
-	struct warren_tun_config cfg = { .name = "wtb0" };
+	struct warren_tun_config cfg = {.name = "wtb0"};
 	int fd, ret;
 
 	fd = warren_tun_open(&cfg, NULL);
@@ -135,12 +135,12 @@ static int case_busy(void)
 
 static int case_errors(void)
 {
-	struct warren_tun_config cfg = { .name = "wte0", .flags = WARREN_TUN_PERSIST };
-	struct warren_tun_config tap = { .name = "wte0", .mode = WARREN_TUN_MODE_TAP };
-	struct warren_tun_config excl = { .name = "wte0", .flags = WARREN_TUN_EXCL };
-	struct warren_tun_config mq = { .name = "wte0", .flags = WARREN_TUN_MULTI_QUEUE };
-	struct warren_tun_config lo = { .name = "lo" };
-	struct warren_tun_config longname = { .name = "0123456789abcdef" };
+	struct warren_tun_config cfg = {.name = "wte0", .flags = WARREN_TUN_PERSIST};
+	struct warren_tun_config tap = {.name = "wte0", .mode = WARREN_TUN_MODE_TAP};
+	struct warren_tun_config excl = {.name = "wte0", .flags = WARREN_TUN_EXCL};
+	struct warren_tun_config mq = {.name = "wte0", .flags = WARREN_TUN_MULTI_QUEUE};
+	struct warren_tun_config lo = {.name = "lo"};
+	struct warren_tun_config longname = {.name = "0123456789abcdef"};
 	int fd, ret;
 
 	fd = warren_tun_open(&cfg, NULL);
@@ -175,8 +175,8 @@ static int case_errors(void)
 static int case_failed_open_leaves_nothing(void)
 {
 	struct warren_tun_config cfg = {
-		.name = "wtl0",
-		.flags = WARREN_TUN_MULTI_QUEUE | WARREN_TUN_PERSIST,
+	    .name = "wtl0",
+	    .flags = WARREN_TUN_MULTI_QUEUE | WARREN_TUN_PERSIST,
 	};
 	enum { N = 257 };
 	int *fds, ret;
@@ -211,8 +211,8 @@ static int case_features(void)
 
 static int case_offload_vnet_hdr(void)
 {
-	struct warren_tun_config cfg = { .name = "wtv0", .flags = WARREN_TUN_VNET_HDR,
-					 .vnet_hdr_size = 12 };
+	struct warren_tun_config cfg = {
+	    .name = "wtv0", .flags = WARREN_TUN_VNET_HDR, .vnet_hdr_size = 12};
 	unsigned int accepted = ~0u;
 	int fd, size = 0;
 
@@ -243,7 +243,7 @@ static int case_offload_vnet_hdr(void)
 
 static int case_nonblock(void)
 {
-	struct warren_tun_config cfg = { .name = "wtn0", .flags = WARREN_TUN_NONBLOCK };
+	struct warren_tun_config cfg = {.name = "wtn0", .flags = WARREN_TUN_NONBLOCK};
 	char buf[64];
 	int fd;
 
@@ -259,15 +259,15 @@ static int case_nonblock(void)
 }
 
 static const struct os_test_case cases[] = {
-	{ "names from a template, gone on close", case_template },
-	{ "32 flag combinations read back, deleted by name", case_flags_persist_delete },
-	{ "owner and group", case_owner_group },
-	{ "busy device: -EBUSY from ioctl(TUNSETIFF)", case_busy },
-	{ "mode, multi_queue, excl, non-TUN and unknown names", case_errors },
-	{ "a failed open leaves no device behind", case_failed_open_leaves_nothing },
-	{ "TUNGETFEATURES", case_features },
-	{ "TUNSETOFFLOAD back-off and vnet header size", case_offload_vnet_hdr },
-	{ "nonblocking queues", case_nonblock },
+    {"names from a template, gone on close", case_template},
+    {"32 flag combinations read back, deleted by name", case_flags_persist_delete},
+    {"owner and group", case_owner_group},
+    {"busy device: -EBUSY from ioctl(TUNSETIFF)", case_busy},
+    {"mode, multi_queue, excl, non-TUN and unknown names", case_errors},
+    {"a failed open leaves no device behind", case_failed_open_leaves_nothing},
+    {"TUNGETFEATURES", case_features},
+    {"TUNSETOFFLOAD back-off and vnet header size", case_offload_vnet_hdr},
+    {"nonblocking queues", case_nonblock},
 };
 
 int main(void)

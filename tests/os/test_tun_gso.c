@@ -33,12 +33,17 @@
 #define MTU 1500
 #define SEND_SIZE (256 * 1024)
 #define PEER_ISN 0x10000000u
+/*
+ * Packets are read and built this far into 8-aligned buffers, so that the
+ * IP header after the 10-byte virtio_net_hdr is 4-aligned.
+ */
+#define LEAD 2
 
 struct gso_setup {
 	const char *ifname;
 	int family;
 	const char *local; /* the kernel's address on the device */
-	const char *peer; /* ours, behind the device */
+	const char *peer;  /* ours, behind the device */
 	unsigned int prefix;
 	uint8_t gso_type; /* the type the data must come as */
 };
@@ -115,8 +120,8 @@ static uint32_t tcp_pseudo(int family, const void *src, const void *dst, size_t 
 static size_t synack_build(uint8_t *pkt, const struct gso_setup *s, const struct segment *syn,
 			   const uint8_t *peer, const uint8_t *local)
 {
-	static const uint8_t options[] = { TCPOPT_MAXSEG, TCPOLEN_MAXSEG, MSS >> 8, MSS & 0xff,
-					   TCPOPT_NOP, TCPOPT_WINDOW, TCPOLEN_WINDOW, 7 };
+	static const uint8_t options[] = {TCPOPT_MAXSEG, TCPOLEN_MAXSEG, MSS >> 8,	 MSS & 0xff,
+					  TCPOPT_NOP,	 TCPOPT_WINDOW,	 TCPOLEN_WINDOW, 7};
 	size_t tcp_len = sizeof(struct tcphdr) + sizeof(options);
 	size_t ip_hdr_len = s->family == AF_INET ? sizeof(struct iphdr) : sizeof(struct ip6_hdr);
 	uint8_t *ip = pkt + sizeof(struct virtio_net_hdr);
@@ -144,9 +149,10 @@ static size_t synack_build(uint8_t *pkt, const struct gso_setup *s, const struct
 /* Opens the device with vnet_hdr and TSO, addressed and up; fd or -1. */
 static int device_up(const struct gso_setup *s, const uint8_t *local)
 {
-	struct warren_tun_config cfg = { .name = s->ifname, .flags = WARREN_TUN_VNET_HDR };
+	struct warren_tun_config cfg = {.name = s->ifname, .flags = WARREN_TUN_VNET_HDR};
 	unsigned int want = WARREN_TUN_OFFLOAD_CSUM | WARREN_TUN_OFFLOAD_TSO4 |
-			    WARREN_TUN_OFFLOAD_TSO6, accepted;
+			    WARREN_TUN_OFFLOAD_TSO6,
+		     accepted;
 	struct warren_rtnl *rtnl;
 	int fd, ifindex = 0, ret;
 
@@ -180,7 +186,7 @@ static int device_up(const struct gso_setup *s, const uint8_t *local)
 /* Connects a nonblocking TCP socket to the peer; the socket or -1. */
 static int tcp_connect(const struct gso_setup *s, const uint8_t *peer)
 {
-	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_storage ss = {0};
 	socklen_t slen;
 	int sock;
 
@@ -260,8 +266,8 @@ static int check_super_packet(const struct gso_setup *s, const struct segment *s
 	/* Partial checksum: the field holds the (uncomplemented) pseudo sum. */
 	expect_check = (uint16_t)~csum_fold(tcp_pseudo(s->family, local, peer, seg->tcp_len));
 	if (seg->tcp->check != expect_check) {
-		fprintf(stderr, "# check field %#x, pseudo-header sum %#x\n", ntohs(seg->tcp->check),
-			ntohs(expect_check));
+		fprintf(stderr, "# check field %#x, pseudo-header sum %#x\n",
+			ntohs(seg->tcp->check), ntohs(expect_check));
 		return -1;
 	}
 	CHECK(ntohs(seg->tcp->source) != 0 && ntohs(seg->tcp->dest) == PEER_PORT);
@@ -273,7 +279,9 @@ static int check_super_packet(const struct gso_setup *s, const struct segment *s
 
 static int run(const struct gso_setup *s)
 {
-	static uint8_t data[SEND_SIZE], pkt[70000];
+	static uint8_t data[SEND_SIZE] __attribute__((aligned(8)));
+	static uint8_t buf[LEAD + 70000] __attribute__((aligned(8)));
+	uint8_t *pkt = buf + LEAD;
 	uint8_t local[16], peer[16];
 	struct pollfd pfd;
 	struct segment seg, syn;
@@ -292,7 +300,7 @@ static int run(const struct gso_setup *s)
 
 	/* The SYN (skipping router solicitations and the like). */
 	do {
-		if (segment_read(fd, pkt, sizeof(pkt), s->family, &syn))
+		if (segment_read(fd, pkt, sizeof(buf) - LEAD, s->family, &syn))
 			goto out;
 	} while (!syn.tcp->syn || syn.tcp->ack);
 	if (ntohs(syn.tcp->dest) != PEER_PORT) {
@@ -303,10 +311,10 @@ static int run(const struct gso_setup *s)
 	 * Repeated until the socket connects: a fresh IPv6 address may not
 	 * take packets in yet (its local route is installed asynchronously).
 	 */
-	len = synack_build(data, s, &syn, peer, local);
-	pfd = (struct pollfd){ .fd = sock, .events = POLLOUT };
+	len = synack_build(data + LEAD, s, &syn, peer, local);
+	pfd = (struct pollfd){.fd = sock, .events = POLLOUT};
 	for (n = 0; n < 10; n++) {
-		if (write(fd, data, len) != (ssize_t)len) {
+		if (write(fd, data + LEAD, len) != (ssize_t)len) {
 			perror("# write SYN-ACK");
 			goto out;
 		}
@@ -327,7 +335,7 @@ static int run(const struct gso_setup *s)
 	}
 	/* The first packet carrying data must be a super-packet. */
 	for (n = 0; n < 20; n++) {
-		if (segment_read(fd, pkt, sizeof(pkt), s->family, &seg))
+		if (segment_read(fd, pkt, sizeof(buf) - LEAD, s->family, &seg))
 			goto out;
 		if (seg.ip_len > seg.ip_hdr_len + seg.tcp->doff * 4u)
 			break;
@@ -347,12 +355,12 @@ out:
 static int case_tso4(void)
 {
 	static const struct gso_setup s = {
-		.ifname = "wg4",
-		.family = AF_INET,
-		.local = "10.0.7.1",
-		.peer = "10.0.7.2",
-		.prefix = 24,
-		.gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+	    .ifname = "wg4",
+	    .family = AF_INET,
+	    .local = "10.0.7.1",
+	    .peer = "10.0.7.2",
+	    .prefix = 24,
+	    .gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
 	};
 
 	return run(&s);
@@ -361,20 +369,20 @@ static int case_tso4(void)
 static int case_tso6(void)
 {
 	static const struct gso_setup s = {
-		.ifname = "wg6",
-		.family = AF_INET6,
-		.local = "fd00:7::1",
-		.peer = "fd00:7::2",
-		.prefix = 64,
-		.gso_type = VIRTIO_NET_HDR_GSO_TCPV6,
+	    .ifname = "wg6",
+	    .family = AF_INET6,
+	    .local = "fd00:7::1",
+	    .peer = "fd00:7::2",
+	    .prefix = 64,
+	    .gso_type = VIRTIO_NET_HDR_GSO_TCPV6,
 	};
 
 	return run(&s);
 }
 
 static const struct os_test_case cases[] = {
-	{ "TCP over IPv4 arrives as a TSO4 super-packet", case_tso4 },
-	{ "TCP over IPv6 arrives as a TSO6 super-packet", case_tso6 },
+    {"TCP over IPv4 arrives as a TSO4 super-packet", case_tso4},
+    {"TCP over IPv6 arrives as a TSO6 super-packet", case_tso6},
 };
 
 int main(void)

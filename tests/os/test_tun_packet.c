@@ -28,8 +28,13 @@
 #define ECHO_ID 0x4242
 #define ECHO_SEQ 7
 #define PAYLOAD_LEN 48
+/*
+ * Ethernet frames are read and built this far into 8-aligned buffers, so
+ * that the IP header after the 14-byte Ethernet header is 4-aligned.
+ */
+#define ETH_LEAD 2
 
-static const uint8_t our_mac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0x00, 0x05, 0x02 };
+static const uint8_t our_mac[ETH_ALEN] = {0x02, 0x00, 0x00, 0x00, 0x05, 0x02};
 
 /*
  * Opens a device of @mode named @name, gives it @addr/@prefix (of @family,
@@ -38,7 +43,7 @@ static const uint8_t our_mac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0x00, 0x05, 0x02 };
 static int device_up(const char *name, enum warren_tun_mode mode, int family, const char *addr,
 		     unsigned int prefix)
 {
-	struct warren_tun_config cfg = { .name = name, .mode = mode };
+	struct warren_tun_config cfg = {.name = name, .mode = mode};
 	struct warren_rtnl *rtnl = NULL;
 	unsigned char bin[16];
 	int fd, ifindex, ret;
@@ -117,15 +122,18 @@ static size_t echo4_build(uint8_t *pkt, const struct in_addr *src, const struct 
 typedef int (*match_fn)(const uint8_t *pkt, size_t len, const void *ctx);
 
 /*
- * Writes @req to @fd and reads until @match accepts a packet, skipping the
+ * Writes @req to @fd and reads, @lead bytes into an aligned buffer (0 for
+ * TUN, ETH_LEAD for TAP), until @match accepts a packet, skipping the
  * ones it does not (router solicitations, MLD). The request is repeated
  * every 250 ms, up to 12 times, as ping does: an address just configured
  * may not be usable yet (IPv6 installs its local route asynchronously).
  * Returns 0 if the answer came and passed @match, -1 otherwise.
  */
-static int exchange(int fd, const void *req, size_t req_len, match_fn match, const void *ctx)
+static int exchange(int fd, const void *req, size_t req_len, size_t lead, match_fn match,
+		    const void *ctx)
 {
-	uint8_t pkt[2048];
+	uint8_t buf[ETH_LEAD + 2048] __attribute__((aligned(8)));
+	uint8_t *pkt = buf + lead;
 	int attempt, ret;
 	ssize_t len;
 
@@ -134,7 +142,7 @@ static int exchange(int fd, const void *req, size_t req_len, match_fn match, con
 			perror("# write");
 			return -1;
 		}
-		while ((len = read_timeout(fd, pkt, sizeof(pkt), 250)) > 0) {
+		while ((len = read_timeout(fd, pkt, sizeof(buf) - lead, 250)) > 0) {
 			ret = match(pkt, (size_t)len, ctx);
 			if (ret)
 				return ret == 1 ? 0 : -1;
@@ -197,7 +205,7 @@ static int echo6_match(const uint8_t *pkt, size_t len, const void *ctx)
 static int case_tun_echo4(void)
 {
 	struct ends ends;
-	uint8_t pkt[256];
+	uint8_t pkt[256] __attribute__((aligned(8)));
 	size_t len;
 	int fd, ret;
 
@@ -206,7 +214,7 @@ static int case_tun_echo4(void)
 	fd = device_up("wt4", WARREN_TUN_MODE_TUN, AF_INET, "10.0.4.1", 24);
 	CHECK(fd >= 0);
 	len = echo4_build(pkt, (struct in_addr *)ends.peer, (struct in_addr *)ends.kernel);
-	ret = exchange(fd, pkt, len, echo4_match, &ends);
+	ret = exchange(fd, pkt, len, 0, echo4_match, &ends);
 	close(fd);
 	return ret;
 }
@@ -216,7 +224,7 @@ static int case_tun_echo6(void)
 	size_t icmp_len = sizeof(struct icmp6_hdr) + PAYLOAD_LEN;
 	struct icmp6_hdr *icmp;
 	struct ends ends;
-	uint8_t pkt[256];
+	uint8_t pkt[256] __attribute__((aligned(8)));
 	int fd, ret;
 
 	inet_pton(AF_INET6, "fd00:4::1", ends.kernel);
@@ -226,10 +234,10 @@ static int case_tun_echo6(void)
 	ip6_header(pkt, (uint16_t)icmp_len, IPPROTO_ICMPV6, ends.peer, ends.kernel);
 	icmp = (struct icmp6_hdr *)(pkt + sizeof(struct ip6_hdr));
 	echo_fill((uint8_t *)icmp, ICMP6_ECHO_REQUEST);
-	icmp->icmp6_cksum = csum_fold(csum_add(
-		csum_pseudo6(ends.peer, ends.kernel, IPPROTO_ICMPV6, (uint32_t)icmp_len), icmp,
-		icmp_len));
-	ret = exchange(fd, pkt, sizeof(struct ip6_hdr) + icmp_len, echo6_match, &ends);
+	icmp->icmp6_cksum = csum_fold(
+	    csum_add(csum_pseudo6(ends.peer, ends.kernel, IPPROTO_ICMPV6, (uint32_t)icmp_len), icmp,
+		     icmp_len));
+	ret = exchange(fd, pkt, sizeof(struct ip6_hdr) + icmp_len, 0, echo6_match, &ends);
 	close(fd);
 	return ret;
 }
@@ -286,7 +294,7 @@ static int case_tap_arp(void)
 	memcpy(req.arp.arp_sha, our_mac, ETH_ALEN);
 	memcpy(req.arp.arp_spa, ends.peer, 4);
 	memcpy(req.arp.arp_tpa, ends.kernel, 4);
-	CHECK(exchange(tap_fd, &req, sizeof(req), arp_match, &ends) == 0);
+	CHECK(exchange(tap_fd, &req, sizeof(req), ETH_LEAD, arp_match, &ends) == 0);
 
 	/* The answer names the TAP device's own address. */
 	CHECK(sysfs_read("wp0", "address", sysfs_mac, sizeof(sysfs_mac)) == 0);
@@ -316,7 +324,8 @@ static int eth_echo4_match(const uint8_t *frame, size_t len, const void *ctx)
 static int case_tap_echo4(void)
 {
 	struct ether_header *eth;
-	uint8_t frame[256];
+	uint8_t buf[ETH_LEAD + 256] __attribute__((aligned(8)));
+	uint8_t *frame = buf + ETH_LEAD;
 	struct ends ends;
 	size_t len;
 	int ret;
@@ -330,17 +339,17 @@ static int case_tap_echo4(void)
 	eth->ether_type = htons(ETHERTYPE_IP);
 	len = sizeof(*eth) + echo4_build(frame + sizeof(*eth), (struct in_addr *)ends.peer,
 					 (struct in_addr *)ends.kernel);
-	ret = exchange(tap_fd, frame, len, eth_echo4_match, &ends);
+	ret = exchange(tap_fd, frame, len, ETH_LEAD, eth_echo4_match, &ends);
 	close(tap_fd);
 	tap_fd = -1;
 	return ret;
 }
 
 static const struct os_test_case cases[] = {
-	{ "TUN: IPv4 echo request answered by the kernel", case_tun_echo4 },
-	{ "TUN: IPv6 echo request answered by the kernel", case_tun_echo6 },
-	{ "TAP: ARP request for the kernel's address answered", case_tap_arp },
-	{ "TAP: IPv4 echo in an Ethernet frame answered", case_tap_echo4 },
+    {"TUN: IPv4 echo request answered by the kernel", case_tun_echo4},
+    {"TUN: IPv6 echo request answered by the kernel", case_tun_echo6},
+    {"TAP: ARP request for the kernel's address answered", case_tap_arp},
+    {"TAP: IPv4 echo in an Ethernet frame answered", case_tap_echo4},
 };
 
 int main(void)

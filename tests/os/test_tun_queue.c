@@ -23,11 +23,11 @@
 #define FLOWS 64
 #define PEER_PORT 9999
 
-static int fds[QUEUES] = { -1, -1, -1, -1 };
+static int fds[QUEUES] = {-1, -1, -1, -1};
 
 static int case_open(void)
 {
-	struct warren_tun_config cfg = { .name = "wq0", .flags = WARREN_TUN_MULTI_QUEUE };
+	struct warren_tun_config cfg = {.name = "wq0", .flags = WARREN_TUN_MULTI_QUEUE};
 	struct warren_rtnl *rtnl;
 	struct in_addr addr;
 	char name[IFNAMSIZ];
@@ -52,9 +52,9 @@ static int case_open(void)
  */
 static int send_flows(unsigned int per_queue[QUEUES])
 {
-	struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = htons(PEER_PORT) };
+	struct sockaddr_in peer = {.sin_family = AF_INET, .sin_port = htons(PEER_PORT)};
 	struct pollfd pfds[QUEUES];
-	uint8_t pkt[2048];
+	uint8_t pkt[2048] __attribute__((aligned(8)));
 	int i, got = 0;
 
 	inet_pton(AF_INET, "10.0.6.2", &peer.sin_addr);
@@ -67,7 +67,7 @@ static int send_flows(unsigned int per_queue[QUEUES])
 		close(s);
 	}
 	for (i = 0; i < QUEUES; i++)
-		pfds[i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+		pfds[i] = (struct pollfd){.fd = fds[i], .events = POLLIN};
 	while (got < FLOWS && poll(pfds, QUEUES, 1000) > 0) {
 		for (i = 0; i < QUEUES; i++) {
 			const struct iphdr *ip = (const struct iphdr *)pkt;
@@ -131,9 +131,9 @@ static int case_attach(void)
 /* A reattached queue also carries packets into the kernel. */
 static int case_write_reattached(void)
 {
-	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(7777) };
+	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(7777)};
 	struct in_addr src, dst;
-	uint8_t pkt[64], buf[64];
+	uint8_t pkt[64] __attribute__((aligned(8))), buf[64];
 	struct udphdr *udp;
 	int s, i;
 
@@ -164,11 +164,11 @@ static int case_write_reattached(void)
 }
 
 static const struct os_test_case cases[] = {
-	{ "open 4 queues, address, up", case_open },
-	{ "64 flows spread over all 4 queues", case_spread },
-	{ "detached queue 2 gets nothing, the others carry all", case_detach },
-	{ "attached again, queue 2 carries flows", case_attach },
-	{ "a packet written to the reattached queue is delivered", case_write_reattached },
+    {"open 4 queues, address, up", case_open},
+    {"64 flows spread over all 4 queues", case_spread},
+    {"detached queue 2 gets nothing, the others carry all", case_detach},
+    {"attached again, queue 2 carries flows", case_attach},
+    {"a packet written to the reattached queue is delivered", case_write_reattached},
 };
 
 int main(void)
