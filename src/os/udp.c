@@ -48,7 +48,7 @@ int udp_open(struct udp_socket *s, uint16_t port, uint32_t fwmark)
 		.sin6_addr = IN6ADDR_ANY_INIT,
 	};
 	socklen_t len = sizeof(addr);
-	int off = 0, segment = 0, ret;
+	int off = 0, on = 1, segment = 0, ret;
 
 	memset(s, 0, sizeof(*s));
 	s->fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
@@ -56,6 +56,10 @@ int udp_open(struct udp_socket *s, uint16_t port, uint32_t fwmark)
 		return error_record("socket(AF_INET6, SOCK_DGRAM)", errno);
 	if (setsockopt(s->fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off))) {
 		ret = error_record("setsockopt(IPV6_V6ONLY)", errno);
+		goto err_close;
+	}
+	if (setsockopt(s->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on))) {
+		ret = error_record("setsockopt(IPV6_RECVPKTINFO)", errno);
 		goto err_close;
 	}
 	grow_buffers(s->fd);
@@ -138,6 +142,37 @@ static void addr_to_kernel(struct sockaddr_in6 *out, const union udp_addr *in)
 	}
 }
 
+/* Where a datagram arrived (IPV6_PKTINFO, v4-mapped for IPv4), and GRO. */
+static void read_cmsgs(struct msghdr *h, struct udp_msg *m)
+{
+	m->arrived_at.family = 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
+		if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+			int size;
+
+			memcpy(&size, CMSG_DATA(c), sizeof(size));
+			/* One segment is not a coalesced buffer. */
+			if (size > 0 && size < 65536 && (uint32_t)size < m->len)
+				m->gso_size = (uint16_t)size;
+		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
+			   c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
+			struct in6_pktinfo info;
+			struct udp_local *l = &m->arrived_at;
+
+			memcpy(&info, CMSG_DATA(c), sizeof(info));
+			l->ifindex = (int)info.ipi6_ifindex;
+			if (IN6_IS_ADDR_V4MAPPED(&info.ipi6_addr)) {
+				l->family = AF_INET;
+				memcpy(&l->addr.v4, &info.ipi6_addr.s6_addr[12], 4);
+			} else {
+				l->family = AF_INET6;
+				l->addr.v6 = info.ipi6_addr;
+			}
+		}
+	}
+}
+
 int udp_recv(struct udp_socket *s, struct udp_msg *msgs, unsigned int n)
 {
 	struct udp_scratch *x = &s->rx;
@@ -153,8 +188,8 @@ int udp_recv(struct udp_socket *s, struct udp_msg *msgs, unsigned int n)
 			.msg_namelen = sizeof(x->addr[i]),
 			.msg_iov = &x->iov[i],
 			.msg_iovlen = 1,
-			.msg_control = s->gro ? x->cmsg[i].buf : NULL,
-			.msg_controllen = s->gro ? sizeof(x->cmsg[i].buf) : 0,
+			.msg_control = x->cmsg[i].buf,
+			.msg_controllen = sizeof(x->cmsg[i].buf),
 		};
 	}
 	do {
@@ -175,51 +210,61 @@ int udp_recv(struct udp_socket *s, struct udp_msg *msgs, unsigned int n)
 			m->len = 0;
 			continue;
 		}
-		if (!s->gro || h->msg_controllen < sizeof(struct cmsghdr))
-			continue;
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
-			if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO &&
-			    c->cmsg_len >= CMSG_LEN(sizeof(int))) {
-				int size;
-
-				memcpy(&size, CMSG_DATA(c), sizeof(size));
-				/* One segment is not a coalesced buffer. */
-				if (size > 0 && size < 65536 && (uint32_t)size < m->len)
-					m->gso_size = (uint16_t)size;
-			}
-		}
+		read_cmsgs(h, m);
 	}
 	return got;
 }
 
-/* Fills the tx scratch for msgs[0..n). */
-static void prepare_send(struct udp_scratch *x, struct udp_msg *msgs, unsigned int n)
+static void add_cmsg(struct msghdr *h, size_t *used, int level, int type, const void *data,
+		     size_t len)
 {
-	for (unsigned int i = 0; i < n; i++) {
-		struct msghdr *h = &x->hdr[i].msg_hdr;
+	struct cmsghdr *c = (struct cmsghdr *)((char *)h->msg_control + *used);
 
-		addr_to_kernel(&x->addr[i], &msgs[i].peer);
-		x->iov[i].iov_base = msgs[i].data;
-		x->iov[i].iov_len = msgs[i].len;
-		*h = (struct msghdr){
-			.msg_name = &x->addr[i],
-			.msg_namelen = sizeof(x->addr[i]),
-			.msg_iov = &x->iov[i],
-			.msg_iovlen = 1,
-		};
-		if (msgs[i].gso_size) {
-			struct cmsghdr *c;
-			uint16_t size = msgs[i].gso_size;
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(c), data, len);
+	*used += CMSG_SPACE(len);
+}
 
-			h->msg_control = x->cmsg[i].buf;
-			h->msg_controllen = CMSG_SPACE(sizeof(size));
-			c = CMSG_FIRSTHDR(h);
-			c->cmsg_level = SOL_UDP;
-			c->cmsg_type = UDP_SEGMENT;
-			c->cmsg_len = CMSG_LEN(sizeof(size));
-			memcpy(CMSG_DATA(c), &size, sizeof(size));
-		}
+/* Fills the tx scratch entry @i for @m. */
+static void prepare_one(struct udp_scratch *x, unsigned int i, struct udp_msg *m)
+{
+	struct msghdr *h = &x->hdr[i].msg_hdr;
+	size_t used = 0;
+
+	addr_to_kernel(&x->addr[i], &m->peer);
+	x->iov[i].iov_base = m->data;
+	x->iov[i].iov_len = m->len;
+	*h = (struct msghdr){
+		.msg_name = &x->addr[i],
+		.msg_namelen = sizeof(x->addr[i]),
+		.msg_iov = &x->iov[i],
+		.msg_iovlen = 1,
+		.msg_control = x->cmsg[i].buf,
+	};
+	if (m->gso_size) {
+		uint16_t size = m->gso_size;
+
+		add_cmsg(h, &used, SOL_UDP, UDP_SEGMENT, &size, sizeof(size));
 	}
+	if (m->send_from.family == AF_INET || m->send_from.family == AF_INET6) {
+		struct in6_pktinfo info = { 0 };
+
+		if (m->send_from.family == AF_INET) {
+			info.ipi6_addr.s6_addr[10] = 0xff;
+			info.ipi6_addr.s6_addr[11] = 0xff;
+			memcpy(&info.ipi6_addr.s6_addr[12], &m->send_from.addr.v4, 4);
+		} else {
+			info.ipi6_addr = m->send_from.addr.v6;
+			if (IN6_IS_ADDR_LINKLOCAL(&info.ipi6_addr))
+				info.ipi6_ifindex = (unsigned int)m->send_from.ifindex;
+		}
+		add_cmsg(h, &used, IPPROTO_IPV6, IPV6_PKTINFO, &info, sizeof(info));
+	}
+	h->msg_controllen = used;
+	if (!used)
+		h->msg_control = NULL;
 }
 
 int udp_send(struct udp_socket *s, struct udp_msg *msgs, unsigned int n)
@@ -229,7 +274,8 @@ int udp_send(struct udp_socket *s, struct udp_msg *msgs, unsigned int n)
 
 	if (n > UDP_BATCH_MAX)
 		n = UDP_BATCH_MAX;
-	prepare_send(x, msgs, n);
+	for (unsigned int i = 0; i < n; i++)
+		prepare_one(x, i, &msgs[i]);
 	while (done < n) {
 		int sent = sendmmsg(s->fd, x->hdr + done, n - done, MSG_DONTWAIT);
 
@@ -244,9 +290,17 @@ int udp_send(struct udp_socket *s, struct udp_msg *msgs, unsigned int n)
 		if ((errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS))
 			break;
 		/*
-		 * The message at @done was refused on its own (no route, too
-		 * big, a queued ICMP error, filtered): drop it, go on.
+		 * The message at @done was refused on its own. With a source
+		 * address, that is likely gone: retry with the kernel's choice.
+		 * Otherwise (no route, too big, a queued ICMP error, filtered)
+		 * drop it and go on.
 		 */
+		if (msgs[done].send_from.family) {
+			msgs[done].send_from.family = 0;
+			s->stats.tx_source_cleared++;
+			prepare_one(x, done, &msgs[done]);
+			continue;
+		}
 		s->stats.tx_errors++;
 		done++;
 	}

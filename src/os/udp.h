@@ -32,33 +32,50 @@ union udp_addr {
 
 /*
  * One datagram. The buffer stays the caller's.
- * Receive: @data/@cap in; @len, @peer and @gso_size out. @gso_size is the
- *   size of each coalesced segment when UDP_GRO merged several datagrams
- *   into this buffer (all but the last of exactly that size), else 0.
+ * Receive: @data/@cap in; @len, @peer, @gso_size and @arrived_at out.
+ *   @gso_size is the size of each coalesced segment when UDP_GRO merged
+ *   several datagrams into this buffer (all but the last of exactly that
+ *   size), else 0. @arrived_at is our address the datagram was sent to.
  * Send: @data, @len and @peer in; a nonzero @gso_size asks the kernel to
  *   cut @len into datagrams of that size (UDP_SEGMENT; the socket must
- *   report gso). @cap is unused.
+ *   report gso). When @send_from has a family, it is the source address
+ *   (a peer's "sticky" source: reply from the address it wrote to); if the
+ *   kernel refuses it (the address is gone), the message is sent again
+ *   with the kernel's choice and @send_from.family is cleared to say so.
+ *   @cap and @arrived_at are unused. Receiving never touches @send_from.
  */
+struct udp_local {
+	int family; /* AF_INET, AF_INET6, or 0: none */
+	int ifindex; /* the interface it arrived on; used on send for IPv6 link-local */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} addr;
+};
+
 struct udp_msg {
 	void *data;
 	uint32_t cap;
 	uint32_t len;
 	uint16_t gso_size;
 	union udp_addr peer;
+	struct udp_local arrived_at;
+	struct udp_local send_from;
 };
 
 struct udp_stats {
 	uint64_t rx_truncated; /* datagram larger than its buffer: dropped */
 	uint64_t tx_errors;    /* send refused for one message (unreachable, too big): dropped */
+	uint64_t tx_source_cleared; /* a send_from the kernel refused: sent without it */
 };
 
 struct udp_scratch {
 	struct mmsghdr hdr[UDP_BATCH_MAX];
 	struct iovec iov[UDP_BATCH_MAX];
 	struct sockaddr_in6 addr[UDP_BATCH_MAX];
-	/* room for one UDP_GRO / UDP_SEGMENT control message per datagram */
+	/* room for UDP_GRO / UDP_SEGMENT and IPV6_PKTINFO per datagram */
 	union {
-		char buf[32];
+		char buf[64];
 		struct cmsghdr align;
 	} cmsg[UDP_BATCH_MAX];
 };
@@ -74,10 +91,12 @@ struct udp_socket {
 
 /*
  * Opens a nonblocking dual-stack socket bound to [::]:@port (0 picks one;
- * the result is in s->port), with SO_MARK @fwmark when nonzero, and probes
- * UDP_SEGMENT support. Asks for 7 MiB socket buffers. Returns 0 or -errno (the failing call is logged).
- * udp_close releases it and accepts a closed (fd < 0) or zeroed-and-never-
- * opened socket only after udp_open failed.
+ * the result is in s->port), with SO_MARK @fwmark when nonzero. Probes
+ * UDP_SEGMENT support, turns on IPV6_RECVPKTINFO (for arrived_at, IPv4
+ * datagrams included) and asks for 7 MiB socket buffers. Returns 0 or
+ * -errno, with the failing call recorded (warren_strerror()).
+ * udp_close releases an opened socket; calling it again, or after udp_open
+ * failed, does nothing.
  */
 int udp_open(struct udp_socket *s, uint16_t port, uint32_t fwmark);
 void udp_close(struct udp_socket *s);

@@ -7,6 +7,7 @@
  *     via 127.0.0.1 (B sees AF_INET), ::1 (AF_INET6), ::ffff:127.0.0.1
  *   A --- one 10500-byte UDP_SEGMENT send, segments of 1000 --->  B
  *     B without UDP_GRO: 11 datagrams; with UDP_GRO: one buffer, gso_size 1000
+ *   A --- to 127.0.0.2 --->  B  --- reply from 127.0.0.2 (IPV6_PKTINFO) ---> A
  */
 #include "os_test.h"
 
@@ -121,6 +122,11 @@ static int batch_to(const char *dst, int family, const char *src)
 		CHECK(ntohs(port) == sa.port);
 		inet_ntop(family, a, ip, sizeof(ip));
 		CHECK(!strcmp(ip, src));
+		/* our address it was sent to, unmapped like the source */
+		CHECK(rx[i].arrived_at.family == family);
+		inet_ntop(family, &rx[i].arrived_at.addr, ip, sizeof(ip));
+		CHECK(!strcmp(ip, src));
+		CHECK(rx[i].arrived_at.ifindex == 1); /* lo */
 	}
 	return 0;
 }
@@ -235,6 +241,54 @@ static int refused_message_skipped(void)
 	return 0;
 }
 
+/* B answers A from @from (NULL: the kernel's choice); returns A's view. */
+static int reply_from(struct udp_msg *req, const char *from, char *seen, size_t seen_len)
+{
+	static uint8_t p[8] = "reply";
+	struct udp_msg tx = { .data = p, .len = sizeof(p), .peer = req->peer };
+	struct udp_msg rx[1];
+
+	if (from) {
+		tx.send_from.family = AF_INET;
+		inet_pton(AF_INET, from, &tx.send_from.addr.v4);
+	}
+	CHECK(udp_send(&sb, &tx, 1) == 1);
+	if (from && !strcmp(from, "192.0.2.1"))
+		CHECK(tx.send_from.family == 0); /* refused, cleared, sent anyway */
+	CHECK(recv_all(&sa, rx, 1) == 1);
+	CHECK(rx[0].peer.sa.sa_family == AF_INET);
+	CHECK(ntohs(rx[0].peer.v4.sin_port) == sb.port);
+	inet_ntop(AF_INET, &rx[0].peer.v4.sin_addr, seen, (socklen_t)seen_len);
+	return 0;
+}
+
+/*
+ * A writes to B at 127.0.0.2; B sees that address and answers from it, so
+ * A sees the reply come from where it wrote to.
+ */
+static int sticky_source(void)
+{
+	static uint8_t p[8] = "request";
+	struct udp_msg tx = { .data = p, .len = sizeof(p) }, rx[1];
+	char ip[INET_ADDRSTRLEN];
+
+	addr_set(&tx.peer, "127.0.0.2", sb.port);
+	CHECK(udp_send(&sa, &tx, 1) == 1);
+	CHECK(recv_all(&sb, rx, 1) == 1);
+	CHECK(rx[0].arrived_at.family == AF_INET);
+	CHECK(ntohl(rx[0].arrived_at.addr.v4.s_addr) == 0x7f000002);
+
+	CHECK(reply_from(&rx[0], "127.0.0.2", ip, sizeof(ip)) == 0);
+	CHECK(!strcmp(ip, "127.0.0.2"));
+	CHECK(reply_from(&rx[0], NULL, ip, sizeof(ip)) == 0);
+	CHECK(!strcmp(ip, "127.0.0.1"));
+	CHECK(reply_from(&rx[0], "192.0.2.1", ip, sizeof(ip)) == 0); /* not ours */
+	CHECK(!strcmp(ip, "127.0.0.1"));
+	CHECK(sb.stats.tx_source_cleared == 1);
+	CHECK(sb.stats.tx_errors == 0);
+	return 0;
+}
+
 struct loop_state {
 	uint64_t fired_at;
 	int reads;
@@ -327,6 +381,7 @@ int main(void)
 		{ "with UDP_GRO the segments arrive as one buffer and gso_size", coalesced_receive },
 		{ "a datagram larger than its buffer is dropped and counted", truncated_is_dropped },
 		{ "a refused message is counted, the rest of the batch sent", refused_message_skipped },
+		{ "replies leave from the address the request arrived at", sticky_source },
 		{ "the loop's deadline fires on time, fd callbacks run", loop_deadline_and_fd },
 		{ "SIGTERM stops the loop through its signalfd", loop_stops_on_sigterm },
 		{ "close", close_pair },
