@@ -15,13 +15,15 @@
 # with 4 streams; the figure is the median of the per-second rates (the first
 # two seconds omitted: slow start). Ratios are to raw veth of the same run.
 set -u
+[ -n "${BENCH_DEBUG:-}" ] && set -x
 build=${1:-build}
 shift || true
 targets=("$@")
 [ ${#targets[@]} = 0 ] && targets=(veth warren wireguard-go openvpn fastd)
 secs=${BENCH_TCP_SECONDS:-10}
 root=$(cd "$(dirname "$0")/.." && pwd)
-WARREN_BUILD=$(cd "$root/$build" 2>/dev/null && pwd || cd "$build" && pwd)
+case "$build" in /*) ;; *) build=$root/$build ;; esac
+WARREN_BUILD=$(cd "$build" && pwd) || exit 1
 export WARREN_BUILD
 # shellcheck source=../tests/e2e/lib/netns.sh
 . "$root/tests/e2e/lib/netns.sh"
