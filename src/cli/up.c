@@ -894,14 +894,6 @@ static int read_config(struct quick *q, const char *arg)
 		fprintf(stderr, "%s\n", error);
 		return ret;
 	}
-	if (q->conf.table == WGCONF_TABLE_ID) {
-		q->table = q->conf.table_id;
-	} else if (q->conf.table == WGCONF_TABLE_NAME &&
-		   table_lookup(q->conf.table_name, &q->table)) {
-		die_msg("%s: Table `%s' is neither a number nor a name in /etc/iproute2/rt_tables",
-			q->config_file, q->conf.table_name);
-		return -EINVAL;
-	}
 	ret = warren_rtnl_open(&q->rtnl);
 	if (ret)
 		die_msg("%s", warren_strerror(ret));
@@ -965,6 +957,14 @@ int cmd_up(int argc, char **argv)
 		return usage("up");
 	if (read_config(&q, argv[0]))
 		goto out;
+	if (q.conf.table == WGCONF_TABLE_ID) {
+		q.table = q.conf.table_id;
+	} else if (q.conf.table == WGCONF_TABLE_NAME &&
+		   table_lookup(q.conf.table_name, &q.table)) {
+		die_msg("%s: Table `%s' is neither a number nor a name in /etc/iproute2/rt_tables",
+			q.config_file, q.conf.table_name);
+		goto out;
+	}
 	if (!warren_rtnl_link_get(q.rtnl, q.ifname, &link) || uapi_alive(q.ifname)) {
 		die_msg("`%s' already exists", q.ifname);
 		goto out;

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# warren up refuses bad configs with FILE:LINE, the value and what was
+# expected, before anything is made; a failure at a later step (the daemon,
+# an address, a hook) undoes every step before it; a config file that
+# others may read gets wg-quick's warning.
+#
+#   ns a: warren up CONFIG -> refused or undone -> no device, no socket,
+#         no daemon, no rules, no nftables table left
+#
+source "$(dirname "$0")/up_lib.sh"
+require_up
+
+ns_new a
+up_iface IF e
+CONF="$T_DIR/$IF.conf"
+KEY=$(wg genkey) PEER=$(wg genkey | wg pubkey)
+
+# write_conf BODY: the config file, mode 600
+write_conf() {
+	printf '%s\n' "$1" >"$CONF"
+	chmod 600 "$CONF"
+}
+
+# Cases: config body | the expected message (FILE is the config's path)
+BAD=(
+"[Interface]
+PrivateKey = abc"
+"FILE:2: Key is not the correct length or format: \`abc'"
+
+"[Interface]
+PrivateKey = $KEY
+Address = 10.0.0.300/24"
+"FILE:3: Address is not an IP address with an optional /prefix: \`10.0.0.300/24'"
+
+"[Interface]
+PrivateKey = $KEY
+[Peer]
+PublicKey = $PEER
+AllowedIPs = 10.1.0.0/33"
+"FILE:5: AllowedIP is not in the correct format: \`10.1.0.0/33'"
+
+"[Interface]
+PrivateKey = $KEY
+Foo = bar"
+"FILE:3: Key unknown in [Interface] section: \`Foo'"
+
+"[Interface]
+PrivateKey = $KEY
+
+[Peer]
+AllowedIPs = 10.0.0.0/24"
+"FILE:4: Peer is missing a PublicKey: \`[Peer]'"
+
+"[Interface]
+PrivateKey = $KEY
+[Peer]
+PublicKey = $PEER
+Endpoint = 192.0.2.1"
+"FILE:5: Unable to find port of endpoint: \`192.0.2.1'"
+
+"[Interface]
+MTU = 20"
+"FILE:2: MTU is not a number 68-65535: \`20'"
+)
+
+for ((i = 0; i < ${#BAD[@]}; i += 2)); do
+	n=$((i / 2 + 1))
+	write_conf "${BAD[i]}"
+	out=$(at a "$WARREN" up "$CONF" 2>&1)
+	rc=$?
+	assert_eq "1 ${BAD[i + 1]//FILE/$CONF}" "$rc $out" "bad config $n: exit 1 and the message"
+	nothing_left a "$IF" "bad config $n"
+done
+
+# Failures after the daemon started: everything before them is undone.
+GOOD="[Interface]
+PrivateKey = $KEY
+Address = 10.75.0.1/24
+[Peer]
+PublicKey = $PEER
+AllowedIPs = 0.0.0.0/0, ::/0
+Endpoint = 192.0.2.1:51820"
+
+# check_undone WHAT: no rules, tables, nft tables either
+check_undone() {
+	nothing_left a "$IF" "$1"
+	assert_eq "" "$(at a ip -4 rule show | grep -E 'fwmark|suppress')" "$1: no v4 rules"
+	assert_eq "" "$(at a ip -6 rule show | grep -E 'fwmark|suppress')" "$1: no v6 rules"
+	assert_eq "" "$(at a ip route show table all | grep "$IF")" "$1: no routes"
+	if command -v nft >/dev/null; then
+		assert_eq "" "$(at a nft list tables)" "$1: no nftables tables"
+	fi
+}
+
+write_conf "$GOOD
+[Interface]
+PostUp = false"
+out=$(at a "$WARREN" up "$CONF" 2>&1)
+assert_eq 1 "$?" "a failing PostUp fails up"
+assert_ok "and says so" grep -q "hook failed with status 1: \`false'" <<<"$out"
+check_undone "failing PostUp"
+
+write_conf "$GOOD
+[Interface]
+PreUp = exit 3"
+out=$(at a "$WARREN" up "$CONF" 2>&1)
+assert_eq 1 "$?" "a failing PreUp fails up"
+check_undone "failing PreUp"
+
+write_conf "$GOOD
+[Interface]
+Address = 10.75.0.1/24"
+out=$(at a "$WARREN" up "$CONF" 2>&1)
+assert_eq 1 "$?" "an address given twice fails up"
+assert_ok "with the kernel's answer" grep -q "RTM_NEWADDR: File exists" <<<"$out"
+check_undone "address twice"
+
+write_conf "$GOOD"
+out=$(WG_QUICK_USERSPACE_IMPLEMENTATION=false at a "$WARREN" up "$CONF" 2>&1)
+assert_eq 1 "$?" "a daemon that fails to start fails up"
+assert_ok "and says so" grep -q "\`false $IF' failed with status 1" <<<"$out"
+check_undone "failing daemon"
+
+write_conf "[Interface]
+Table = nosuchtable"
+out=$(at a "$WARREN" up "$CONF" 2>&1)
+assert_eq "1 warren: $CONF: Table \`nosuchtable' is neither a number nor a name in /etc/iproute2/rt_tables" \
+	"1 $out" "an unknown table name"
+check_undone "unknown table"
+
+# Names and files as wg-quick checks them
+out=$(at a "$WARREN" up "$T_DIR/nosuch.conf" 2>&1)
+assert_eq "warren: \`$T_DIR/nosuch.conf' does not exist" "$out" "a missing file"
+cp "$CONF" "$T_DIR/bad name.conf"
+out=$(at a "$WARREN" up "$T_DIR/bad name.conf" 2>&1)
+assert_eq "warren: The config file must be a valid interface name, followed by .conf" "$out" \
+	"a file name that is no interface name"
+out=$(at a "$WARREN" down "$CONF" 2>&1)
+assert_eq "1 warren: \`$IF' is not a WireGuard interface" "$? $out" "down of an interface that is not up"
+
+# World-readable private key file: wg-quick's warning, and up goes on
+write_conf "[Interface]
+PrivateKey = $KEY"
+chmod 644 "$CONF"
+chmod 755 "$T_DIR"
+out=$(at a "$WARREN" up "$CONF" 2>&1)
+assert_eq 0 "$?" "a world-readable config still comes up"
+assert_eq "Warning: \`$CONF' is world accessible" "$(grep Warning <<<"$out")" "the warning"
+want=$(wg-quick strip "$CONF" 2>&1 >/dev/null | grep Warning)
+assert_eq "$want" "$(grep Warning <<<"$out")" "the same warning as wg-quick's"
+assert_ok "down" at a "$WARREN" down "$CONF"
+chmod 600 "$CONF"
+out=$(at a "$WARREN" up "$CONF" 2>&1)
+assert_eq "" "$(grep Warning <<<"$out")" "no warning at mode 600"
+assert_ok "down" at a "$WARREN" down "$CONF"
+nothing_left a "$IF" "the end"
+
+t_done
