@@ -279,6 +279,36 @@ static int parse_port(struct wgconf_reader *r, const char *value, const char *sh
 	return 0;
 }
 
+static bool name_chars(const char *s, size_t len)
+{
+	if (!len)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		int c = (unsigned char)s[i];
+
+		if (!is_digit(c) && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
+		    !strchr("_.-", c))
+			return false;
+	}
+	return true;
+}
+
+/* A DNS name, or an IPv6 address with a %scope (fe80::1%eth0). */
+static bool host_name_ok(const char *h)
+{
+	const char *pct = strchr(h, '%');
+	struct in6_addr a;
+	char addr[INET6_ADDRSTRLEN];
+
+	if (!pct)
+		return name_chars(h, strlen(h));
+	if ((size_t)(pct - h) >= sizeof(addr))
+		return false;
+	memcpy(addr, h, (size_t)(pct - h));
+	addr[pct - h] = '\0';
+	return inet_pton(AF_INET6, addr, &a) == 1 && name_chars(pct + 1, strlen(pct + 1));
+}
+
 static int parse_endpoint(struct wgconf_reader *r, struct wgconf_peer *peer, const char *value,
 			  const char *shown)
 {
@@ -326,6 +356,9 @@ static int parse_endpoint(struct wgconf_reader *r, struct wgconf_peer *peer, con
 		ep->addr.v6.sin6_family = AF_INET6;
 		ep->addr.v6.sin6_port = htons(ep->port);
 		ep->numeric = true;
+	} else if (!host_name_ok(h)) {
+		/* getaddrinfo() would refuse it; say so before resolving. */
+		return fail(r, shown, "Endpoint host is neither an IP address nor a host name");
 	}
 	peer->has_endpoint = true;
 	return 0;
@@ -806,6 +839,152 @@ bool wgconf_world_accessible(const char *path)
 	if (ret)
 		return false;
 	return (file.st_mode & dir.st_mode & 0007) != 0;
+}
+
+/* wg-quick's interface names: 1-15 of [A-Za-z0-9_=+.-]. */
+static bool ifname_ok(const char *s, size_t len)
+{
+	if (!len || len > 15)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		int c = (unsigned char)s[i];
+
+		if (!is_digit(c) && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
+		    !strchr("_=+.-", c))
+			return false;
+	}
+	return true;
+}
+
+int wgconf_locate(const char *arg, char **path, char ifname[16], char *error, size_t error_len)
+{
+	const char *base, *dot;
+	size_t len = strlen(arg);
+
+	if (ifname_ok(arg, len)) {
+		if (asprintf(path, "/etc/wireguard/%s.conf", arg) < 0)
+			return -ENOMEM;
+		memcpy(ifname, arg, len + 1);
+		return 0;
+	}
+	base = strrchr(arg, '/');
+	base = base ? base + 1 : arg;
+	dot = len >= 5 ? arg + len - 5 : NULL;
+	if (!dot || dot < base || strcmp(dot, ".conf") || !ifname_ok(base, (size_t)(dot - base))) {
+		if (error && error_len)
+			snprintf(error, error_len,
+				 "The config file must be a valid interface name, followed by .conf: `%s'",
+				 arg);
+		return -EINVAL;
+	}
+	*path = strdup(arg);
+	if (!*path)
+		return -ENOMEM;
+	memcpy(ifname, base, (size_t)(dot - base));
+	ifname[dot - base] = '\0';
+	return 0;
+}
+
+static void write_ip(FILE *f, const char *key, const struct wgconf_ip *ip)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(ip->family, &ip->addr, buf, sizeof(buf)))
+		fprintf(f, "%s = %s/%u\n", key, buf, ip->cidr);
+}
+
+static void write_key(FILE *f, const char *name, const uint8_t key[KEY_LEN])
+{
+	char b64[KEY_BASE64_LEN + 1];
+
+	key_to_base64(b64, key);
+	fprintf(f, "%s = %s\n", name, b64);
+	OPENSSL_cleanse(b64, sizeof(b64));
+}
+
+static void write_quick(const struct wgconf *c, FILE *f)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < c->n_addresses; i++)
+		write_ip(f, "Address", &c->addresses[i]);
+	for (size_t i = 0; i < c->n_dns; i++) {
+		if (inet_ntop(c->dns[i].family, &c->dns[i].addr, buf, sizeof(buf)))
+			fprintf(f, "DNS = %s\n", buf);
+	}
+	for (size_t i = 0; i < c->dns_search.n; i++)
+		fprintf(f, "DNS = %s\n", c->dns_search.v[i]);
+	if (c->mtu)
+		fprintf(f, "MTU = %u\n", c->mtu);
+	if (c->table == WGCONF_TABLE_OFF)
+		fputs("Table = off\n", f);
+	else if (c->table == WGCONF_TABLE_ID)
+		fprintf(f, "Table = %u\n", c->table_id);
+	else if (c->table == WGCONF_TABLE_NAME)
+		fprintf(f, "Table = %s\n", c->table_name);
+	if (c->save_config)
+		fputs("SaveConfig = true\n", f);
+	for (int h = 0; h < WGCONF_HOOK_COUNT; h++) {
+		for (size_t i = 0; i < c->hooks[h].n; i++)
+			fprintf(f, "%s = %s\n", hook_names[h], c->hooks[h].v[i]);
+	}
+}
+
+static void write_endpoint(FILE *f, const struct wgconf_endpoint *ep)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const char *host = ep->host;
+
+	/* Numeric hosts as `wg showconf` prints them (inet_ntop's form). */
+	if (ep->numeric && inet_ntop(ep->addr.v4.sin_family,
+				     ep->addr.v4.sin_family == AF_INET
+					     ? (const void *)&ep->addr.v4.sin_addr
+					     : (const void *)&ep->addr.v6.sin6_addr,
+				     buf, sizeof(buf)))
+		host = buf;
+	fprintf(f, strchr(host, ':') ? "Endpoint = [%s]:%u\n" : "Endpoint = %s:%u\n", host,
+		ep->port);
+}
+
+int wgconf_write(const struct wgconf *c, FILE *f, unsigned int flags)
+{
+	fputs("[Interface]\n", f);
+	if (!(flags & WGCONF_SETCONF))
+		write_quick(c, f);
+	/* From here on, byte for byte what `wg showconf` prints. */
+	if (c->has_listen_port && c->listen_port)
+		fprintf(f, "ListenPort = %u\n", c->listen_port);
+	if (c->has_fwmark && c->fwmark)
+		fprintf(f, "FwMark = 0x%x\n", c->fwmark);
+	if (c->has_private_key)
+		write_key(f, "PrivateKey", c->private_key);
+	fputs("\n", f);
+	for (size_t i = 0; i < c->n_peers; i++) {
+		const struct wgconf_peer *p = &c->peers[i];
+		char buf[INET6_ADDRSTRLEN];
+
+		fputs("[Peer]\n", f);
+		if (p->has_public_key)
+			write_key(f, "PublicKey", p->public_key);
+		if (p->has_preshared_key)
+			write_key(f, "PresharedKey", p->preshared_key);
+		for (size_t j = 0; j < p->n_allowed_ips; j++) {
+			const struct wgconf_ip *ip = &p->allowed_ips[j];
+
+			if (!inet_ntop(ip->family, &ip->addr, buf, sizeof(buf)))
+				continue;
+			fprintf(f, "%s%s/%u", j ? ", " : "AllowedIPs = ", buf, ip->cidr);
+		}
+		if (p->n_allowed_ips)
+			fputs("\n", f);
+		if (p->has_endpoint)
+			write_endpoint(f, &p->endpoint);
+		if (p->has_persistent_keepalive && p->persistent_keepalive)
+			fprintf(f, "PersistentKeepalive = %u\n", p->persistent_keepalive);
+		if (i + 1 < c->n_peers)
+			fputs("\n", f);
+	}
+	return fflush(f) || ferror(f) ? -EIO : 0;
 }
 
 void wgconf_free(struct wgconf *conf)

@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/key.h"
 
@@ -173,6 +174,26 @@ int wgconf_read_file(struct wgconf *conf, const char *path, unsigned int flags, 
  * its directory share a permission bit for others. False if stat fails.
  */
 bool wgconf_world_accessible(const char *path);
+
+/*
+ * wg-quick's CONFIG_FILE | INTERFACE argument: a bare interface name (1-15
+ * of [A-Za-z0-9_=+.-]) stands for /etc/wireguard/NAME.conf, and a file
+ * must be named NAME.conf after its interface. Sets *@path (malloc'd, the
+ * caller frees it) and @ifname. Returns 0, -EINVAL with @error set, or
+ * -ENOMEM. Whether the file exists is for the caller to find out.
+ */
+int wgconf_locate(const char *arg, char **path, char ifname[16], char *error, size_t error_len);
+
+/*
+ * Writes @conf in the format it is read in: wg-quick's keys first (as
+ * wg-quick's SaveConfig writes them, one Address and one DNS entry per
+ * line), then what `wg showconf` prints. With WGCONF_SETCONF only the
+ * latter, as `wg-quick strip` would leave it. Reading the output back
+ * gives the same configuration (ListenPort, FwMark and PersistentKeepalive
+ * of 0 are left out, as wg does), and writing that again the same text.
+ * Returns 0 or -EIO.
+ */
+int wgconf_write(const struct wgconf *conf, FILE *f, unsigned int flags);
 
 /* Frees everything @conf owns and wipes its keys; accepts a zeroed conf. */
 void wgconf_free(struct wgconf *conf);

@@ -2,10 +2,12 @@
 /*
  * The wg-quick config reader on arbitrary bytes, in both grammars. Besides
  * crashes and leaks, it checks what a successful parse promises: every
- * peer has a public key, prefix lengths fit their family, and error
- * messages start with "fuzz.conf:".
+ * peer has a public key, prefix lengths fit their family, error messages
+ * start with "fuzz.conf:", and what wgconf_write makes of a configuration
+ * reads back and writes again as the same text.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -30,6 +32,33 @@ static void check_ips(const struct wgconf_ip *ips, size_t n)
 		if (ips[i].cidr > (ips[i].family == AF_INET ? 32 : 128))
 			abort();
 	}
+}
+
+static char *write_string(const struct wgconf *c, unsigned int flags, size_t *len)
+{
+	char *text = NULL;
+	FILE *f = open_memstream(&text, len);
+
+	if (!f || wgconf_write(c, f, flags))
+		abort();
+	fclose(f);
+	return text;
+}
+
+static void round_trip(const struct wgconf *c, unsigned int flags)
+{
+	size_t len1, len2;
+	char *text1 = write_string(c, flags, &len1), *text2, error[512];
+	struct wgconf again;
+
+	if (wgconf_read_string(&again, "written.conf", text1, len1, flags, error, sizeof(error)))
+		abort();
+	text2 = write_string(&again, flags, &len2);
+	if (len1 != len2 || memcmp(text1, text2, len1))
+		abort();
+	wgconf_free(&again);
+	free(text1);
+	free(text2);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -60,6 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (modes[m] == WGCONF_SETCONF && (c.n_addresses || c.n_dns || c.mtu))
 			abort();
+		round_trip(&c, modes[m]);
 		wgconf_free(&c);
 	}
 	return 0;

@@ -320,6 +320,12 @@ static void errors(void **state)
 			   "wg0.conf:2: Key is not the correct length or format: `" K1 " x'" },
 		/* 42 */ { "[Peer]\nPublicKey = AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=\n",
 			   "wg0.conf:2: Key is not the correct length or format: `AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB='" },
+		/* 43 */ { "[Peer]\nPublicKey = " K1 "\nEndpoint = host!:1\n",
+			   "wg0.conf:3: Endpoint host is neither an IP address nor a host name: `host!:1'" },
+		/* 44 */ { "[Peer]\nPublicKey = " K1 "\nEndpoint = [fe80::1%e/th0]:1\n",
+			   "wg0.conf:3: Endpoint host is neither an IP address nor a host name: `[fe80::1%e/th0]:1'" },
+		/* 45 */ { "[Peer]\nPublicKey = " K1 "\nEndpoint = a:b]c:5\n",
+			   "wg0.conf:3: Endpoint host is neither an IP address nor a host name: `a:b]c:5'" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -329,6 +335,136 @@ static void errors(void **state)
 		print_message("case %zu\n", i + 1);
 		assert_int_equal(parse(&c, cases[i].text, 0, err), -EINVAL);
 		assert_string_equal(err, cases[i].error);
+	}
+}
+
+/* What wgconf_write makes of `full`: SaveConfig's layout, then showconf's. */
+static const char full_written[] =
+	"[Interface]\n"
+	"Address = 10.0.0.1/24\n"
+	"Address = fd00::1/64\n"
+	"Address = 10.0.0.2/32\n"
+	"Address = 10.9.9.9/16\n"
+	"DNS = 1.1.1.1\n"
+	"DNS = 2606:4700:4700::1111\n"
+	"DNS = example.com\n"
+	"DNS = lan\n"
+	"MTU = 1420\n"
+	"Table = 1234\n"
+	"SaveConfig = true\n"
+	"PreUp = echo pre-up # a comment stays in a hook\n"
+	"PostUp = iptables -A FORWARD -i %i -j ACCEPT\n"
+	"PostUp = echo second\n"
+	"PreDown = echo pre-down\n"
+	"PostDown = echo a=b\n";
+static const char full_showconf[] =
+	"[Interface]\n"
+	"ListenPort = 51820\n"
+	"FwMark = 0x1234\n"
+	"PrivateKey = " K1 "\n"
+	"\n"
+	"[Peer]\n"
+	"PublicKey = " K2 "\n"
+	"PresharedKey = " K3 "\n"
+	"AllowedIPs = 10.0.0.0/24, fd00::/64, 192.168.7.0/24\n"
+	"Endpoint = vpn.example.com:51820\n"
+	"PersistentKeepalive = 25\n"
+	"\n"
+	"[Peer]\n"
+	"PublicKey = " K1 "\n"
+	"Endpoint = [2001:db8::1]:4500\n"
+	"\n"
+	"[Peer]\n"
+	"PublicKey = " K3 "\n"
+	"AllowedIPs = 0.0.0.0/0, ::/0\n"
+	"Endpoint = 192.0.2.7:1\n";
+
+static char *write_string(const struct wgconf *c, unsigned int flags)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	assert_int_equal(wgconf_write(c, f, flags), 0);
+	fclose(f);
+	return text;
+}
+
+static void write_and_read_back(void **state)
+{
+	static const unsigned int modes[] = { 0, WGCONF_SETCONF };
+	char err[512] = "", want[4096];
+	struct wgconf c, again;
+
+	for (size_t m = 0; m < 2; m++) {
+		char *text, *text2;
+
+		print_message("mode %zu\n", m);
+		assert_int_equal(parse(&c, full, 0, err), 0);
+		text = write_string(&c, modes[m]);
+		if (modes[m])
+			snprintf(want, sizeof(want), "%s", full_showconf);
+		else
+			snprintf(want, sizeof(want), "%s%s", full_written,
+				 full_showconf + strlen("[Interface]\n"));
+		assert_string_equal(text, want);
+
+		/* read back: the same, and written again the same text */
+		assert_int_equal(parse(&again, text, modes[m], err), 0);
+		assert_int_equal(again.n_peers, 3);
+		assert_memory_equal(again.private_key, c.private_key, KEY_LEN);
+		assert_int_equal(again.n_addresses, modes[m] ? 0 : 4);
+		assert_int_equal(again.hooks[WGCONF_POST_UP].n, modes[m] ? 0 : 2);
+		assert_int_equal(again.peers[0].n_allowed_ips, 3);
+		text2 = write_string(&again, modes[m]);
+		assert_string_equal(text, text2);
+		free(text);
+		free(text2);
+		wgconf_free(&again);
+		wgconf_free(&c);
+	}
+}
+
+static void locate(void **state)
+{
+	static const struct {
+		const char *arg;
+		int ret;
+		const char *path;
+		const char *ifname;
+	} cases[] = {
+		/* 1 */ { "wg0", 0, "/etc/wireguard/wg0.conf", "wg0" },
+		/* 2 */ { "a_=+.-9", 0, "/etc/wireguard/a_=+.-9.conf", "a_=+.-9" },
+		/* 3 */ { "./wg0.conf", 0, "./wg0.conf", "wg0" },
+		/* 4 */ { "/tmp/x/office-vpn.conf", 0, "/tmp/x/office-vpn.conf", "office-vpn" },
+		/* 5 */ { "wg0.conf", 0, "/etc/wireguard/wg0.conf.conf", "wg0.conf" },
+		/* 6 */ { "abcdefghijklmnop", -EINVAL, NULL, NULL },
+		/* 7 */ { "/tmp/abcdefghijklmnop.conf", -EINVAL, NULL, NULL },
+		/* 8 */ { "/tmp/.conf", -EINVAL, NULL, NULL },
+		/* 9 */ { "/tmp/wg0.cfg", -EINVAL, NULL, NULL },
+		/* 10 */ { "/tmp/w g.conf", -EINVAL, NULL, NULL },
+		/* 11 */ { "", -EINVAL, NULL, NULL },
+		/* 12 */ { "/etc/wireguard/", -EINVAL, NULL, NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char ifname[16] = "", err[256] = "", want[256];
+		char *path = NULL;
+
+		print_message("case %zu\n", i + 1);
+		assert_int_equal(wgconf_locate(cases[i].arg, &path, ifname, err, sizeof(err)),
+				 cases[i].ret);
+		if (!cases[i].ret) {
+			assert_string_equal(path, cases[i].path);
+			assert_string_equal(ifname, cases[i].ifname);
+			free(path);
+		} else {
+			snprintf(want, sizeof(want),
+				 "The config file must be a valid interface name, followed by .conf: `%s'",
+				 cases[i].arg);
+			assert_string_equal(err, want);
+		}
 	}
 }
 
@@ -420,6 +556,8 @@ int main(void)
 		cmocka_unit_test(incremental_and_warning),
 		cmocka_unit_test(setconf_subset),
 		cmocka_unit_test(files),
+		cmocka_unit_test(write_and_read_back),
+		cmocka_unit_test(locate),
 	};
 	log_set_level(LOG_LEVEL_SILENT);
 	return cmocka_run_group_tests(tests, NULL, NULL);
