@@ -58,12 +58,13 @@ int os_test_run(const struct os_test_case *cases, size_t n)
 	enter_namespace();
 	printf("1..%zu\n", n);
 	for (i = 0; i < n; i++) {
-		int ok;
+		int ret;
 
 		fflush(stdout);
-		ok = cases[i].fn() == 0;
-		printf("%s %zu - %s\n", ok ? "ok" : "not ok", i + 1, cases[i].name);
-		failed += !ok;
+		ret = cases[i].fn();
+		printf("%s %zu - %s%s\n", ret == 0 || ret == OS_TEST_SKIP ? "ok" : "not ok", i + 1,
+		       cases[i].name, ret == OS_TEST_SKIP ? " # SKIP" : "");
+		failed += ret != 0 && ret != OS_TEST_SKIP;
 	}
 	fflush(stdout);
 	return failed ? 1 : 0;

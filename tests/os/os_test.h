@@ -12,7 +12,12 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-/* A numbered case: returns 0 if it passed, -1 (after printing why) if not. */
+/*
+ * A numbered case: returns 0 if it passed, -1 (after printing why) if not,
+ * OS_TEST_SKIP if this kernel lacks what it tests (printed "ok ... # SKIP").
+ */
+#define OS_TEST_SKIP 77
+
 struct os_test_case {
 	const char *name;
 	int (*fn)(void);

@@ -24,15 +24,23 @@
 #include <netinet/ip.h>
 #include <netinet/ip6.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <linux/if_addr.h>
 #include <linux/virtio_net.h>
+
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4 5 /* Linux 5.18 headers */
+#endif
 
 #define PEER_PORT 5001
 #define MSS 1460
 #define MTU 1500
 #define SEND_SIZE (256 * 1024)
 #define PEER_ISN 0x10000000u
+#define USO_SIZE 1000
+#define USO_SEGMENTS 5
+#define TSO (WARREN_TUN_OFFLOAD_CSUM | WARREN_TUN_OFFLOAD_TSO4 | WARREN_TUN_OFFLOAD_TSO6)
 /*
  * Packets are read and built this far into 8-aligned buffers, so that the
  * IP header after the 10-byte virtio_net_hdr is 4-aligned.
@@ -146,21 +154,23 @@ static size_t synack_build(uint8_t *pkt, const struct gso_setup *s, const struct
 	return sizeof(struct virtio_net_hdr) + ip_hdr_len + tcp_len;
 }
 
-/* Opens the device with vnet_hdr and TSO, addressed and up; fd or -1. */
-static int device_up(const struct gso_setup *s, const uint8_t *local)
+/*
+ * Opens the device with vnet_hdr, asks for offloads @want (storing what the
+ * kernel took in @accepted), gives it its address and brings it up. Returns
+ * the fd or -1.
+ */
+static int device_up(const struct gso_setup *s, const uint8_t *local, unsigned int want,
+		     unsigned int *accepted)
 {
 	struct warren_tun_config cfg = {.name = s->ifname, .flags = WARREN_TUN_VNET_HDR};
-	unsigned int want = WARREN_TUN_OFFLOAD_CSUM | WARREN_TUN_OFFLOAD_TSO4 |
-			    WARREN_TUN_OFFLOAD_TSO6,
-		     accepted;
 	struct warren_rtnl *rtnl;
 	int fd, ifindex = 0, ret;
 
 	fd = warren_tun_open(&cfg, NULL);
 	CHECK_OK(fd);
-	ret = warren_tun_set_offload(fd, want, &accepted);
-	if (ret || accepted != want) {
-		fprintf(stderr, "# offloads: %s, accepted %#x\n", warren_strerror(ret), accepted);
+	ret = warren_tun_set_offload(fd, want, accepted);
+	if (ret) {
+		fprintf(stderr, "# offloads: %s\n", warren_strerror(ret));
 		close(fd);
 		return -1;
 	}
@@ -287,13 +297,18 @@ static int run(const struct gso_setup *s)
 	struct segment seg, syn;
 	int fd, sock = -1, err = 0, ret = -1, n;
 	socklen_t elen = sizeof(err);
+	unsigned int accepted;
 	uint32_t first_seq;
 	size_t len, i;
 
 	inet_pton(s->family, s->local, local);
 	inet_pton(s->family, s->peer, peer);
-	fd = device_up(s, local);
+	fd = device_up(s, local, TSO, &accepted);
 	CHECK(fd >= 0);
+	if (accepted != TSO) {
+		fprintf(stderr, "# offloads accepted: %#x\n", accepted);
+		goto out;
+	}
 	sock = tcp_connect(s, peer);
 	if (sock < 0)
 		goto out;
@@ -352,6 +367,110 @@ out:
 	return ret;
 }
 
+/*
+ * UDP GSO (USO): one send() of USO_SEGMENTS * USO_SIZE bytes with
+ * UDP_SEGMENT set reaches the device as one super-packet of gso_type
+ * UDP_L4, if the kernel took USO4/USO6 (Linux 6.2); skipped otherwise.
+ */
+static int run_uso(const struct gso_setup *s)
+{
+	static uint8_t buf[LEAD + 70000] __attribute__((aligned(8)));
+	const unsigned int want = TSO | WARREN_TUN_OFFLOAD_USO4 | WARREN_TUN_OFFLOAD_USO6;
+	size_t ip_hdr_len = s->family == AF_INET ? sizeof(struct iphdr) : sizeof(struct ip6_hdr);
+	uint8_t local[16], peer[16], data[USO_SEGMENTS * USO_SIZE];
+	struct sockaddr_storage ss = {0};
+	uint8_t *pkt = buf + LEAD, *ip;
+	struct virtio_net_hdr vnet;
+	int fd, sock = -1, ret = -1, gso = USO_SIZE;
+	unsigned int accepted;
+	uint16_t expect_check;
+	struct udphdr udp;
+	uint32_t sum;
+	socklen_t slen;
+	ssize_t len;
+	size_t i;
+
+	inet_pton(s->family, s->local, local);
+	inet_pton(s->family, s->peer, peer);
+	fd = device_up(s, local, want, &accepted);
+	CHECK(fd >= 0);
+	if (accepted != want) {
+		printf("# no USO in this kernel (offloads %#x)\n", accepted);
+		close(fd);
+		return OS_TEST_SKIP;
+	}
+	if (s->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(PEER_PORT);
+		memcpy(&sin->sin_addr, peer, 4);
+		slen = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(PEER_PORT);
+		memcpy(&sin6->sin6_addr, peer, 16);
+		slen = sizeof(*sin6);
+	}
+	sock = socket(s->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 || setsockopt(sock, IPPROTO_UDP, UDP_SEGMENT, &gso, sizeof(gso))) {
+		perror("# UDP_SEGMENT");
+		goto out;
+	}
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = pattern(i);
+	/* Repeated while a fresh IPv6 address cannot send yet. */
+	for (i = 0; i < 10; i++) {
+		if (sendto(sock, data, sizeof(data), 0, (struct sockaddr *)&ss, slen) ==
+		    (ssize_t)sizeof(data))
+			break;
+		usleep(100000);
+	}
+	for (;;) {
+		len = read_timeout(fd, pkt, sizeof(buf) - LEAD, 2000);
+		if (len <= 0) {
+			fprintf(stderr, "# no UDP super-packet\n");
+			goto out;
+		}
+		ip = pkt + sizeof(vnet);
+		if ((size_t)len < sizeof(vnet) + ip_hdr_len + sizeof(udp) ||
+		    (ip[0] >> 4) != (s->family == AF_INET ? 4 : 6) ||
+		    ip[s->family == AF_INET ? 9 : 6] != IPPROTO_UDP)
+			continue;
+		memcpy(&udp, ip + ip_hdr_len, sizeof(udp));
+		if (udp.dest == htons(PEER_PORT))
+			break;
+	}
+	memcpy(&vnet, pkt, sizeof(vnet));
+	printf("# vnet: flags %u gso_type %u gso_size %u csum_start %u csum_offset %u, "
+	       "packet %zd bytes\n",
+	       vnet.flags, vnet.gso_type, le16toh(vnet.gso_size), le16toh(vnet.csum_start),
+	       le16toh(vnet.csum_offset), len - (ssize_t)sizeof(vnet));
+	CHECK(vnet.gso_type == VIRTIO_NET_HDR_GSO_UDP_L4);
+	CHECK(le16toh(vnet.gso_size) == USO_SIZE);
+	CHECK(vnet.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM);
+	CHECK(le16toh(vnet.csum_start) == ip_hdr_len);
+	CHECK(le16toh(vnet.csum_offset) == offsetof(struct udphdr, check));
+	CHECK((size_t)len == sizeof(vnet) + ip_hdr_len + sizeof(udp) + sizeof(data));
+	CHECK(ntohs(udp.len) == sizeof(udp) + sizeof(data));
+	/* Partial checksum: the field holds the (uncomplemented) pseudo sum. */
+	if (s->family == AF_INET)
+		sum = csum_pseudo4(local, peer, IPPROTO_UDP, sizeof(udp) + sizeof(data));
+	else
+		sum = csum_pseudo6(local, peer, IPPROTO_UDP, sizeof(udp) + sizeof(data));
+	expect_check = (uint16_t)~csum_fold(sum);
+	CHECK(udp.check == expect_check);
+	CHECK(!memcmp(ip + ip_hdr_len + sizeof(udp), data, sizeof(data)));
+	ret = 0;
+out:
+	if (sock >= 0)
+		close(sock);
+	close(fd);
+	return ret;
+}
+
 static int case_tso4(void)
 {
 	static const struct gso_setup s = {
@@ -380,9 +499,37 @@ static int case_tso6(void)
 	return run(&s);
 }
 
+static int case_uso4(void)
+{
+	static const struct gso_setup s = {
+	    .ifname = "wu4",
+	    .family = AF_INET,
+	    .local = "10.0.8.1",
+	    .peer = "10.0.8.2",
+	    .prefix = 24,
+	};
+
+	return run_uso(&s);
+}
+
+static int case_uso6(void)
+{
+	static const struct gso_setup s = {
+	    .ifname = "wu6",
+	    .family = AF_INET6,
+	    .local = "fd00:8::1",
+	    .peer = "fd00:8::2",
+	    .prefix = 64,
+	};
+
+	return run_uso(&s);
+}
+
 static const struct os_test_case cases[] = {
     {"TCP over IPv4 arrives as a TSO4 super-packet", case_tso4},
     {"TCP over IPv6 arrives as a TSO6 super-packet", case_tso6},
+    {"UDP_SEGMENT over IPv4 arrives as a USO super-packet", case_uso4},
+    {"UDP_SEGMENT over IPv6 arrives as a USO super-packet", case_uso6},
 };
 
 int main(void)
