@@ -33,7 +33,7 @@ struct warren_rtnl;
 /* What warren_rtnl_link_get() reads back from RTM_GETLINK. */
 struct warren_rtnl_link {
 	int ifindex;
-	char name[IFNAMSIZ];
+	char name[IF_NAMESIZE];
 	unsigned int flags; /* IFF_UP, IFF_RUNNING, ... (ifi_flags) */
 	unsigned int mtu;
 	int master; /* ifindex of the master (bridge), 0 if none */

@@ -71,7 +71,7 @@ enum warren_tun_offload {
 struct warren_tun_config {
 	/*
 	 * Exact name ("tun0") or kernel template ("tun%d"); NULL or "" lets
-	 * the kernel choose ("tun%d" or "tap%d"). At most IFNAMSIZ - 1 bytes.
+	 * the kernel choose ("tun%d" or "tap%d"). At most 15 bytes.
 	 * An existing TUN/TAP device of that name is attached, unless
 	 * WARREN_TUN_EXCL is set.
 	 */
@@ -109,7 +109,7 @@ struct warren_tun_config {
  * TUN/TAP gives -EINVAL. Note that the kernel applies the PI, VNET_HDR and
  * ONE_QUEUE flags of @cfg to an attached device.
  */
-int warren_tun_open(const struct warren_tun_config *cfg, char name[IFNAMSIZ]);
+int warren_tun_open(const struct warren_tun_config *cfg, char name[IF_NAMESIZE]);
 
 /*
  * Opens @n queues of one device into @fds[0..n-1] and returns 0, or -errno
@@ -119,7 +119,7 @@ int warren_tun_open(const struct warren_tun_config *cfg, char name[IFNAMSIZ]);
  * for the others); persist is set after all queues are open.
  */
 int warren_tun_open_queues(const struct warren_tun_config *cfg, int *fds, unsigned int n,
-			   char name[IFNAMSIZ]);
+			   char name[IF_NAMESIZE]);
 
 /*
  * Deletes the persistent TUN/TAP device @name by clearing its persist flag:
