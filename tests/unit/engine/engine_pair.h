@@ -57,6 +57,14 @@ static inline void pair_addr(union pktbuf_addr *addr, const char *ip, uint16_t p
 	inet_pton(AF_INET, ip, &addr->in4.sin_addr);
 }
 
+static inline void pair_addr6(union pktbuf_addr *addr, const char *ip, uint16_t port)
+{
+	memset(addr, 0, sizeof(*addr));
+	addr->in6.sin6_family = AF_INET6;
+	addr->in6.sin6_port = htons(port);
+	inet_pton(AF_INET6, ip, &addr->in6.sin6_addr);
+}
+
 static inline void side_init(struct pair *p, struct side *s, const char *udp_ip, uint16_t port,
 			     uint8_t last_octet)
 {

@@ -453,6 +453,60 @@ static void no_route(void **state)
 	pair_free(&p);
 }
 
+/* IPv6 outside (endpoints, cookies, roaming) and inside (allowed IPs). */
+static void ipv6_outside_and_inside(void **state)
+{
+	uint8_t a6[16], b6[16];
+	union pktbuf_addr moved;
+	struct pktbuf *buf;
+	struct pair p;
+
+	pair_init(&p);
+	pair_addr6(&p.a.addr, "2001:db8::1", 51820);
+	pair_addr6(&p.b.addr, "2001:db8::2", 51821);
+	assert_int_equal(engine_peer_set_endpoint(p.a.engine, p.a.peer, &p.b.addr), 0);
+	assert_int_equal(engine_peer_set_endpoint(p.b.engine, p.b.peer, &p.a.addr), 0);
+	inet_pton(AF_INET6, "fd00::1", a6);
+	inet_pton(AF_INET6, "fd00::2", b6);
+	assert_int_equal(engine_peer_allowedip_add(p.a.engine, p.a.peer, AF_INET6, b6, 128), 0);
+	assert_int_equal(engine_peer_allowedip_add(p.b.engine, p.b.peer, AF_INET6, a6, 128), 0);
+
+	/* Under load from the start: cookie, then mac2, over IPv6. */
+	engine_set_under_load(p.b.engine, true);
+	pair_send(&p, &p.a, 84);
+	assert_int_equal(pair_deliver(&p, &p.a), 1);
+	assert_int_equal(pair_count_tx(&p.b, MESSAGE_HANDSHAKE_COOKIE), 1);
+	assert_int_equal(pair_deliver(&p, &p.b), 1);
+	pair_advance(&p, 6 * NSEC_PER_SEC);
+	pair_tick(&p, &p.a);
+	assert_int_equal(pair_deliver(&p, &p.a), 1);
+	assert_int_equal(pair_count_tx(&p.b, MESSAGE_HANDSHAKE_RESPONSE), 1);
+	assert_int_equal(pair_deliver(&p, &p.b), 1);
+	assert_int_equal(pair_deliver(&p, &p.a), 1);
+	assert_int_equal(p.b.out.tun.len, 1);
+	pair_discard(&p.b);
+
+	/* An IPv6 packet inside: 40-byte header + 24 bytes of payload. */
+	buf = pktbuf_alloc(p.pool);
+	memset(pktbuf_put(buf, 64), 0, 64);
+	pktbuf_data(buf)[0] = 0x60;
+	pktbuf_data(buf)[5] = 24;
+	pktbuf_data(buf)[6] = 17;
+	memcpy(pktbuf_data(buf) + 8, a6, 16);
+	memcpy(pktbuf_data(buf) + 24, b6, 16);
+	engine_send_batch(p.a.engine, &buf, 1, p.now, &p.a.out);
+	buf = pktbuf_queue_pop(&p.a.out.tx);
+	assert_non_null(buf);
+	assert_int_equal(buf->len, 64 + 32);
+	pair_addr6(&moved, "2001:db8::99", 4444);
+	buf->addr = moved;
+	engine_recv_batch(p.b.engine, &buf, 1, p.now, &p.b.out);
+	assert_int_equal(p.b.out.tun.len, 1);
+	assert_int_equal(p.b.out.tun.head->len, 64);
+	assert_true(pktbuf_addr_equal(&p.b.peer->endpoint, &moved));
+	pair_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -470,6 +524,7 @@ int main(void)
 		cmocka_unit_test(configuration),
 		cmocka_unit_test(private_key_change_expires_keys),
 		cmocka_unit_test(no_route),
+		cmocka_unit_test(ipv6_outside_and_inside),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -334,6 +334,49 @@ static void one_initiation_per_5s(void **state)
 	pair_free(&p);
 }
 
+/*
+ * The limits by count: past REKEY_AFTER_MESSAGES the sender rekeys (either
+ * role); at REJECT_AFTER_MESSAGES it stops using the keypair and stages.
+ */
+static void limits_by_count(void **state)
+{
+	static const struct {
+		bool a_sends; /* else B, the responder */
+		uint64_t counter;
+		unsigned data, initiations;
+	} cases[] = {
+		/* 1 */ { true, REKEY_AFTER_MESSAGES - 1, 1, 0 },
+		/* 2 */ { true, REKEY_AFTER_MESSAGES + 1, 1, 1 },
+		/* 3 */ { false, REKEY_AFTER_MESSAGES + 1, 1, 1 },
+		/* 4 */ { true, REJECT_AFTER_MESSAGES - 1, 1, 1 },
+		/* 5 */ { true, REJECT_AFTER_MESSAGES, 0, 1 },
+		/* 6 */ { false, REJECT_AFTER_MESSAGES, 0, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct side *s;
+		struct pair p;
+
+		pair_init(&p);
+		pair_handshake(&p);
+		pair_advance(&p, REKEY_TIMEOUT_NS);
+		s = cases[i].a_sends ? &p.a : &p.b;
+		s->peer->keypairs.current->send_counter = cases[i].counter;
+		pair_send(&p, s, 84);
+		assert_int_equal(pair_count_tx(s, MESSAGE_DATA), cases[i].data);
+		assert_int_equal(s->peer->staged.len, 1 - cases[i].data);
+		if (cases[i].data) {
+			/* The counter on the wire is the one the keypair was at. */
+			uint64_t wire;
+
+			memcpy(&wire, pktbuf_data(s->out.tx.head) + 8, 8);
+			assert_true(le64toh(wire) == cases[i].counter);
+		}
+		assert_int_equal(initiations(s), cases[i].initiations);
+		pair_free(&p);
+	}
+}
+
 /* The deadline the caller sleeps until is the retransmission's. */
 static void next_deadline(void **state)
 {
@@ -397,6 +440,7 @@ int main(void)
 		cmocka_unit_test(new_handshake_after_15s),
 		cmocka_unit_test(persistent_keepalive),
 		cmocka_unit_test(one_initiation_per_5s),
+		cmocka_unit_test(limits_by_count),
 		cmocka_unit_test(next_deadline),
 		cmocka_unit_test(timers_unit),
 	};
