@@ -258,6 +258,20 @@ static int case_nonblock(void)
 	return 0;
 }
 
+/* TUNSETQUEUE only applies to queues of multi-queue devices. */
+static int case_queue_single(void)
+{
+	struct warren_tun_config cfg = {.name = "wts0"};
+	int fd, ret;
+
+	fd = warren_tun_open(&cfg, NULL);
+	CHECK_OK(fd);
+	ret = warren_tun_queue_detach(fd);
+	close(fd);
+	CHECK(ret == -EINVAL && !strcmp(warren_error_call(), "ioctl(TUNSETQUEUE)"));
+	return 0;
+}
+
 static const struct os_test_case cases[] = {
     {"names from a template, gone on close", case_template},
     {"32 flag combinations read back, deleted by name", case_flags_persist_delete},
@@ -268,6 +282,7 @@ static const struct os_test_case cases[] = {
     {"TUNGETFEATURES", case_features},
     {"TUNSETOFFLOAD back-off and vnet header size", case_offload_vnet_hdr},
     {"nonblocking queues", case_nonblock},
+    {"TUNSETQUEUE on a single-queue device: -EINVAL", case_queue_single},
 };
 
 int main(void)
