@@ -10,12 +10,14 @@
 #   +---------------------------------------------------------------+
 #   |  busy (tun, persistent)   mq (tap multi_queue, persistent)    |
 #   |  held (tun, held open by a python3 process, not persistent)   |
+#   |  ip and warren -d run without CAP_SYS_PTRACE: they may list   |
+#   |  the holder's /proc/PID/fd but not read its links             |
 #   |  nested user+net namespace (unshare -Urn) where only uid 0    |
 #   |  exists, so TUNSETOWNER fails after TUNSETIFF made the device |
 #   +---------------------------------------------------------------+
 source "$(dirname "$0")/lib/netns.sh"
 require_root
-require_cmd ip python3
+require_cmd ip python3 setpriv unshare
 
 ns_new e
 at e ip tuntap add mode tun busy
@@ -94,6 +96,19 @@ assert_ok "warren deletes mq by name alone" at e "$WARREN" tuntap del mq
 assert_fail "mq is gone" at e ip link show mq
 assert_ok "warren deletes busy by name alone" at e "$WARREN" tuntap d busy
 assert_fail "busy is gone" at e ip link show busy
+
+# --- better than iproute2: -d says nothing of /proc entries it may not read.
+# Without CAP_SYS_PTRACE (and one capability fewer than the other
+# processes), a reader may list their /proc/PID/fd but not read the links.
+nocap=(setpriv --bounding-set=-sys_ptrace,-sys_module)
+at e "${nocap[@]}" ip -d tuntap show >"$T_DIR/ip.out" 2>"$T_DIR/ip.err"
+at e "${nocap[@]}" "$WARREN" -d tuntap show >"$T_DIR/w.out" 2>"$T_DIR/w.err"
+assert_ok "(ip -d prints readlink: Permission denied)" \
+	grep -q "readlink: Permission denied" "$T_DIR/ip.err"
+assert_eq "" "$(cat "$T_DIR/w.err")" "-d prints no readlink lines"
+assert_eq "$(cat "$T_DIR/ip.out")" "$(cat "$T_DIR/w.out")" "...and what ip prints on stdout"
+assert_ok "with the capabilities, -d lists the holder of held" \
+	grep -q "Attached to processes:python3($BG_PID)" <(at e "$WARREN" -d tuntap show)
 
 # --- a failed add leaves nothing behind
 at e ip tuntap add mode tap one_queue user 7 keep
