@@ -13,7 +13,7 @@
 set -eu
 
 build=(gcc pkg-config meson ninja-build libssl-dev libsodium-dev libmnl-dev libcmocka-dev)
-test=(iproute2 iputils-ping iperf3 nftables procps psmisc wireguard-tools wireguard-go socat)
+test=(iproute2 iputils-ping iperf3 nftables procps psmisc wireguard-tools wireguard-go socat python3)
 fuzz=(clang libclang-rt-14-dev)
 bench=(openvpn fastd openssl jq util-linux)
 
