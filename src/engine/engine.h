@@ -14,10 +14,7 @@
  * for engine_send_batch() need PKTBUF_HEADROOM in front (16 bytes are used)
  * and 31 bytes of tailroom (padding and tag). Messages that the engine makes
  * itself (handshakes, keepalives, cookie replies) take buffers from the
- * output's pool; when it is empty they are dropped and counted. Packets
- * staged on a peer go back to their own pool when they are dropped or the
- * peer or engine is freed, so pools must outlive the engines that hold
- * their buffers.
+ * output's pool; when it is empty they are dropped and counted.
  *
  * Time: struct engine_time carries the monotonic clock (timers, ages of
  * keys, rate limits) and the wall clock (TAI64N timestamps, last handshake

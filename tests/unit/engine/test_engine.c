@@ -507,45 +507,6 @@ static void ipv6_outside_and_inside(void **state)
 	pair_free(&p);
 }
 
-/* Padding to a multiple of 16, never past the MTU; longer than the MTU is dropped. */
-static void padding_and_mtu(void **state)
-{
-	static const struct {
-		uint32_t mtu;
-		uint16_t len;
-		uint32_t wire; /* 0: dropped as too big */
-	} cases[] = {
-		/* 1 */ { 1420, 28, 32 + 32 },
-		/* 2 */ { 1420, 84, 96 + 32 },
-		/* 3 */ { 1420, 96, 96 + 32 },
-		/* 4 */ { 1420, 1410, 1420 + 32 }, /* align16 is 1424 > MTU */
-		/* 5 */ { 1420, 1420, 1420 + 32 },
-		/* 6 */ { 1420, 1421, 0 },
-		/* 7 */ { 1300, 1299, 1300 + 32 },
-		/* 8 */ { 0, 1299, 1312 + 32 }, /* no MTU set: plain align16 */
-	};
-
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct pair p;
-
-		pair_init(&p);
-		pair_handshake(&p);
-		engine_set_mtu(p.a.engine, cases[i].mtu);
-		pair_send(&p, &p.a, cases[i].len);
-		if (!cases[i].wire) {
-			assert_int_equal(p.a.out.tx.len, 0);
-			assert_int_equal(engine_drops(p.a.engine, ENGINE_DROP_TOO_BIG), 1);
-		} else {
-			assert_int_equal(p.a.out.tx.len, 1);
-			assert_int_equal(p.a.out.tx.head->len, cases[i].wire);
-			assert_int_equal(pair_deliver(&p, &p.a), 1);
-			assert_int_equal(p.b.out.tun.len, 1);
-			assert_int_equal(p.b.out.tun.head->len, cases[i].len);
-		}
-		pair_free(&p);
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -564,7 +525,6 @@ int main(void)
 		cmocka_unit_test(private_key_change_expires_keys),
 		cmocka_unit_test(no_route),
 		cmocka_unit_test(ipv6_outside_and_inside),
-		cmocka_unit_test(padding_and_mtu),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
