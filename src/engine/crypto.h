@@ -110,6 +110,41 @@ int crypto_x25519_shared_known(uint8_t shared[X25519_KEY_LEN],
 			       const uint8_t peer_public[X25519_KEY_LEN]);
 
 /*
+ * An X25519 private key imported once for several shared secrets (an
+ * ephemeral used twice in a handshake). key_init takes the private key and
+ * its public key; key_generate_public computes and writes the public key
+ * (one scalar multiplication). key_shared returns -EINVAL and zeros for an
+ * all-zero result. A key is not safe for concurrent use. key_free wipes
+ * (OpenSSL cleanses the private key) and accepts a failed or freed key.
+ */
+struct crypto_x25519_key {
+	void *pkey;   /* EVP_PKEY, owned */
+	void *derive; /* EVP_PKEY_CTX ready to derive, owned */
+};
+int crypto_x25519_key_init(struct crypto_x25519_key *key,
+			   const uint8_t private_key[X25519_KEY_LEN],
+			   const uint8_t public_key[X25519_KEY_LEN]);
+int crypto_x25519_key_generate_public(struct crypto_x25519_key *key,
+				      const uint8_t private_key[X25519_KEY_LEN],
+				      uint8_t public_key[X25519_KEY_LEN]);
+int crypto_x25519_key_shared(struct crypto_x25519_key *key, uint8_t shared[X25519_KEY_LEN],
+			     const uint8_t peer_public[X25519_KEY_LEN]);
+void crypto_x25519_key_free(struct crypto_x25519_key *key);
+
+/*
+ * crypto_x25519_shared_known for a long-lived key (a device's static key):
+ * each thread keeps the last such key imported, so repeated calls skip the
+ * import. Never pass an ephemeral key here. crypto_x25519_forget_static
+ * drops the calling thread's copy (every thread's copy goes when its thread
+ * exits, or when it next uses another static key).
+ */
+int crypto_x25519_shared_static(uint8_t shared[X25519_KEY_LEN],
+				const uint8_t private_key[X25519_KEY_LEN],
+				const uint8_t public_key[X25519_KEY_LEN],
+				const uint8_t peer_public[X25519_KEY_LEN]);
+void crypto_x25519_forget_static(void);
+
+/*
  * ChaCha20-Poly1305 (RFC 8439) with WireGuard's nonce: 4 zero bytes then
  * the u64 LE counter.
  *

@@ -41,16 +41,38 @@ static int mix_hash(uint8_t hash[NOISE_HASH_LEN], const void *data, size_t len)
 	return crypto_blake2s2(hash, hash, NOISE_HASH_LEN, data, len);
 }
 
+enum dh_kind {
+	DH_EPHEMERAL, /* a key used once or twice: imported for this call */
+	DH_STATIC,    /* the identity's key: the thread keeps it imported */
+};
+
 /* (ck, key) = KDF2(ck, DH(private, peer)); key may be NULL for KDF1. */
 static int mix_dh(uint8_t ck[NOISE_HASH_LEN], uint8_t key[NOISE_SYMMETRIC_KEY_LEN],
 		  const uint8_t private_key[NOISE_PRIVATE_KEY_LEN],
 		  const uint8_t public_key[NOISE_PUBLIC_KEY_LEN],
-		  const uint8_t peer[NOISE_PUBLIC_KEY_LEN])
+		  const uint8_t peer[NOISE_PUBLIC_KEY_LEN], enum dh_kind kind)
 {
 	uint8_t dh[NOISE_PUBLIC_KEY_LEN];
 	int ret;
 
-	ret = crypto_x25519_shared_known(dh, private_key, public_key, peer);
+	if (kind == DH_STATIC)
+		ret = crypto_x25519_shared_static(dh, private_key, public_key, peer);
+	else
+		ret = crypto_x25519_shared_known(dh, private_key, public_key, peer);
+	if (!ret)
+		ret = crypto_kdf(ck, key, NULL, ck, NOISE_HASH_LEN, dh, sizeof(dh));
+	crypto_wipe(dh, sizeof(dh));
+	return ret;
+}
+
+/* The same with an imported ephemeral key object. */
+static int mix_dh_key(uint8_t ck[NOISE_HASH_LEN], uint8_t key[NOISE_SYMMETRIC_KEY_LEN],
+		      struct crypto_x25519_key *private_key, const uint8_t peer[NOISE_PUBLIC_KEY_LEN])
+{
+	uint8_t dh[NOISE_PUBLIC_KEY_LEN];
+	int ret;
+
+	ret = crypto_x25519_key_shared(private_key, dh, peer);
 	if (!ret)
 		ret = crypto_kdf(ck, key, NULL, ck, NOISE_HASH_LEN, dh, sizeof(dh));
 	crypto_wipe(dh, sizeof(dh));
@@ -159,6 +181,8 @@ err:
 
 void noise_identity_clear(struct noise_static_identity *identity)
 {
+	/* Other threads drop their imported copy when they next use another key or exit. */
+	crypto_x25519_forget_static();
 	crypto_wipe(identity, sizeof(*identity));
 }
 
@@ -230,6 +254,7 @@ int noise_create_initiation_with(struct noise_handshake *hs,
 	uint8_t ck[NOISE_HASH_LEN], hash[NOISE_HASH_LEN];
 	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
 	uint8_t e_priv[NOISE_PRIVATE_KEY_LEN], e_pub[NOISE_PUBLIC_KEY_LEN];
+	struct crypto_x25519_key e_key = { 0 };
 	int ret = -EINVAL;
 
 	memcpy(ck, initial_chaining_key, sizeof(ck));
@@ -246,14 +271,14 @@ int noise_create_initiation_with(struct noise_handshake *hs,
 	msg->sender_index = htole32(local_index);
 
 	/* e */
-	ret = crypto_x25519_public(e_pub, e_priv);
+	ret = crypto_x25519_key_generate_public(&e_key, e_priv, e_pub);
 	if (ret)
 		goto out;
 	ret = mix_ephemeral(msg->unencrypted_ephemeral, e_pub, ck, hash);
 	if (ret)
 		goto out;
 	/* es */
-	ret = mix_dh(ck, key, e_priv, e_pub, hs->remote_static);
+	ret = mix_dh_key(ck, key, &e_key, hs->remote_static);
 	if (ret)
 		goto out;
 	/* s */
@@ -284,6 +309,7 @@ out:
 	crypto_wipe(hash, sizeof(hash));
 	crypto_wipe(key, sizeof(key));
 	crypto_wipe(e_priv, sizeof(e_priv));
+	crypto_x25519_key_free(&e_key);
 	return ret;
 }
 
@@ -327,7 +353,7 @@ int noise_consume_initiation(const struct noise_static_identity *identity,
 	if (ret)
 		goto out;
 	/* es */
-	ret = mix_dh(ck, key, identity->static_private, identity->static_public, e);
+	ret = mix_dh(ck, key, identity->static_private, identity->static_public, e, DH_STATIC);
 	if (ret)
 		goto out;
 	/* s */
@@ -390,6 +416,7 @@ int noise_create_response_with(struct noise_handshake *hs, struct message_handsh
 	uint8_t ck[NOISE_HASH_LEN], hash[NOISE_HASH_LEN];
 	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
 	uint8_t e_priv[NOISE_PRIVATE_KEY_LEN], e_pub[NOISE_PUBLIC_KEY_LEN];
+	struct crypto_x25519_key e_key = { 0 };
 	int ret = -EINVAL;
 
 	memcpy(ck, hs->chaining_key, sizeof(ck));
@@ -405,18 +432,18 @@ int noise_create_response_with(struct noise_handshake *hs, struct message_handsh
 	msg->receiver_index = htole32(hs->remote_index);
 
 	/* e */
-	ret = crypto_x25519_public(e_pub, e_priv);
+	ret = crypto_x25519_key_generate_public(&e_key, e_priv, e_pub);
 	if (ret)
 		goto out;
 	ret = mix_ephemeral(msg->unencrypted_ephemeral, e_pub, ck, hash);
 	if (ret)
 		goto out;
 	/* ee */
-	ret = mix_dh(ck, NULL, e_priv, e_pub, hs->remote_ephemeral);
+	ret = mix_dh_key(ck, NULL, &e_key, hs->remote_ephemeral);
 	if (ret)
 		goto out;
 	/* se */
-	ret = mix_dh(ck, NULL, e_priv, e_pub, hs->remote_static);
+	ret = mix_dh_key(ck, NULL, &e_key, hs->remote_static);
 	if (ret)
 		goto out;
 	/* psk */
@@ -439,6 +466,7 @@ out:
 	crypto_wipe(hash, sizeof(hash));
 	crypto_wipe(key, sizeof(key));
 	crypto_wipe(e_priv, sizeof(e_priv));
+	crypto_x25519_key_free(&e_key);
 	return ret;
 }
 
@@ -478,11 +506,11 @@ int noise_consume_response(struct noise_handshake *hs,
 	if (ret)
 		goto out;
 	/* ee */
-	ret = mix_dh(ck, NULL, hs->ephemeral_private, hs->ephemeral_public, e);
+	ret = mix_dh(ck, NULL, hs->ephemeral_private, hs->ephemeral_public, e, DH_EPHEMERAL);
 	if (ret)
 		goto out;
 	/* se */
-	ret = mix_dh(ck, NULL, identity->static_private, identity->static_public, e);
+	ret = mix_dh(ck, NULL, identity->static_private, identity->static_public, e, DH_STATIC);
 	if (ret)
 		goto out;
 	/* psk */

@@ -252,6 +252,63 @@ static void x25519_vectors(void **state)
 	assert_memory_not_equal(a, b, 32);
 }
 
+static void x25519_key_objects(void **state)
+{
+	/* RFC 7748 6.1 through the key objects and the static cache. */
+	uint8_t alice[32], alice_pub[32], bob[32], bob_pub[32], expect[32], out[32], pub[32];
+	struct crypto_x25519_key key;
+
+	hex_or_fail(alice, 32, "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
+	hex_or_fail(alice_pub, 32, "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
+	hex_or_fail(bob, 32, "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb");
+	hex_or_fail(bob_pub, 32, "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
+	hex_or_fail(expect, 32, "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
+
+	/* 1: one import, several peers in turn (the peer object is reused) */
+	assert_int_equal(crypto_x25519_key_generate_public(&key, alice, pub), 0);
+	assert_memory_equal(pub, alice_pub, 32);
+	for (int i = 0; i < 3; i++) {
+		uint8_t other[32], mine[32], theirs[32], other_pub[32];
+
+		assert_int_equal(crypto_x25519_key_shared(&key, out, bob_pub), 0);
+		assert_memory_equal(out, expect, 32);
+		assert_int_equal(crypto_x25519_generate(other, other_pub), 0);
+		assert_int_equal(crypto_x25519_key_shared(&key, mine, other_pub), 0);
+		assert_int_equal(crypto_x25519_shared(theirs, other, alice_pub), 0);
+		assert_memory_equal(mine, theirs, 32);
+	}
+	/* 2: a low-order peer fails and the key still works afterwards */
+	memset(pub, 0, sizeof(pub));
+	assert_int_equal(crypto_x25519_key_shared(&key, out, pub), -EINVAL);
+	assert_true(crypto_is_zero(out, 32));
+	assert_int_equal(crypto_x25519_key_shared(&key, out, bob_pub), 0);
+	assert_memory_equal(out, expect, 32);
+	crypto_x25519_key_free(&key);
+	crypto_x25519_key_free(&key);
+	assert_int_equal(crypto_x25519_key_shared(&key, out, bob_pub), -EINVAL);
+
+	/* 3: key_init with the public key given */
+	assert_int_equal(crypto_x25519_key_init(&key, bob, bob_pub), 0);
+	assert_int_equal(crypto_x25519_key_shared(&key, out, alice_pub), 0);
+	assert_memory_equal(out, expect, 32);
+	crypto_x25519_key_free(&key);
+
+	/* 4: the static cache, switching between two static keys */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(crypto_x25519_shared_static(out, alice, alice_pub, bob_pub), 0);
+		assert_memory_equal(out, expect, 32);
+		assert_int_equal(crypto_x25519_shared_static(out, bob, bob_pub, alice_pub), 0);
+		assert_memory_equal(out, expect, 32);
+		memset(pub, 0, sizeof(pub));
+		assert_int_equal(crypto_x25519_shared_static(out, bob, bob_pub, pub), -EINVAL);
+	}
+	crypto_x25519_forget_static();
+	crypto_x25519_forget_static();
+	assert_int_equal(crypto_x25519_shared_static(out, alice, alice_pub, bob_pub), 0);
+	assert_memory_equal(out, expect, 32);
+	crypto_x25519_forget_static();
+}
+
 static void x25519_low_order(void **state)
 {
 	/* The seven points of the kernel's tests/netns.sh (base64 decoded). */
@@ -429,6 +486,7 @@ int main(void)
 		cmocka_unit_test(kdf_vectors),
 		cmocka_unit_test(hmac_matches_openssl),
 		cmocka_unit_test(x25519_vectors),
+		cmocka_unit_test(x25519_key_objects),
 		cmocka_unit_test(x25519_low_order),
 		cmocka_unit_test(chacha20poly1305_vectors),
 		cmocka_unit_test(xchacha20poly1305_vectors),
