@@ -73,7 +73,10 @@ static int parse_ip(const char *s, int *family, uint8_t addr[16])
 	return 0;
 }
 
-/* netip.ParsePrefix: ADDR/BITS, no zone, BITS without sign or leading zero. */
+/*
+ * netip.ParsePrefix: ADDR/BITS, no zone, BITS in decimal digits (leading
+ * zeros accepted, as by the Debian wireguard-go that the tests compare with).
+ */
 static int parse_prefix(const char *s, size_t len, int *family, uint8_t addr[16], uint8_t *cidr)
 {
 	char buf[64];
@@ -88,8 +91,6 @@ static int parse_prefix(const char *s, size_t len, int *family, uint8_t addr[16]
 		return -EINVAL;
 	*slash = '\0';
 	blen = strlen(slash + 1);
-	if (blen > 1 && slash[1] == '0')
-		return -EINVAL;
 	if (parse_uint(slash + 1, blen, 128, &bits))
 		return -EINVAL;
 	if (parse_ip(buf, family, addr))
