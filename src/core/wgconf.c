@@ -588,9 +588,10 @@ static int quick_line(struct wgconf_reader *r, const char *key, char *value,
 
 		free(c->table_name);
 		c->table_name = NULL;
-		if (!*value || !strcasecmp(value, "auto")) {
+		/* wg-quick compares these two case-sensitively ("Off" is a name). */
+		if (!*value || !strcmp(value, "auto")) {
 			c->table = WGCONF_TABLE_AUTO;
-		} else if (!strcasecmp(value, "off")) {
+		} else if (!strcmp(value, "off")) {
 			c->table = WGCONF_TABLE_OFF;
 		} else if (is_digit((unsigned char)value[0])) {
 			if (!parse_u32(value, UINT32_MAX, &id))
