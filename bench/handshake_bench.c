@@ -130,16 +130,18 @@ static void handshake_rate(double seconds, struct tally *t)
 	struct noise_handshake i_hs, r_hs;
 	struct cookie_maker i_maker, r_maker;
 	struct cookie_checker checker;
-	struct cookie_source src = { .addr = { 192, 0, 2, 1 }, .addr_len = 4, .port = 51820 };
-	struct lookup l = { .hs = &r_hs };
+	struct cookie_source src = {.addr = {192, 0, 2, 1}, .addr_len = 4, .port = 51820};
+	struct lookup l = {.hs = &r_hs};
 	uint8_t priv[32], pub[32];
 	uint64_t wall = 1700000000ULL * NSEC_PER_SEC, mono = NSEC_PER_SEC;
 	double timed = 0;
 	long n = 0;
 	int ret;
 
-	if ((ret = crypto_x25519_generate(priv, pub)) || (ret = noise_identity_set_private(&i_id, priv)) ||
-	    (ret = crypto_x25519_generate(priv, pub)) || (ret = noise_identity_set_private(&r_id, priv)))
+	if ((ret = crypto_x25519_generate(priv, pub)) ||
+	    (ret = noise_identity_set_private(&i_id, priv)) ||
+	    (ret = crypto_x25519_generate(priv, pub)) ||
+	    (ret = noise_identity_set_private(&r_id, priv)))
 		die("identities", ret);
 	if ((ret = noise_handshake_init(&i_hs, &i_id, r_id.static_public, NULL)) ||
 	    (ret = noise_handshake_init(&r_hs, &r_id, i_id.static_public, NULL)) ||
@@ -167,10 +169,11 @@ static void handshake_rate(double seconds, struct tally *t)
 			struct noise_keys keys;
 
 			mono += INITIATION_MIN_INTERVAL_NS;
-			if (cookie_validate(&checker, &inits[i], sizeof(inits[i]), &src, false, mono) !=
-			    VALID_MAC_BUT_NO_COOKIE)
+			if (cookie_validate(&checker, &inits[i], sizeof(inits[i]), &src, false,
+					    mono) != VALID_MAC_BUT_NO_COOKIE)
 				die("mac1", -EBADMSG);
-			ret = noise_consume_initiation(&r_id, &inits[i], mono, lookup_peer, &l, &found);
+			ret = noise_consume_initiation(&r_id, &inits[i], mono, lookup_peer, &l,
+						       &found);
 			if (ret)
 				die("noise_consume_initiation", ret);
 			ret = noise_create_response(&r_hs, &resp, (uint32_t)i);
@@ -206,7 +209,7 @@ static double rate(const struct tally *t)
 int main(int argc, char **argv)
 {
 	double seconds = argc > 1 ? atof(argv[1]) : 3.0;
-	struct tally x_ossl = { 0 }, x_glue = { 0 }, hs = { 0 };
+	struct tally x_ossl = {0}, x_glue = {0}, hs = {0};
 	double bound;
 	int ret;
 

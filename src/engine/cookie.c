@@ -53,7 +53,8 @@ static int make_cookie(uint8_t cookie[COOKIE_LEN], struct cookie_checker *checke
 
 	if (src->addr_len != 4 && src->addr_len != 16)
 		return -EINVAL;
-	if (!checker->has_secret || now_ns > checker->secret_birthdate_ns + COOKIE_SECRET_MAX_AGE_NS) {
+	if (!checker->has_secret ||
+	    now_ns > checker->secret_birthdate_ns + COOKIE_SECRET_MAX_AGE_NS) {
 		ret = crypto_random(checker->secret, sizeof(checker->secret));
 		if (ret)
 			return ret;
@@ -79,7 +80,8 @@ int cookie_checker_init(struct cookie_checker *checker,
 		return 0;
 	ret = derive_key(checker->message_mac1_key, COOKIE_LABEL_MAC1, static_public);
 	if (!ret)
-		ret = derive_key(checker->cookie_encryption_key, COOKIE_LABEL_COOKIE, static_public);
+		ret =
+		    derive_key(checker->cookie_encryption_key, COOKIE_LABEL_COOKIE, static_public);
 	if (ret) {
 		cookie_checker_clear(checker);
 		return ret;
@@ -114,7 +116,8 @@ enum cookie_mac_state cookie_validate(struct cookie_checker *checker, const void
 	if (!check_cookie)
 		goto out;
 
-	if (make_cookie(cookie, checker, src, now_ns) || compute_mac2(computed, msg, offset, cookie))
+	if (make_cookie(cookie, checker, src, now_ns) ||
+	    compute_mac2(computed, msg, offset, cookie))
 		goto out;
 	if (crypto_equal(computed, macs->mac2, COOKIE_MAC_LEN))
 		state = VALID_MAC_WITH_COOKIE;

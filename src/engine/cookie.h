@@ -26,9 +26,9 @@
 
 /* Where a handshake message came from: the input of the cookie. */
 struct cookie_source {
-	uint8_t addr[16];  /* IPv4 (4 bytes) or IPv6 (16 bytes), network order */
-	uint8_t addr_len;  /* 4 or 16 */
-	uint16_t port;     /* host order; encoded big-endian as [K] does */
+	uint8_t addr[16]; /* IPv4 (4 bytes) or IPv6 (16 bytes), network order */
+	uint8_t addr_len; /* 4 or 16 */
+	uint16_t port;	  /* host order; encoded big-endian as [K] does */
 };
 
 struct cookie_checker {
@@ -36,7 +36,7 @@ struct cookie_checker {
 	uint64_t secret_birthdate_ns;
 	bool has_secret;
 	/* Keys derived from our static public key. */
-	uint8_t message_mac1_key[COOKIE_KEY_LEN];     /* HASH("mac1----" || Spub) */
+	uint8_t message_mac1_key[COOKIE_KEY_LEN];      /* HASH("mac1----" || Spub) */
 	uint8_t cookie_encryption_key[COOKIE_KEY_LEN]; /* HASH("cookie--" || Spub) */
 	bool has_keys;
 };
@@ -52,9 +52,9 @@ int cookie_checker_init(struct cookie_checker *checker,
 void cookie_checker_clear(struct cookie_checker *checker);
 
 enum cookie_mac_state {
-	INVALID_MAC,		/* drop (counted) */
+	INVALID_MAC,		 /* drop (counted) */
 	VALID_MAC_BUT_NO_COOKIE, /* mac1 good; under load: answer with a cookie reply */
-	VALID_MAC_WITH_COOKIE,	/* mac1 and mac2 good; under load: rate-limit by source */
+	VALID_MAC_WITH_COOKIE,	 /* mac1 and mac2 good; under load: rate-limit by source */
 };
 
 /*
@@ -94,7 +94,8 @@ struct cookie_maker {
 };
 
 /* Zero the maker and derive its keys from the peer's static public key. */
-int cookie_maker_init(struct cookie_maker *maker, const uint8_t remote_public[NOISE_PUBLIC_KEY_LEN]);
+int cookie_maker_init(struct cookie_maker *maker,
+		      const uint8_t remote_public[NOISE_PUBLIC_KEY_LEN]);
 void cookie_maker_clear(struct cookie_maker *maker);
 
 /*

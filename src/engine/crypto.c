@@ -71,8 +71,7 @@ static void algs_fetch(void)
 	algs.blake2smac = EVP_MAC_fetch(NULL, "BLAKE2SMAC", NULL);
 	algs.chacha20poly1305 = EVP_CIPHER_fetch(NULL, "ChaCha20-Poly1305", NULL);
 	algs.x25519 = EVP_KEYMGMT_fetch(NULL, "X25519", NULL);
-	if (!algs.blake2s || !algs.blake2smac || !algs.chacha20poly1305 ||
-	    !algs.x25519)
+	if (!algs.blake2s || !algs.blake2smac || !algs.chacha20poly1305 || !algs.x25519)
 		return;
 	if (pthread_key_create(&algs.scratch_key, scratch_free))
 		return;
@@ -153,7 +152,8 @@ int crypto_blake2s2(uint8_t out[BLAKE2S_HASH_LEN], const void *a, size_t alen, c
 	if (!s)
 		return -ENOMEM;
 	if (!EVP_DigestInit_ex2(s->md, algs.blake2s, NULL) || !EVP_DigestUpdate(s->md, a, alen) ||
-	    (blen && !EVP_DigestUpdate(s->md, b, blen)) || !EVP_DigestFinal_ex(s->md, out, &out_len))
+	    (blen && !EVP_DigestUpdate(s->md, b, blen)) ||
+	    !EVP_DigestFinal_ex(s->md, out, &out_len))
 		return -EIO;
 	return 0;
 }
@@ -236,7 +236,7 @@ int crypto_hmac_blake2s(uint8_t out[BLAKE2S_HASH_LEN], const uint8_t *key, size_
 			const void *in, size_t len)
 {
 	struct scratch *s = scratch_get();
-	uint8_t pad[BLAKE2S_BLOCK_LEN] = { 0 };
+	uint8_t pad[BLAKE2S_BLOCK_LEN] = {0};
 	uint8_t inner[BLAKE2S_HASH_LEN];
 	unsigned int out_len;
 	int ret = -EIO;
@@ -255,7 +255,8 @@ int crypto_hmac_blake2s(uint8_t out[BLAKE2S_HASH_LEN], const uint8_t *key, size_
 	for (size_t i = 0; i < sizeof(pad); i++)
 		pad[i] ^= 0x36;
 	if (!EVP_DigestInit_ex2(s->md, algs.blake2s, NULL) ||
-	    !EVP_DigestUpdate(s->md, pad, sizeof(pad)) || (len && !EVP_DigestUpdate(s->md, in, len)) ||
+	    !EVP_DigestUpdate(s->md, pad, sizeof(pad)) ||
+	    (len && !EVP_DigestUpdate(s->md, in, len)) ||
 	    !EVP_DigestFinal_ex(s->md, inner, &out_len))
 		goto out;
 
@@ -332,13 +333,11 @@ static EVP_PKEY *x25519_import(struct scratch *s, const uint8_t *private_key,
 	int n = 0;
 
 	if (private_key)
-		params[n++] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY,
-								(void *)private_key,
-								X25519_KEY_LEN);
+		params[n++] = OSSL_PARAM_construct_octet_string(
+		    OSSL_PKEY_PARAM_PRIV_KEY, (void *)private_key, X25519_KEY_LEN);
 	if (public_key)
 		params[n++] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
-								(void *)public_key,
-								X25519_KEY_LEN);
+								(void *)public_key, X25519_KEY_LEN);
 	params[n] = OSSL_PARAM_construct_end();
 	if (EVP_PKEY_fromdata(s->x25519_import, &pkey,
 			      private_key ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params) <= 0)
@@ -382,8 +381,8 @@ static int key_init(struct crypto_x25519_key *key, const uint8_t private_key[X25
 	if (!pkey)
 		goto out;
 	key->pkey = pkey;
-	if (public_out && (EVP_PKEY_get_raw_public_key(pkey, public_out, &len) != 1 ||
-			   len != X25519_KEY_LEN))
+	if (public_out &&
+	    (EVP_PKEY_get_raw_public_key(pkey, public_out, &len) != 1 || len != X25519_KEY_LEN))
 		goto out;
 	key->derive = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
 	if (!key->derive || EVP_PKEY_derive_init(key->derive) <= 0)
@@ -396,8 +395,7 @@ out:
 	return ret;
 }
 
-int crypto_x25519_key_init(struct crypto_x25519_key *key,
-			   const uint8_t private_key[X25519_KEY_LEN],
+int crypto_x25519_key_init(struct crypto_x25519_key *key, const uint8_t private_key[X25519_KEY_LEN],
 			   const uint8_t public_key[X25519_KEY_LEN])
 {
 	return key_init(key, private_key, public_key, NULL);
@@ -467,8 +465,7 @@ out:
 	return ret;
 }
 
-int crypto_x25519_generate(uint8_t private_key[X25519_KEY_LEN],
-			   uint8_t public_key[X25519_KEY_LEN])
+int crypto_x25519_generate(uint8_t private_key[X25519_KEY_LEN], uint8_t public_key[X25519_KEY_LEN])
 {
 	int ret;
 
@@ -517,7 +514,8 @@ int crypto_x25519_shared_static(uint8_t shared[X25519_KEY_LEN],
 	memset(shared, 0, X25519_KEY_LEN);
 	if (!s)
 		return -ENOMEM;
-	if (!s->static_key.derive || !crypto_equal(s->static_private, private_key, X25519_KEY_LEN) ||
+	if (!s->static_key.derive ||
+	    !crypto_equal(s->static_private, private_key, X25519_KEY_LEN) ||
 	    !crypto_equal(s->static_public, public_key, X25519_KEY_LEN)) {
 		crypto_x25519_forget_static();
 		ret = crypto_x25519_key_init(&s->static_key, private_key, public_key);
@@ -605,7 +603,7 @@ static int aead_open(EVP_CIPHER_CTX *ctx, const uint8_t *key, uint64_t counter, 
 int crypto_aead_init(struct crypto_aead *aead, const uint8_t key[CHACHA20POLY1305_KEY_LEN],
 		     bool encrypt)
 {
-	uint8_t nonce[CHACHA20POLY1305_NONCE_LEN] = { 0 };
+	uint8_t nonce[CHACHA20POLY1305_NONCE_LEN] = {0};
 	EVP_CIPHER_CTX *ctx;
 
 	aead->ctx = NULL;
@@ -647,7 +645,8 @@ int crypto_aead_open(struct crypto_aead *aead, uint64_t counter, uint8_t *data, 
 }
 
 int crypto_aead_seal_once(uint8_t *dst, const uint8_t *src, size_t len, const uint8_t *ad,
-			  size_t ad_len, uint64_t counter, const uint8_t key[CHACHA20POLY1305_KEY_LEN])
+			  size_t ad_len, uint64_t counter,
+			  const uint8_t key[CHACHA20POLY1305_KEY_LEN])
 {
 	struct scratch *s = scratch_get();
 	int ret;
@@ -661,7 +660,8 @@ int crypto_aead_seal_once(uint8_t *dst, const uint8_t *src, size_t len, const ui
 }
 
 int crypto_aead_open_once(uint8_t *dst, const uint8_t *src, size_t src_len, const uint8_t *ad,
-			  size_t ad_len, uint64_t counter, const uint8_t key[CHACHA20POLY1305_KEY_LEN])
+			  size_t ad_len, uint64_t counter,
+			  const uint8_t key[CHACHA20POLY1305_KEY_LEN])
 {
 	struct scratch *s = scratch_get();
 	int ret;

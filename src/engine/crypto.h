@@ -21,8 +21,8 @@
 enum crypto_lengths {
 	BLAKE2S_HASH_LEN = 32,
 	BLAKE2S_BLOCK_LEN = 64,
-	BLAKE2S_KEY_LEN = 32,		/* maximum key of keyed BLAKE2s */
-	BLAKE2S_MAC_LEN = 16,		/* WireGuard's MAC(): keyed BLAKE2s-128 */
+	BLAKE2S_KEY_LEN = 32, /* maximum key of keyed BLAKE2s */
+	BLAKE2S_MAC_LEN = 16, /* WireGuard's MAC(): keyed BLAKE2s-128 */
 	X25519_KEY_LEN = 32,
 	CHACHA20POLY1305_KEY_LEN = 32,
 	CHACHA20POLY1305_NONCE_LEN = 12,
@@ -93,8 +93,7 @@ int crypto_kdf(uint8_t out1[32], uint8_t out2[32], uint8_t out3[32], const uint8
  * otherwise invalid peer public key) and then leaves shared zeroed.
  */
 void crypto_x25519_clamp(uint8_t key[X25519_KEY_LEN]);
-int crypto_x25519_generate(uint8_t private_key[X25519_KEY_LEN],
-			   uint8_t public_key[X25519_KEY_LEN]);
+int crypto_x25519_generate(uint8_t private_key[X25519_KEY_LEN], uint8_t public_key[X25519_KEY_LEN]);
 int crypto_x25519_public(uint8_t public_key[X25519_KEY_LEN],
 			 const uint8_t private_key[X25519_KEY_LEN]);
 int crypto_x25519_shared(uint8_t shared[X25519_KEY_LEN], const uint8_t private_key[X25519_KEY_LEN],
@@ -121,8 +120,7 @@ struct crypto_x25519_key {
 	void *pkey;   /* EVP_PKEY, owned */
 	void *derive; /* EVP_PKEY_CTX ready to derive, owned */
 };
-int crypto_x25519_key_init(struct crypto_x25519_key *key,
-			   const uint8_t private_key[X25519_KEY_LEN],
+int crypto_x25519_key_init(struct crypto_x25519_key *key, const uint8_t private_key[X25519_KEY_LEN],
 			   const uint8_t public_key[X25519_KEY_LEN]);
 int crypto_x25519_key_generate_public(struct crypto_x25519_key *key,
 				      const uint8_t private_key[X25519_KEY_LEN],
@@ -184,9 +182,11 @@ int crypto_aead_open(struct crypto_aead *aead, uint64_t counter, uint8_t *data, 
  * writes src_len - 16 to dst. dst may equal src (not partially overlap).
  */
 int crypto_aead_seal_once(uint8_t *dst, const uint8_t *src, size_t len, const uint8_t *ad,
-			  size_t ad_len, uint64_t counter, const uint8_t key[CHACHA20POLY1305_KEY_LEN]);
+			  size_t ad_len, uint64_t counter,
+			  const uint8_t key[CHACHA20POLY1305_KEY_LEN]);
 int crypto_aead_open_once(uint8_t *dst, const uint8_t *src, size_t src_len, const uint8_t *ad,
-			  size_t ad_len, uint64_t counter, const uint8_t key[CHACHA20POLY1305_KEY_LEN]);
+			  size_t ad_len, uint64_t counter,
+			  const uint8_t key[CHACHA20POLY1305_KEY_LEN]);
 
 /*
  * XChaCha20-Poly1305 (libsodium), for cookie replies. Same buffer rules as

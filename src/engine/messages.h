@@ -46,11 +46,11 @@ enum noise_lengths {
 
 /* mac1/mac2 and cookies ([K] cookie.c). */
 enum cookie_values {
-	COOKIE_MAC_LEN = 16,	/* mac1, mac2 and the cookie itself */
+	COOKIE_MAC_LEN = 16, /* mac1, mac2 and the cookie itself */
 	COOKIE_LEN = 16,
-	COOKIE_NONCE_LEN = 24,	/* XChaCha20-Poly1305 nonce of a cookie reply */
+	COOKIE_NONCE_LEN = 24, /* XChaCha20-Poly1305 nonce of a cookie reply */
 	COOKIE_SECRET_LEN = 32,
-	COOKIE_KEY_LEN = 32,	/* mac1 key and cookie encryption key */
+	COOKIE_KEY_LEN = 32, /* mac1 key and cookie encryption key */
 	COOKIE_SECRET_MAX_AGE_S = 120,
 	COOKIE_SECRET_LATENCY_S = 5,
 };
@@ -61,7 +61,8 @@ enum cookie_values {
 #define NSEC_PER_SEC 1000000000ULL
 
 /* A received cookie is used for mac2 only while younger than this. */
-#define COOKIE_VALIDITY_NS ((uint64_t)(COOKIE_SECRET_MAX_AGE_S - COOKIE_SECRET_LATENCY_S) * NSEC_PER_SEC)
+#define COOKIE_VALIDITY_NS                                                                         \
+	((uint64_t)(COOKIE_SECRET_MAX_AGE_S - COOKIE_SECRET_LATENCY_S) * NSEC_PER_SEC)
 /* The checker's secret is regenerated when older than this. */
 #define COOKIE_SECRET_MAX_AGE_NS ((uint64_t)COOKIE_SECRET_MAX_AGE_S * NSEC_PER_SEC)
 
@@ -203,7 +204,7 @@ _Static_assert(sizeof(struct message_handshake_cookie) == MESSAGE_HANDSHAKE_COOK
 _Static_assert(sizeof(struct message_data) == MESSAGE_DATA_HEADER_LEN, "data header size");
 _Static_assert(message_data_len(0) == MESSAGE_MINIMUM_LENGTH, "keepalive size");
 _Static_assert(offsetof(struct message_handshake_initiation, macs) ==
-		       MESSAGE_INITIATION_MAC1_OFFSET,
+		   MESSAGE_INITIATION_MAC1_OFFSET,
 	       "initiation mac1 offset");
 _Static_assert(offsetof(struct message_handshake_response, macs) == MESSAGE_RESPONSE_MAC1_OFFSET,
 	       "response mac1 offset");

@@ -21,8 +21,8 @@ static pthread_once_t initial_once = PTHREAD_ONCE_INIT;
 /* Ci = HASH(CONSTRUCTION), Hi = HASH(Ci || IDENTIFIER). */
 static void initial_compute(void)
 {
-	initial_status = crypto_blake2s(initial_chaining_key, NOISE_CONSTRUCTION,
-					strlen(NOISE_CONSTRUCTION));
+	initial_status =
+	    crypto_blake2s(initial_chaining_key, NOISE_CONSTRUCTION, strlen(NOISE_CONSTRUCTION));
 	if (!initial_status)
 		initial_status = crypto_blake2s2(initial_hash, initial_chaining_key,
 						 sizeof(initial_chaining_key), NOISE_IDENTIFIER,
@@ -67,7 +67,8 @@ static int mix_dh(uint8_t ck[NOISE_HASH_LEN], uint8_t key[NOISE_SYMMETRIC_KEY_LE
 
 /* The same with an imported ephemeral key object. */
 static int mix_dh_key(uint8_t ck[NOISE_HASH_LEN], uint8_t key[NOISE_SYMMETRIC_KEY_LEN],
-		      struct crypto_x25519_key *private_key, const uint8_t peer[NOISE_PUBLIC_KEY_LEN])
+		      struct crypto_x25519_key *private_key,
+		      const uint8_t peer[NOISE_PUBLIC_KEY_LEN])
 {
 	uint8_t dh[NOISE_PUBLIC_KEY_LEN];
 	int ret;
@@ -246,15 +247,15 @@ void noise_handshake_destroy(struct noise_handshake *hs)
 }
 
 int noise_create_initiation_with(struct noise_handshake *hs,
-				  struct message_handshake_initiation *msg, uint32_t local_index,
-				  const uint8_t ephemeral_private[NOISE_PRIVATE_KEY_LEN],
-				  const uint8_t timestamp[NOISE_TIMESTAMP_LEN])
+				 struct message_handshake_initiation *msg, uint32_t local_index,
+				 const uint8_t ephemeral_private[NOISE_PRIVATE_KEY_LEN],
+				 const uint8_t timestamp[NOISE_TIMESTAMP_LEN])
 {
 	const struct noise_static_identity *identity = hs->identity;
 	uint8_t ck[NOISE_HASH_LEN], hash[NOISE_HASH_LEN];
 	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
 	uint8_t e_priv[NOISE_PRIVATE_KEY_LEN], e_pub[NOISE_PUBLIC_KEY_LEN];
-	struct crypto_x25519_key e_key = { 0 };
+	struct crypto_x25519_key e_key = {0};
 	int ret = -EINVAL;
 
 	memcpy(ck, initial_chaining_key, sizeof(ck));
@@ -416,7 +417,7 @@ int noise_create_response_with(struct noise_handshake *hs, struct message_handsh
 	uint8_t ck[NOISE_HASH_LEN], hash[NOISE_HASH_LEN];
 	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
 	uint8_t e_priv[NOISE_PRIVATE_KEY_LEN], e_pub[NOISE_PUBLIC_KEY_LEN];
-	struct crypto_x25519_key e_key = { 0 };
+	struct crypto_x25519_key e_key = {0};
 	int ret = -EINVAL;
 
 	memcpy(ck, hs->chaining_key, sizeof(ck));
@@ -483,8 +484,7 @@ int noise_create_response(struct noise_handshake *hs, struct message_handshake_r
 	return ret;
 }
 
-int noise_consume_response(struct noise_handshake *hs,
-			   const struct message_handshake_response *msg)
+int noise_consume_response(struct noise_handshake *hs, const struct message_handshake_response *msg)
 {
 	const struct noise_static_identity *identity = hs->identity;
 	uint8_t ck[NOISE_HASH_LEN], hash[NOISE_HASH_LEN];

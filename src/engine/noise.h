@@ -125,9 +125,9 @@ int noise_create_initiation(struct noise_handshake *hs, struct message_handshake
  * known-answer tests and benchmarks only.
  */
 int noise_create_initiation_with(struct noise_handshake *hs,
-				  struct message_handshake_initiation *msg, uint32_t local_index,
-				  const uint8_t ephemeral_private[NOISE_PRIVATE_KEY_LEN],
-				  const uint8_t timestamp[NOISE_TIMESTAMP_LEN]);
+				 struct message_handshake_initiation *msg, uint32_t local_index,
+				 const uint8_t ephemeral_private[NOISE_PRIVATE_KEY_LEN],
+				 const uint8_t timestamp[NOISE_TIMESTAMP_LEN]);
 
 /*
  * Find the peer's handshake for the static public key an initiation carried.
@@ -137,7 +137,7 @@ int noise_create_initiation_with(struct noise_handshake *hs,
  * after noise_consume_initiation returns, in both outcomes).
  */
 typedef struct noise_handshake *(*noise_lookup_fn)(void *ctx,
-						  const uint8_t public_key[NOISE_PUBLIC_KEY_LEN]);
+						   const uint8_t public_key[NOISE_PUBLIC_KEY_LEN]);
 
 /*
  * Consume an initiation of exactly MESSAGE_HANDSHAKE_INITIATION_LEN bytes,
@@ -180,7 +180,7 @@ int noise_consume_response(struct noise_handshake *hs,
 struct noise_keys {
 	uint8_t send_key[NOISE_SYMMETRIC_KEY_LEN];
 	uint8_t recv_key[NOISE_SYMMETRIC_KEY_LEN];
-	uint64_t created_ns; /* monotonic, for REKEY/REJECT_AFTER_TIME */
+	uint64_t created_ns;   /* monotonic, for REKEY/REJECT_AFTER_TIME */
 	uint32_t local_index;  /* receiver index of packets that come to us */
 	uint32_t remote_index; /* receiver index we put in packets we send */
 	bool initiator;
