@@ -26,15 +26,15 @@
 #include "engine/allowedips.h"
 
 struct allowedips_node {
+	/* What a lookup reads comes first, within 48 bytes. */
 	uint64_t key[2];
-	uint64_t mask[2];
-	struct peer *peer;
 	struct allowedips_node *child[2];
+	struct peer *peer;
+	uint8_t cidr;
+	uint8_t bits; /* 32 or 128: the family */
 	struct allowedips_node *parent;
 	/* On the owner's list; meaningful only while peer != NULL. */
 	struct allowedips_node *owner_prev, *owner_next;
-	uint8_t cidr;
-	uint8_t bits; /* 32 or 128: the family */
 };
 
 struct allowedips_owner {
@@ -93,6 +93,16 @@ static uint64_t word_mask(unsigned int cidr, unsigned int word)
 	return n ? ~(UINT64_MAX >> n) : 0;
 }
 
+/* Whether @k starts with node @n's prefix. */
+static inline bool prefix_matches(const struct allowedips_node *n, const uint64_t *k)
+{
+	uint64_t x0 = n->key[0] ^ k[0];
+
+	if (n->cidr <= 64)
+		return !n->cidr || !(x0 >> (64 - n->cidr));
+	return !x0 && !((n->key[1] ^ k[1]) >> (128 - n->cidr));
+}
+
 static unsigned int common_bits(const uint64_t *a, const uint64_t *b)
 {
 	if (a[0] != b[0])
@@ -128,10 +138,8 @@ static struct allowedips_node *node_new(struct allowedips *t, const struct key *
 
 	if (!n)
 		return NULL;
-	n->mask[0] = word_mask(cidr, 0);
-	n->mask[1] = word_mask(cidr, 1);
-	n->key[0] = k->w[0] & n->mask[0];
-	n->key[1] = k->w[1] & n->mask[1];
+	n->key[0] = k->w[0] & word_mask(cidr, 0);
+	n->key[1] = k->w[1] & word_mask(cidr, 1);
 	n->cidr = (uint8_t)cidr;
 	n->bits = (uint8_t)bits;
 	t->nodes++;
@@ -446,7 +454,7 @@ struct peer *allowedips_lookup(const struct allowedips *t, int family, const uin
 	k = key_from_bytes(bits, addr);
 	n = bits == 32 ? t->root4 : t->root6;
 	while (n) {
-		if (((n->key[0] ^ k.w[0]) & n->mask[0]) | ((n->key[1] ^ k.w[1]) & n->mask[1]))
+		if (!prefix_matches(n, k.w))
 			break;
 		if (n->peer)
 			best = n->peer;
