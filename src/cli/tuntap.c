@@ -61,8 +61,8 @@ static void print_error(int err)
 static struct warren_tun_config config_of(const struct tuntap_args *args, const char *name)
 {
 	struct warren_tun_config cfg = {
-		.name = name,
-		.mode = args->iff & IFF_TAP ? WARREN_TUN_MODE_TAP : WARREN_TUN_MODE_TUN,
+	    .name = name,
+	    .mode = args->iff & IFF_TAP ? WARREN_TUN_MODE_TAP : WARREN_TUN_MODE_TUN,
 	};
 
 	if (!(args->iff & IFF_NO_PI))
@@ -167,11 +167,35 @@ struct link_list {
 	size_t len, cap;
 };
 
+/* Keeps IFLA_IFNAME and IFLA_LINKINFO of a link message, validated. */
+static int link_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(attr);
+
+	if (type == IFLA_IFNAME && !mnl_attr_validate(attr, MNL_TYPE_NUL_STRING))
+		tb[type] = attr;
+	else if (type == IFLA_LINKINFO && !mnl_attr_validate(attr, MNL_TYPE_NESTED))
+		tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* Keeps IFLA_INFO_KIND of IFLA_LINKINFO, validated. */
+static int info_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **kind = data;
+
+	if (mnl_attr_get_type(attr) == IFLA_INFO_KIND && !mnl_attr_validate(attr, MNL_TYPE_STRING))
+		*kind = attr;
+	return MNL_CB_OK;
+}
+
 static int link_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct link_list *links = data;
 	const struct ifinfomsg *ifi;
-	const struct nlattr *attr, *ifname = NULL, *kind = NULL;
+	const struct nlattr *tb[IFLA_MAX + 1] = {0};
+	const struct nlattr *ifname, *kind = NULL;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK)
 		return MNL_CB_OK;
@@ -182,21 +206,11 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	if (ifi->ifi_type != ARPHRD_NONE && ifi->ifi_type != ARPHRD_ETHER)
 		return MNL_CB_OK;
 
-	mnl_attr_for_each(attr, nlh, sizeof(*ifi)) {
-		if (mnl_attr_get_type(attr) == IFLA_IFNAME &&
-		    !mnl_attr_validate(attr, MNL_TYPE_NUL_STRING)) {
-			ifname = attr;
-		} else if (mnl_attr_get_type(attr) == IFLA_LINKINFO &&
-			   !mnl_attr_validate(attr, MNL_TYPE_NESTED)) {
-			const struct nlattr *nested;
-
-			mnl_attr_for_each_nested(nested, attr) {
-				if (mnl_attr_get_type(nested) == IFLA_INFO_KIND &&
-				    !mnl_attr_validate(nested, MNL_TYPE_STRING))
-					kind = nested;
-			}
-		}
-	}
+	if (mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, tb) < 0)
+		return MNL_CB_ERROR;
+	ifname = tb[IFLA_IFNAME];
+	if (tb[IFLA_LINKINFO] && mnl_attr_parse_nested(tb[IFLA_LINKINFO], info_attr_cb, &kind) < 0)
+		return MNL_CB_ERROR;
 	if (!ifname || !kind)
 		return MNL_CB_OK;
 	if (mnl_attr_get_payload_len(kind) < 3 || strncmp(mnl_attr_get_str(kind), "tun", 3) ||
@@ -477,8 +491,8 @@ static int scan_holders(struct holder_list *list)
 
 static int do_show(void)
 {
-	struct link_list links = { 0 };
-	struct holder_list holders = { 0 };
+	struct link_list links = {0};
+	struct holder_list holders = {0};
 	struct tuntap_holder *mine = NULL;
 	struct tuntap_printer pr;
 	int ret;
@@ -503,10 +517,10 @@ static int do_show(void)
 		}
 	}
 
-	tuntap_print_begin(&pr, stdout, cli_options.json, cli_options.pretty,
-			   cli_options.details, cli_options.oneline);
+	tuntap_print_begin(&pr, stdout, cli_options.json, cli_options.pretty, cli_options.details,
+			   cli_options.oneline);
 	for (size_t i = 0; i < links.len; i++) {
-		struct tuntap_dev dev = { .name = links.names[i], .holders = mine };
+		struct tuntap_dev dev = {.name = links.names[i], .holders = mine};
 		long flags;
 
 		/* A device gone since the dump, as iproute2, is left out. */

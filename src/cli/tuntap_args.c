@@ -16,12 +16,12 @@
 #include <linux/if_tun.h>
 
 const char tuntap_usage_text[] =
-	"Usage: warren tuntap { add | del | show | list | lst | help } [ dev PHYS_DEV ]\n"
-	"       [ mode { tun | tap } ] [ user USER ] [ group GROUP ]\n"
-	"       [ one_queue ] [ pi ] [ vnet_hdr ] [ multi_queue ] [ name NAME ]\n"
-	"\n"
-	"Where: USER  := { STRING | NUMBER }\n"
-	"       GROUP := { STRING | NUMBER }\n";
+    "Usage: warren tuntap { add | del | show | list | lst | help } [ dev PHYS_DEV ]\n"
+    "       [ mode { tun | tap } ] [ user USER ] [ group GROUP ]\n"
+    "       [ one_queue ] [ pi ] [ vnet_hdr ] [ multi_queue ] [ name NAME ]\n"
+    "\n"
+    "Where: USER  := { STRING | NUMBER }\n"
+    "       GROUP := { STRING | NUMBER }\n";
 
 /*
  * iproute2's matches(): true when @word is a non-empty prefix of @keyword.
@@ -43,7 +43,7 @@ struct parser {
 };
 
 __attribute__((format(printf, 2, 3))) static enum tuntap_parse fail(struct parser *p,
-								  const char *fmt, ...)
+								    const char *fmt, ...)
 {
 	va_list ap;
 
@@ -191,8 +191,10 @@ static enum tuntap_parse parse_options(struct parser *p, struct tuntap_args *arg
 			if (!next_arg(p))
 				return TUNTAP_PARSE_ERROR;
 			if (!ifname_is_valid(*p->argv))
-				return fail(p, "Error: argument \"%s\" is wrong: \"dev\" not a valid ifname",
-					    *p->argv);
+				return fail(
+				    p,
+				    "Error: argument \"%s\" is wrong: \"dev\" not a valid ifname",
+				    *p->argv);
 			strcpy(args->name, *p->argv);
 			ret = TUNTAP_PARSE_OK;
 		} else {
@@ -203,11 +205,15 @@ static enum tuntap_parse parse_options(struct parser *p, struct tuntap_args *arg
 				return TUNTAP_PARSE_USAGE;
 			}
 			if (args->name[0])
-				return fail(p, "Error: either \"name\" is duplicate, or \"%s\" is a garbage.",
-					    *p->argv);
+				return fail(
+				    p,
+				    "Error: either \"name\" is duplicate, or \"%s\" is a garbage.",
+				    *p->argv);
 			if (!ifname_is_valid(*p->argv))
-				return fail(p, "Error: argument \"%s\" is wrong: \"name\" not a valid ifname",
-					    *p->argv);
+				return fail(
+				    p,
+				    "Error: argument \"%s\" is wrong: \"name\" not a valid ifname",
+				    *p->argv);
 			strcpy(args->name, *p->argv);
 			ret = TUNTAP_PARSE_OK;
 		}
@@ -227,7 +233,7 @@ static enum tuntap_parse parse_options(struct parser *p, struct tuntap_args *arg
 enum tuntap_parse tuntap_args_parse(int argc, char **argv, struct tuntap_args *args, char *msg,
 				    size_t msg_len)
 {
-	struct parser p = { .argc = argc, .argv = argv, .msg = msg, .msg_len = msg_len };
+	struct parser p = {.argc = argc, .argv = argv, .msg = msg, .msg_len = msg_len};
 
 	memset(args, 0, sizeof(*args));
 	args->user = (uid_t)-1;

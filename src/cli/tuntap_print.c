@@ -17,18 +17,18 @@ static const struct {
 	bool when_clear;
 	const char *word;
 } flag_words[] = {
-	{ IFF_TUN, false, "tun" },
-	{ IFF_TAP, false, "tap" },
-	{ IFF_NO_PI, true, "pi" },
-	{ IFF_ONE_QUEUE, false, "one_queue" },
-	{ IFF_MULTI_QUEUE, false, "multi_queue" },
-	{ IFF_VNET_HDR, false, "vnet_hdr" },
-	{ IFF_PERSIST, false, "persist" },
-	{ IFF_NOFILTER, true, "filter" },
+    {IFF_TUN, false, "tun"},
+    {IFF_TAP, false, "tap"},
+    {IFF_NO_PI, true, "pi"},
+    {IFF_ONE_QUEUE, false, "one_queue"},
+    {IFF_MULTI_QUEUE, false, "multi_queue"},
+    {IFF_VNET_HDR, false, "vnet_hdr"},
+    {IFF_PERSIST, false, "persist"},
+    {IFF_NOFILTER, true, "filter"},
 };
 
-void tuntap_print_begin(struct tuntap_printer *pr, FILE *out, bool json, bool pretty,
-			bool details, bool oneline)
+void tuntap_print_begin(struct tuntap_printer *pr, FILE *out, bool json, bool pretty, bool details,
+			bool oneline)
 {
 	pr->out = out;
 	pr->json = json;

@@ -42,8 +42,8 @@ struct tuntap_printer {
 };
 
 /* Starts the listing (the JSON array). @out is borrowed. */
-void tuntap_print_begin(struct tuntap_printer *pr, FILE *out, bool json, bool pretty,
-			bool details, bool oneline);
+void tuntap_print_begin(struct tuntap_printer *pr, FILE *out, bool json, bool pretty, bool details,
+			bool oneline);
 
 /* Prints one device. */
 void tuntap_print_dev(struct tuntap_printer *pr, const struct tuntap_dev *dev);

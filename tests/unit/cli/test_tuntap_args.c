@@ -34,6 +34,7 @@
 #define TWO_MODES "You managed to ask for more than one tunnel mode."
 #define NO_MODE "You failed to specify a tunnel mode"
 
+/* clang-format off */
 static const struct tcase {
 	const char *argv[10]; /* NULL-terminated */
 	enum tuntap_parse ret;
@@ -180,6 +181,7 @@ static const struct tcase {
 	/* 80 */ { { "add", "mode", "foo", "user", "nosuchuser" }, ERR, ADD, "", 0, NONE, NONE,
 		   "Unknown tunnel mode \"foo\"" },
 };
+/* clang-format on */
 
 static void parse_cases(void **state)
 {
@@ -222,7 +224,7 @@ static void usage_text(void **state)
 /* A message longer than the caller's buffer is cut, never overrun. */
 static void short_buffer(void **state)
 {
-	char *argv[] = { "add", "mode", "a-long-mode-name", NULL };
+	char *argv[] = {"add", "mode", "a-long-mode-name", NULL};
 	char msg[8] = "xxxxxxx";
 	struct tuntap_args args;
 
@@ -233,9 +235,9 @@ static void short_buffer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parse_cases),
-		cmocka_unit_test(usage_text),
-		cmocka_unit_test(short_buffer),
+	    cmocka_unit_test(parse_cases),
+	    cmocka_unit_test(usage_text),
+	    cmocka_unit_test(short_buffer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

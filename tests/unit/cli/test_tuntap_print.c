@@ -23,6 +23,7 @@ enum {
 	ONELINE = 1 << 3,
 };
 
+/* clang-format off */
 static const struct tuntap_holder two_holders[] = {
 	{ .pid = 6417, .comm = "python3" },
 	{ .pid = 22, .comm = "qemu-system-x86" },
@@ -117,6 +118,7 @@ static const struct tcase {
 		   "x\"y: tap pi filter group 4294967294\n"
 		   "\tAttached to processes:a\"b\\c\x01\t(7)\n" },
 };
+/* clang-format on */
 
 static void print_cases(void **state)
 {
@@ -143,7 +145,7 @@ static void print_cases(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(print_cases),
+	    cmocka_unit_test(print_cases),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
