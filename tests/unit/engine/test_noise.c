@@ -8,6 +8,7 @@
  */
 #include <endian.h>
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -612,6 +613,80 @@ static void identity_changes(void **state)
 	pair_destroy(&p);
 }
 
+/*
+ * Several threads use one responder identity at once (the per-thread crypto
+ * contexts and static-key copies): every handshake must still agree.
+ */
+enum { THREADS = 4, ROUNDS_PER_THREAD = 40 };
+
+struct worker {
+	const struct noise_static_identity *r_id;
+	int failures;
+};
+
+static struct noise_handshake *lookup_own(void *ctx, const uint8_t key[32])
+{
+	struct noise_handshake *hs = ctx;
+
+	return crypto_equal(key, hs->remote_static, 32) ? hs : NULL;
+}
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	struct noise_static_identity i_id;
+	struct noise_handshake i_hs, r_hs, *found;
+	struct message_handshake_initiation init;
+	struct message_handshake_response resp;
+	struct noise_keys ik, rk;
+	uint8_t priv[32], pub[32];
+
+	if (crypto_x25519_generate(priv, pub) || noise_identity_set_private(&i_id, priv) ||
+	    noise_handshake_init(&i_hs, &i_id, w->r_id->static_public, NULL) ||
+	    noise_handshake_init(&r_hs, w->r_id, i_id.static_public, NULL)) {
+		w->failures++;
+		return NULL;
+	}
+	for (int i = 0; i < ROUNDS_PER_THREAD; i++) {
+		uint64_t t = (uint64_t)(i + 1) * NSEC_PER_SEC;
+
+		if (noise_create_initiation(&i_hs, &init, 1, t) ||
+		    noise_consume_initiation(w->r_id, &init, t, lookup_own, &r_hs, &found) ||
+		    noise_create_response(&r_hs, &resp, 2) || noise_consume_response(&i_hs, &resp) ||
+		    noise_derive_keys(&i_hs, &ik, t) || noise_derive_keys(&r_hs, &rk, t) ||
+		    !crypto_equal(ik.send_key, rk.recv_key, 32) ||
+		    !crypto_equal(ik.recv_key, rk.send_key, 32))
+			w->failures++;
+		noise_keys_wipe(&ik);
+		noise_keys_wipe(&rk);
+	}
+	noise_handshake_destroy(&i_hs);
+	noise_handshake_destroy(&r_hs);
+	noise_identity_clear(&i_id);
+	crypto_wipe(priv, sizeof(priv));
+	return NULL;
+}
+
+static void threads_share_identity(void **state)
+{
+	struct noise_static_identity r_id;
+	struct worker workers[THREADS];
+	pthread_t threads[THREADS];
+	uint8_t priv[32], pub[32];
+
+	assert_int_equal(crypto_x25519_generate(priv, pub), 0);
+	assert_int_equal(noise_identity_set_private(&r_id, priv), 0);
+	for (int i = 0; i < THREADS; i++) {
+		workers[i] = (struct worker){ .r_id = &r_id };
+		assert_int_equal(pthread_create(&threads[i], NULL, worker_run, &workers[i]), 0);
+	}
+	for (int i = 0; i < THREADS; i++) {
+		assert_int_equal(pthread_join(threads[i], NULL), 0);
+		assert_int_equal(workers[i].failures, 0);
+	}
+	noise_identity_clear(&r_id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -624,6 +699,7 @@ int main(void)
 		cmocka_unit_test(low_order_keys),
 		cmocka_unit_test(states_and_indices),
 		cmocka_unit_test(identity_changes),
+		cmocka_unit_test(threads_share_identity),
 	};
 	return cmocka_run_group_tests(tests, kat_setup, kat_teardown);
 }
