@@ -27,27 +27,27 @@ is_key() {
 
 # 1-3: formats
 ok=1
-for _ in $(seq 20); do is_key "$("$WARREN" genkey)" clamped || ok=0; done
-_t_report $ok "20 keys from warren genkey are 44-char base64 of clamped 32 bytes"
+for _ in $(seq 8); do is_key "$("$WARREN" genkey)" clamped || ok=0; done
+_t_report $ok "8 keys from warren genkey are 44-char base64 of clamped 32 bytes"
 ok=1
-for _ in $(seq 20); do is_key "$("$WARREN" genpsk)" || ok=0; done
-_t_report $ok "20 keys from warren genpsk are 44-char base64 of 32 bytes"
+for _ in $(seq 8); do is_key "$("$WARREN" genpsk)" || ok=0; done
+_t_report $ok "8 keys from warren genpsk are 44-char base64 of 32 bytes"
 a=$("$WARREN" genkey) b=$("$WARREN" genkey)
 assert_fail "two keys from genkey differ" [ "$a" = "$b" ]
 
 # 4-5: pubkey equals wg's, for warren's and wg's private keys
 ok=1
-for _ in $(seq 20); do
+for _ in $(seq 8); do
 	k=$("$WARREN" genkey)
 	[ "$(echo "$k" | "$WARREN" pubkey)" = "$(echo "$k" | wg pubkey)" ] || ok=0
 done
-_t_report $ok "warren pubkey = wg pubkey for 20 keys from warren genkey"
+_t_report $ok "warren pubkey = wg pubkey for 8 keys from warren genkey"
 ok=1
-for _ in $(seq 20); do
+for _ in $(seq 8); do
 	k=$(wg genkey)
 	[ "$(echo "$k" | "$WARREN" pubkey)" = "$(echo "$k" | wg pubkey)" ] || ok=0
 done
-_t_report $ok "warren pubkey = wg pubkey for 20 keys from wg genkey"
+_t_report $ok "warren pubkey = wg pubkey for 8 keys from wg genkey"
 
 # 6-: fixed keys, also unclamped ones and odd trailing bytes; wg is the judge
 cases=(
