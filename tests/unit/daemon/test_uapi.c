@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The UAPI's set parser and get writer on a bare engine (no sockets): the
+ * errno of each request as wireguard-go answers it, and what get shows
+ * afterwards. The same behaviours are checked against the real
+ * wireguard-go in tests/e2e/warrend_uapi.sh.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/key.h"
+#include "daemon/uapi.h"
+#include "engine/engine.h"
+
+/* Clamped already, so get shows it unchanged. */
+#define PRIV "0811111111111111111111111111111111111111111111111111111111111151"
+#define PRIV_PEER "1022222222222222222222222222222222222222222222222222222222222262"
+#define PSK "3333333333333333333333333333333333333333333333333333333333333333"
+#define ZERO "0000000000000000000000000000000000000000000000000000000000000000"
+
+struct fixture {
+	struct engine *engine;
+	struct pktbuf_pool *pool;
+	struct engine_output out;
+	char peer[KEY_HEX_LEN + 1]; /* a real public key, hex */
+	char own[KEY_HEX_LEN + 1];  /* the engine's own public key once PRIV is set */
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct engine *other;
+	uint8_t key[KEY_LEN];
+
+	assert_non_null(f);
+	assert_int_equal(engine_new(&f->engine), 0);
+	assert_int_equal(pktbuf_pool_new(&f->pool, 64, 2048), 0);
+	engine_output_init(&f->out, f->pool);
+	assert_int_equal(engine_new(&other), 0);
+	assert_int_equal(key_from_hex(key, PRIV_PEER), 0);
+	assert_int_equal(engine_set_private_key(other, key), 0);
+	assert_true(engine_get_public_key(other, key));
+	key_to_hex(f->peer, key);
+	engine_free(other);
+	assert_int_equal(engine_new(&other), 0);
+	assert_int_equal(key_from_hex(key, PRIV), 0);
+	assert_int_equal(engine_set_private_key(other, key), 0);
+	assert_true(engine_get_public_key(other, key));
+	key_to_hex(f->own, key);
+	engine_free(other);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	engine_output_reset(&f->out);
+	engine_free(f->engine);
+	pktbuf_pool_free(f->pool);
+	free(f);
+	return 0;
+}
+
+/* Expands "%P" to the peer's key and "%O" to our own public key. */
+static char *expand(const struct fixture *f, const char *in)
+{
+	size_t cap = strlen(in) * 2 + 256;
+	char *s = malloc(cap), *o = s;
+
+	assert_non_null(s);
+	for (; *in; in++) {
+		if (in[0] == '%' && (in[1] == 'P' || in[1] == 'O')) {
+			memcpy(o, in[1] == 'P' ? f->peer : f->own, KEY_HEX_LEN);
+			o += KEY_HEX_LEN;
+			in++;
+		} else {
+			*o++ = *in;
+		}
+	}
+	*o = '\0';
+	return s;
+}
+
+static int set(struct fixture *f, const char *req)
+{
+	char *text = expand(f, req);
+	int ret = uapi_set_text(f->engine, &f->out, NULL, text, strlen(text));
+
+	free(text);
+	return ret;
+}
+
+static char *get(struct fixture *f)
+{
+	char *text;
+	size_t len;
+
+	assert_int_equal(uapi_get_text(f->engine, &text, &len), 0);
+	assert_int_equal(strlen(text), len);
+	return text;
+}
+
+struct set_case {
+	const char *req;    /* body after "set=1\n"; %P = the peer's key */
+	int err;	    /* the errno= value */
+	const char *has;    /* a line get must show afterwards, or NULL */
+	const char *hasnt;  /* a line get must not show, or NULL */
+};
+
+static const struct set_case set_cases[] = {
+	/* 1 */ { "private_key=" PRIV "\nlisten_port=51820\nfwmark=7\n\n", 0,
+		  "private_key=" PRIV "\n", NULL },
+	/* 2 */ { "public_key=%P\nendpoint=192.0.2.1:51820\nallowed_ip=10.0.0.2/32\n\n", 0,
+		  "endpoint=192.0.2.1:51820\n", NULL },
+	/* 3 */ { "public_key=%P\nallowed_ip=10.1.2.3/8\n\n", 0, "allowed_ip=10.0.0.0/8\n", NULL },
+	/* 4 */ { "public_key=%P\nallowed_ip=-10.0.0.0/8\n\n", 0, NULL, "allowed_ip=10.0.0.0/8\n" },
+	/* 5 */ { "public_key=%P\nallowed_ip=-10.99.0.0/16\n\n", 0, "allowed_ip=10.0.0.2/32\n", NULL },
+	/* 6 */ { "public_key=%P\nendpoint=[2001:db8::1]:443\npreshared_key=" PSK "\n\n", 0,
+		  "endpoint=[2001:db8::1]:443\n", NULL },
+	/* 7 */ { "public_key=%P\nreplace_allowed_ips=true\nallowed_ip=fd00::/8\n\n", 0,
+		  "allowed_ip=fd00::/8\n", "allowed_ip=10.0.0.2/32\n" },
+	/* 8 */ { "foo=bar\n\n", -EINVAL, NULL, NULL },
+	/* 9 */ { "listen_port\n\n", -EPROTO, NULL, NULL },
+	/* 10 */ { "listen_port=65536\n\n", -EINVAL, "listen_port=51820\n", NULL },
+	/* 11 */ { "listen_port=\n\n", -EINVAL, NULL, NULL },
+	/* 12 */ { "fwmark=-1\n\n", -EINVAL, "fwmark=7\n", NULL },
+	/* 13 */ { "private_key=" PRIV "0\n\n", -EINVAL, NULL, NULL },
+	/* 14 */ { "replace_peers=false\n\n", -EINVAL, NULL, NULL },
+	/* 15 */ { "public_key=%P\nendpoint=192.0.2.1\n\n", -EINVAL, NULL, NULL },
+	/* 16 */ { "public_key=%P\nendpoint=[192.0.2.1]:1\n\n", -EINVAL, NULL, NULL },
+	/* 17 */ { "public_key=%P\nendpoint=192.0.2.1:65536\n\n", -EINVAL, NULL, NULL },
+	/* 18 */ { "public_key=%P\nallowed_ip=10.0.0.0/33\n\n", -EINVAL, NULL, NULL },
+	/* 19 */ { "public_key=%P\nallowed_ip=::/129\n\n", -EINVAL, NULL, NULL },
+	/* 20 */ { "public_key=%P\nallowed_ip=10.0.0.0\n\n", -EINVAL, NULL, NULL },
+	/* 21 */ { "public_key=%P\nprotocol_version=2\n\n", -EINVAL, NULL, NULL },
+	/* 22 */ { "public_key=%P\nprotocol_version=1\n\n", 0, "protocol_version=1\n", NULL },
+	/* 23 */ { "public_key=%P\nremove=1\n\n", -EINVAL, NULL, NULL },
+	/* 24 */ { "public_key=%P\npersistent_keepalive_interval=65536\n\n", -EINVAL, NULL, NULL },
+	/* 25 */ { "public_key=%P\npersistent_keepalive_interval=25\n\n", 0,
+		   "persistent_keepalive_interval=25\n", NULL },
+	/* 26: stops at the first error; what came before stays */
+	{ "public_key=%P\nallowed_ip=10.6.0.0/16\nbad\nallowed_ip=10.7.0.0/16\n\n", -EPROTO,
+	  "allowed_ip=10.6.0.0/16\n", "allowed_ip=10.7.0.0/16\n" },
+	/* 27: '\r' before '\n' is dropped, as bufio.ScanLines does */
+	{ "public_key=%P\r\nallowed_ip=10.8.0.0/16\r\n\r\n", 0, "allowed_ip=10.8.0.0/16\n", NULL },
+	/* 28: our own public key is accepted and ignored */
+	{ "public_key=%O\nallowed_ip=10.10.0.0/16\n\n", 0, NULL, "allowed_ip=10.10.0.0/16\n" },
+	/* 29: update_only does not create */
+	{ "public_key=" PSK "\nupdate_only=true\nallowed_ip=10.11.0.0/16\n\n", 0, NULL,
+	  "public_key=" PSK "\n" },
+	/* 30: zero psk clears it */
+	{ "public_key=%P\npreshared_key=" ZERO "\n\n", 0, "preshared_key=" ZERO "\n", NULL },
+	/* 31 */ { "fwmark=0\n\n", 0, NULL, "fwmark=" },
+	/* 32 */ { "public_key=%P\nremove=true\n\n", 0, NULL, "public_key=" },
+	/* 33: end of input without the empty line is a complete set */
+	{ "public_key=%P\nallowed_ip=10.12.0.0/16", 0, "allowed_ip=10.12.0.0/16\n", NULL },
+	/* 34 */ { "replace_peers=true\n\n", 0, NULL, "public_key=" },
+	/* 35 */ { "private_key=" ZERO "\n\n", 0, NULL, "private_key=" },
+	/* 36: =value: an empty device key */
+	{ "=x\n\n", -EINVAL, NULL, NULL },
+	/* 37: the empty line ends the set: what follows is not read */
+	{ "\nfoo=bar\n", 0, NULL, NULL },
+};
+
+static void test_set_table(void **state)
+{
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(set_cases) / sizeof(set_cases[0]); i++) {
+		const struct set_case *c = &set_cases[i];
+		char *text = expand(f, c->req);
+		size_t len = strlen(text);
+		int ret;
+		char *got;
+
+		ret = uapi_set_text(f->engine, &f->out, NULL, text, len);
+		free(text);
+		print_message("case %zu\n", i + 1);
+		assert_int_equal(ret, c->err);
+		got = get(f);
+		if (c->has) {
+			char *want = expand(f, c->has);
+
+			if (!strstr(got, want))
+				fail_msg("case %zu: get lacks %s:\n%s", i + 1, want, got);
+			free(want);
+		}
+		if (c->hasnt && strstr(got, c->hasnt))
+			fail_msg("case %zu: get shows %s:\n%s", i + 1, c->hasnt, got);
+		free(got);
+	}
+}
+
+/* The order of get's lines, as wireguard-go writes them. */
+static void test_get_order(void **state)
+{
+	struct fixture *f = *state;
+	char *want, *got;
+
+	assert_int_equal(set(f, "private_key=" PRIV "\nlisten_port=1234\nfwmark=3\n"
+				"public_key=%P\npreshared_key=" PSK "\nendpoint=[fd00::1]:9\n"
+				"allowed_ip=10.0.0.0/24\nallowed_ip=fd00::/64\n"
+				"persistent_keepalive_interval=0\n\n"),
+			 0);
+	want = expand(f, "private_key=" PRIV "\nlisten_port=1234\nfwmark=3\n"
+			 "public_key=%P\npreshared_key=" PSK "\nprotocol_version=1\n"
+			 "endpoint=[fd00::1]:9\nlast_handshake_time_sec=0\n"
+			 "last_handshake_time_nsec=0\ntx_bytes=0\nrx_bytes=0\n"
+			 "persistent_keepalive_interval=0\nallowed_ip=10.0.0.0/24\n"
+			 "allowed_ip=fd00::/64\n");
+	got = get(f);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+}
+
+/*
+ * Turning persistent keepalive on sends a keepalive, at the end of the
+ * peer's lines (after its endpoint is known), as wireguard-go's
+ * handlePostConfig does; without a session that starts a handshake.
+ */
+static void test_keepalive_at_end_of_peer(void **state)
+{
+	struct fixture *f = *state;
+	struct uapi_set s;
+	char *line;
+
+	assert_int_equal(set(f, "private_key=" PRIV "\n\n"), 0);
+	uapi_set_begin(&s, f->engine, &f->out, NULL);
+	line = expand(f, "public_key=%P");
+	assert_int_equal(uapi_set_line(&s, line, strlen(line)), 0);
+	free(line);
+	assert_int_equal(uapi_set_line(&s, "persistent_keepalive_interval=5", 31), 0);
+	assert_int_equal(uapi_set_line(&s, "endpoint=192.0.2.9:51820", 24), 0);
+	assert_int_equal(f->out.tx.len, 0);
+	assert_int_equal(uapi_set_line(&s, "", 0), 1);
+	assert_int_equal(f->out.tx.len, 1);
+	assert_int_equal(f->out.tx.head->len, 148);
+	engine_output_reset(&f->out);
+
+	/* Already on: changing the interval sends nothing. */
+	assert_int_equal(set(f, "public_key=%P\npersistent_keepalive_interval=7\n\n"), 0);
+	assert_int_equal(f->out.tx.len, 0);
+}
+
+/* A NUL inside a value is part of it (wireguard-go's strings hold any byte): invalid. */
+static void test_nul_in_value(void **state)
+{
+	struct fixture *f = *state;
+	static const char req[] = "private_key=" PRIV "\nlisten_port=12\0003\n\n";
+
+	assert_int_equal(uapi_set_text(f->engine, &f->out, NULL, req, sizeof(req) - 1), -EINVAL);
+}
+
+/* Lines longer than UAPI_LINE_MAX: -EIO, as bufio.Scanner's ErrTooLong. */
+static void test_long_line(void **state)
+{
+	struct fixture *f = *state;
+	size_t n = UAPI_LINE_MAX + 100;
+	char *req = malloc(n + 16);
+
+	memset(req, '1', n);
+	memcpy(req, "listen_port=", 12);
+	memcpy(req + n, "\n\n", 2);
+	assert_int_equal(uapi_set_text(f->engine, &f->out, NULL, req, n + 2), -EIO);
+	free(req);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_set_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_get_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keepalive_at_end_of_peer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nul_in_value, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
