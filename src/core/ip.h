@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 struct ip_info {
-	int family;	     /* AF_INET or AF_INET6 */
-	uint32_t len;	     /* total length that the header claims */
-	const uint8_t *src;  /* 4 or 16 bytes inside the packet */
+	int family;	    /* AF_INET or AF_INET6 */
+	uint32_t len;	    /* total length that the header claims */
+	const uint8_t *src; /* 4 or 16 bytes inside the packet */
 	const uint8_t *dst;
 };
 

@@ -37,12 +37,12 @@ union pktbuf_addr {
 struct pktbuf_pool;
 
 struct pktbuf {
-	struct pktbuf *next;	 /* queue link; owned by whoever queues */
+	struct pktbuf *next;	  /* queue link; owned by whoever queues */
 	struct pktbuf_pool *pool; /* where pktbuf_free() returns it */
-	uint32_t data_off;	 /* data starts at slot + data_off */
-	uint32_t len;		 /* bytes of data */
-	uint32_t cap;		 /* bytes in slot */
-	uint32_t flags;		 /* free for the current owner's use */
+	uint32_t data_off;	  /* data starts at slot + data_off */
+	uint32_t len;		  /* bytes of data */
+	uint32_t cap;		  /* bytes in slot */
+	uint32_t flags;		  /* free for the current owner's use */
 	/*
 	 * The remote UDP address: the source of a received datagram, the
 	 * destination of one to send. Unused for TUN packets.

@@ -45,8 +45,7 @@ static inline void engine_drop_buf(struct engine *engine, struct peer *peer,
 }
 
 /* Appends an event about @peer to @out (or counts it lost). */
-void engine_event(struct engine_output *out, enum engine_event_type type,
-		  const struct peer *peer);
+void engine_event(struct engine_output *out, enum engine_event_type type, const struct peer *peer);
 
 /*
  * send.c: the send paths every part of the engine uses.

@@ -14,7 +14,10 @@
  * for engine_send_batch() need PKTBUF_HEADROOM in front (16 bytes are used)
  * and 31 bytes of tailroom (padding and tag). Messages that the engine makes
  * itself (handshakes, keepalives, cookie replies) take buffers from the
- * output's pool; when it is empty they are dropped and counted.
+ * output's pool; when it is empty they are dropped and counted. Packets
+ * staged on a peer go back to their own pool when they are dropped or the
+ * peer or engine is freed, so pools must outlive the engines that hold
+ * their buffers.
  *
  * Time: struct engine_time carries the monotonic clock (timers, ages of
  * keys, rate limits) and the wall clock (TAI64N timestamps, last handshake
@@ -57,29 +60,29 @@ struct engine_time {
 
 /* Why a packet was dropped: counted engine-wide and per peer where known. */
 enum engine_drop {
-	ENGINE_DROP_INVALID_MESSAGE,	/* unknown type, wrong size for its type */
-	ENGINE_DROP_NO_IDENTITY,	/* no private key set */
-	ENGINE_DROP_HANDSHAKE_MAC,	/* mac1 wrong */
-	ENGINE_DROP_HANDSHAKE_COOKIE,	/* under load: answered with a cookie reply */
+	ENGINE_DROP_INVALID_MESSAGE,	 /* unknown type, wrong size for its type */
+	ENGINE_DROP_NO_IDENTITY,	 /* no private key set */
+	ENGINE_DROP_HANDSHAKE_MAC,	 /* mac1 wrong */
+	ENGINE_DROP_HANDSHAKE_COOKIE,	 /* under load: answered with a cookie reply */
 	ENGINE_DROP_HANDSHAKE_RATELIMIT, /* under load: source over its rate */
-	ENGINE_DROP_HANDSHAKE_INVALID,	/* did not authenticate, unknown peer, bad state */
-	ENGINE_DROP_HANDSHAKE_REPLAY,	/* initiation timestamp not newer, or < 20 ms apart */
-	ENGINE_DROP_COOKIE_INVALID,	/* cookie reply that does not decrypt or is unexpected */
-	ENGINE_DROP_UNKNOWN_INDEX,	/* receiver index names nothing */
-	ENGINE_DROP_KEYPAIR_EXPIRED,	/* keypair older than 180 s or invalidated */
-	ENGINE_DROP_COUNTER_LIMIT,	/* counter at or past REJECT_AFTER_MESSAGES */
-	ENGINE_DROP_DECRYPT,		/* transport tag wrong */
-	ENGINE_DROP_REPLAY,		/* counter seen or too old */
-	ENGINE_DROP_INNER_NOT_IP,	/* plaintext is not IPv4/IPv6 */
-	ENGINE_DROP_INNER_LENGTH,	/* IP length inconsistent with the plaintext */
-	ENGINE_DROP_INNER_SOURCE,	/* source outside the sending peer's allowed IPs */
-	ENGINE_DROP_NO_ROUTE,		/* outgoing: no peer's allowed IPs hold the destination */
-	ENGINE_DROP_NO_ENDPOINT,	/* outgoing: peer has no endpoint */
-	ENGINE_DROP_TOO_BIG,		/* outgoing: longer than the MTU */
-	ENGINE_DROP_STAGED_OVERFLOW,	/* oldest staged packet pushed out */
-	ENGINE_DROP_STAGED_GIVEUP,	/* staged packets dropped after the handshake gave up */
-	ENGINE_DROP_NO_BUFFER,		/* pool empty, no room in a buffer */
-	ENGINE_DROP_CRYPTO,		/* the crypto library failed */
+	ENGINE_DROP_HANDSHAKE_INVALID,	 /* did not authenticate, unknown peer, bad state */
+	ENGINE_DROP_HANDSHAKE_REPLAY,	 /* initiation timestamp not newer, or < 20 ms apart */
+	ENGINE_DROP_COOKIE_INVALID,	 /* cookie reply that does not decrypt or is unexpected */
+	ENGINE_DROP_UNKNOWN_INDEX,	 /* receiver index names nothing */
+	ENGINE_DROP_KEYPAIR_EXPIRED,	 /* keypair older than 180 s or invalidated */
+	ENGINE_DROP_COUNTER_LIMIT,	 /* counter at or past REJECT_AFTER_MESSAGES */
+	ENGINE_DROP_DECRYPT,		 /* transport tag wrong */
+	ENGINE_DROP_REPLAY,		 /* counter seen or too old */
+	ENGINE_DROP_INNER_NOT_IP,	 /* plaintext is not IPv4/IPv6 */
+	ENGINE_DROP_INNER_LENGTH,	 /* IP length inconsistent with the plaintext */
+	ENGINE_DROP_INNER_SOURCE,	 /* source outside the sending peer's allowed IPs */
+	ENGINE_DROP_NO_ROUTE,		 /* outgoing: no peer's allowed IPs hold the destination */
+	ENGINE_DROP_NO_ENDPOINT,	 /* outgoing: peer has no endpoint */
+	ENGINE_DROP_TOO_BIG,		 /* outgoing: longer than the MTU */
+	ENGINE_DROP_STAGED_OVERFLOW,	 /* oldest staged packet pushed out */
+	ENGINE_DROP_STAGED_GIVEUP,	 /* staged packets dropped after the handshake gave up */
+	ENGINE_DROP_NO_BUFFER,		 /* pool empty, no room in a buffer */
+	ENGINE_DROP_CRYPTO,		 /* the crypto library failed */
 	ENGINE_DROP_COUNT,
 };
 
@@ -105,9 +108,9 @@ enum { ENGINE_EVENTS_MAX = 32 };
  * takes (and empties) the queues after each call, and may reuse it.
  */
 struct engine_output {
-	struct pktbuf_pool *pool;  /* in: buffers for messages the engine makes */
-	struct pktbuf_queue tx;	   /* out: UDP payloads, buf->addr = destination */
-	struct pktbuf_queue tun;   /* out: IP packets for the TUN device */
+	struct pktbuf_pool *pool; /* in: buffers for messages the engine makes */
+	struct pktbuf_queue tx;	  /* out: UDP payloads, buf->addr = destination */
+	struct pktbuf_queue tun;  /* out: IP packets for the TUN device */
 	struct engine_event events[ENGINE_EVENTS_MAX];
 	unsigned n_events;
 	unsigned events_lost; /* events that did not fit */
@@ -149,8 +152,8 @@ void engine_send_batch(struct engine *engine, struct pktbuf **bufs, size_t n,
  * Sends @n packets to @peer directly, without routing by destination (for
  * callers that chose the peer themselves). Same rules as engine_send_batch.
  */
-void engine_send_to_peer(struct engine *engine, struct peer *peer, struct pktbuf **bufs,
-			 size_t n, struct engine_time now, struct engine_output *out);
+void engine_send_to_peer(struct engine *engine, struct peer *peer, struct pktbuf **bufs, size_t n,
+			 struct engine_time now, struct engine_output *out);
 
 /* Runs the timers due at @now (retransmissions, keepalives, key zeroing). */
 void engine_tick(struct engine *engine, struct engine_time now, struct engine_output *out);
@@ -218,8 +221,7 @@ int engine_peer_allowedip_remove(struct engine *engine, struct peer *peer, int f
 void engine_peer_allowedips_clear(struct engine *engine, struct peer *peer);
 /* Calls @fn(ctx, family, addr, cidr) per prefix in insertion order; stops at nonzero. */
 int engine_peer_allowedips_walk(const struct engine *engine, const struct peer *peer,
-				int (*fn)(void *ctx, int family, const uint8_t *addr,
-					  uint8_t cidr),
+				int (*fn)(void *ctx, int family, const uint8_t *addr, uint8_t cidr),
 				void *ctx);
 
 /* Peers in the order they were added; NULL after the last. */
@@ -230,8 +232,8 @@ size_t engine_peer_count(const struct engine *engine);
 /* What `get` reports about a peer. */
 struct engine_peer_info {
 	uint8_t public_key[32];
-	uint8_t preshared_key[32]; /* zeros when none */
-	union pktbuf_addr endpoint; /* AF_UNSPEC when none */
+	uint8_t preshared_key[32];   /* zeros when none */
+	union pktbuf_addr endpoint;  /* AF_UNSPEC when none */
 	uint64_t last_handshake_sec; /* wall clock; 0 when never */
 	uint32_t last_handshake_nsec;
 	uint64_t rx_bytes;

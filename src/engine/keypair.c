@@ -47,7 +47,8 @@ void keypair_free(struct keypair *kp, struct index_table *t)
 
 static uint32_t padded_len(uint32_t len, uint32_t mtu)
 {
-	uint32_t padded = (len + MESSAGE_PADDING_MULTIPLE - 1) & ~(uint32_t)(MESSAGE_PADDING_MULTIPLE - 1);
+	uint32_t padded =
+	    (len + MESSAGE_PADDING_MULTIPLE - 1) & ~(uint32_t)(MESSAGE_PADDING_MULTIPLE - 1);
 
 	if (mtu && padded > mtu)
 		padded = len > mtu ? len : mtu;

@@ -13,7 +13,7 @@
 #include "engine/device.h"
 #include "engine/messages.h"
 
-#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+#define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
 static bool source_of(const union pktbuf_addr *addr, struct cookie_source *src)
 {
@@ -149,8 +149,8 @@ static void consume_initiation(struct engine *engine, struct pktbuf *buf, struct
 	struct peer *peer;
 	int ret;
 
-	ret = noise_consume_initiation(&engine->identity, msg, now.mono_ns, lookup_handshake, engine,
-				       &hs);
+	ret = noise_consume_initiation(&engine->identity, msg, now.mono_ns, lookup_handshake,
+				       engine, &hs);
 	peer = hs ? container_of(hs, struct peer, handshake) : NULL;
 	if (ret) {
 		engine_drop(engine, peer,

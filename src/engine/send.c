@@ -32,7 +32,8 @@ void engine_send_initiation(struct engine *engine, struct peer *peer, bool retry
 	if (!retry)
 		peer->timers.handshake_attempts = 0;
 	/* At most one initiation (or response) per REKEY_TIMEOUT. */
-	if (peer->has_sent_handshake && now.mono_ns - peer->last_sent_handshake_ns < REKEY_TIMEOUT_NS)
+	if (peer->has_sent_handshake &&
+	    now.mono_ns - peer->last_sent_handshake_ns < REKEY_TIMEOUT_NS)
 		return;
 	if (!engine->identity.has_identity)
 		return;
@@ -46,7 +47,8 @@ void engine_send_initiation(struct engine *engine, struct peer *peer, bool retry
 	if (!msg || index_insert(&engine->indices, &peer->handshake_entry))
 		goto err;
 	/* Fails for a low-order peer key: such a peer never gets a packet. */
-	if (noise_create_initiation(&peer->handshake, msg, peer->handshake_entry.index, now.wall_ns))
+	if (noise_create_initiation(&peer->handshake, msg, peer->handshake_entry.index,
+				    now.wall_ns))
 		goto err_index;
 	if (cookie_add_macs(&peer->cookie, msg, sizeof(*msg), now.mono_ns))
 		goto err_index;
@@ -166,8 +168,8 @@ static void send_one(struct engine *engine, struct peer *peer, struct pktbuf *bu
 	keep_key_fresh(engine, peer, now, out);
 }
 
-void engine_send_to_peer(struct engine *engine, struct peer *peer, struct pktbuf **bufs,
-			 size_t n, struct engine_time now, struct engine_output *out)
+void engine_send_to_peer(struct engine *engine, struct peer *peer, struct pktbuf **bufs, size_t n,
+			 struct engine_time now, struct engine_output *out)
 {
 	for (size_t i = 0; i < n; i++)
 		send_one(engine, peer, bufs[i], now, out);

@@ -42,6 +42,11 @@ static void grow_buffers(int fd)
 
 int udp_open(struct udp_socket *s, uint16_t port, uint32_t fwmark)
 {
+	return udp_open_flags(s, port, fwmark, 0);
+}
+
+int udp_open_flags(struct udp_socket *s, uint16_t port, uint32_t fwmark, unsigned int flags)
+{
 	struct sockaddr_in6 addr = {
 		.sin6_family = AF_INET6,
 		.sin6_port = htons(port),
@@ -60,6 +65,11 @@ int udp_open(struct udp_socket *s, uint16_t port, uint32_t fwmark)
 	}
 	if (setsockopt(s->fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on))) {
 		ret = error_record("setsockopt(IPV6_RECVPKTINFO)", errno);
+		goto err_close;
+	}
+	if ((flags & UDP_OPEN_REUSEPORT) &&
+	    setsockopt(s->fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on))) {
+		ret = error_record("setsockopt(SO_REUSEPORT)", errno);
 		goto err_close;
 	}
 	grow_buffers(s->fd);

@@ -101,6 +101,19 @@ struct udp_socket {
 int udp_open(struct udp_socket *s, uint16_t port, uint32_t fwmark);
 void udp_close(struct udp_socket *s);
 
+enum udp_open_flags {
+	/*
+	 * SO_REUSEPORT: several sockets (one per worker thread) bind the same
+	 * port and the kernel spreads datagrams over them by flow hash. Open
+	 * the first with the wanted port (or 0), the others with its s->port;
+	 * all must ask for it.
+	 */
+	UDP_OPEN_REUSEPORT = 1 << 0,
+};
+
+/* udp_open with @flags from enum udp_open_flags. */
+int udp_open_flags(struct udp_socket *s, uint16_t port, uint32_t fwmark, unsigned int flags);
+
 /* Sets or clears (0) SO_MARK. 0 or -errno. */
 int udp_set_fwmark(struct udp_socket *s, uint32_t fwmark);
 

@@ -289,6 +289,34 @@ static int sticky_source(void)
 	return 0;
 }
 
+/* Two sockets on one port share the flows of 16 senders between them. */
+static int reuseport_spreads_flows(void)
+{
+	static struct udp_socket r1, r2, senders[16];
+	static uint8_t p[4] = "flow";
+	struct udp_msg rx[BATCH];
+	int got1, got2;
+
+	CHECK_OK(udp_open_flags(&r1, 0, 0, UDP_OPEN_REUSEPORT));
+	CHECK_OK(udp_open_flags(&r2, r1.port, 0, UDP_OPEN_REUSEPORT));
+	CHECK(r2.port == r1.port);
+	for (int i = 0; i < 16; i++) {
+		struct udp_msg tx = { .data = p, .len = sizeof(p) };
+
+		CHECK_OK(udp_open(&senders[i], 0, 0));
+		addr_set(&tx.peer, "127.0.0.1", r1.port);
+		CHECK(udp_send(&senders[i], &tx, 1) == 1);
+		udp_close(&senders[i]);
+	}
+	got1 = recv_all(&r1, rx, 16);
+	got2 = recv_all(&r2, rx, 16 - got1);
+	CHECK(got1 + got2 == 16);
+	CHECK(got1 > 0 && got2 > 0); /* all on one: chance 2^-15 */
+	udp_close(&r1);
+	udp_close(&r2);
+	return 0;
+}
+
 struct loop_state {
 	uint64_t fired_at;
 	int reads;
@@ -382,6 +410,7 @@ int main(void)
 		{ "a datagram larger than its buffer is dropped and counted", truncated_is_dropped },
 		{ "a refused message is counted, the rest of the batch sent", refused_message_skipped },
 		{ "replies leave from the address the request arrived at", sticky_source },
+		{ "SO_REUSEPORT sockets on one port share the flows", reuseport_spreads_flows },
 		{ "the loop's deadline fires on time, fd callbacks run", loop_deadline_and_fd },
 		{ "SIGTERM stops the loop through its signalfd", loop_stops_on_sigterm },
 		{ "close", close_pair },

@@ -221,6 +221,98 @@ static void cookie_under_load(void **state)
 	pair_free(&p);
 }
 
+/*
+ * Load applies to responses too: an initiator under load answers a response
+ * without mac2 with a cookie reply, which the responder routes by its new
+ * keypair's index; the next response carries mac2 and is taken.
+ */
+static void cookie_for_response(void **state)
+{
+	struct pair p;
+
+	pair_init(&p);
+	engine_set_under_load(p.a.engine, true);
+	pair_send(&p, &p.a, 84);
+	assert_int_equal(pair_deliver(&p, &p.a), 1);
+	assert_int_equal(pair_deliver(&p, &p.b), 1); /* response, no mac2 */
+	assert_int_equal(pair_count_tx(&p.a, MESSAGE_HANDSHAKE_COOKIE), 1);
+	assert_null(p.a.peer->keypairs.current);
+	assert_int_equal(pair_deliver(&p, &p.a), 1);
+	assert_true(p.b.peer->cookie.has_cookie);
+	assert_int_equal(engine_drops(p.b.engine, ENGINE_DROP_COOKIE_INVALID), 0);
+
+	pair_advance(&p, 6 * NSEC_PER_SEC);
+	pair_tick(&p, &p.a);
+	assert_int_equal(pair_deliver(&p, &p.a), 1);
+	assert_int_equal(pair_count_tx(&p.b, MESSAGE_HANDSHAKE_RESPONSE), 1);
+	assert_false(crypto_is_zero(pktbuf_data(p.b.out.tx.head) + MESSAGE_RESPONSE_MAC2_OFFSET,
+				    COOKIE_MAC_LEN));
+	assert_int_equal(pair_deliver(&p, &p.b), 1);
+	assert_non_null(p.a.peer->keypairs.current);
+	assert_int_equal(pair_deliver(&p, &p.a), 1);
+	assert_int_equal(p.b.out.tun.len, 1);
+	pair_free(&p);
+}
+
+/* The cookie is bound to the source address and port: from another port, another cookie reply. */
+static void cookie_bound_to_source(void **state)
+{
+	union pktbuf_addr other_port;
+	struct pktbuf *init;
+	struct pair p;
+
+	pair_init(&p);
+	engine_set_under_load(p.b.engine, true);
+	pair_send(&p, &p.a, 84);
+	assert_int_equal(pair_deliver(&p, &p.a), 1);
+	assert_int_equal(pair_deliver(&p, &p.b), 1);
+	pair_advance(&p, 6 * NSEC_PER_SEC);
+	pair_tick(&p, &p.a);
+	init = pktbuf_queue_pop(&p.a.out.tx);
+	assert_non_null(init);
+	pair_addr(&other_port, "192.0.2.1", 40000);
+	init->addr = other_port;
+	engine_recv_batch(p.b.engine, &init, 1, p.now, &p.b.out);
+	assert_int_equal(pair_count_tx(&p.b, MESSAGE_HANDSHAKE_COOKIE), 1);
+	assert_int_equal(pair_count_tx(&p.b, MESSAGE_HANDSHAKE_RESPONSE), 0);
+	assert_true(pktbuf_addr_equal(&p.b.out.tx.head->addr, &other_port));
+	pair_discard(&p.b);
+	pair_free(&p);
+}
+
+/* A second initiation less than 20 ms after an accepted one is dropped. */
+static void reinitiation_within_20ms(void **state)
+{
+	static const struct {
+		uint64_t after_ns;
+		unsigned responses;
+		uint64_t replay_drops;
+	} cases[] = {
+		/* 1 */ { 10 * NSEC_PER_MSEC, 0, 1 },
+		/* 2 */ { 25 * NSEC_PER_MSEC, 1, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pair p;
+
+		pair_init(&p);
+		pair_send(&p, &p.a, 84);
+		assert_int_equal(pair_deliver(&p, &p.a), 1);
+		pair_discard(&p.b);
+		pair_advance(&p, cases[i].after_ns);
+		/* Lift A's own 5 s limit to make the second one at all. */
+		p.a.peer->has_sent_handshake = false;
+		engine_send_keepalive(p.a.engine, p.a.peer, p.now, &p.a.out);
+		assert_int_equal(pair_count_tx(&p.a, MESSAGE_HANDSHAKE_INITIATION), 1);
+		assert_int_equal(pair_deliver(&p, &p.a), 1);
+		assert_int_equal(pair_count_tx(&p.b, MESSAGE_HANDSHAKE_RESPONSE),
+				 cases[i].responses);
+		assert_int_equal(engine_drops(p.b.engine, ENGINE_DROP_HANDSHAKE_REPLAY),
+				 cases[i].replay_drops);
+		pair_free(&p);
+	}
+}
+
 /* Under load, a source with a valid mac2 gets a burst of 5 and then waits. */
 static void ratelimit_under_load(void **state)
 {
@@ -507,6 +599,45 @@ static void ipv6_outside_and_inside(void **state)
 	pair_free(&p);
 }
 
+/* Padding to a multiple of 16, never past the MTU; longer than the MTU is dropped. */
+static void padding_and_mtu(void **state)
+{
+	static const struct {
+		uint32_t mtu;
+		uint16_t len;
+		uint32_t wire; /* 0: dropped as too big */
+	} cases[] = {
+		/* 1 */ { 1420, 28, 32 + 32 },
+		/* 2 */ { 1420, 84, 96 + 32 },
+		/* 3 */ { 1420, 96, 96 + 32 },
+		/* 4 */ { 1420, 1410, 1420 + 32 }, /* align16 is 1424 > MTU */
+		/* 5 */ { 1420, 1420, 1420 + 32 },
+		/* 6 */ { 1420, 1421, 0 },
+		/* 7 */ { 1300, 1299, 1300 + 32 },
+		/* 8 */ { 0, 1299, 1312 + 32 }, /* no MTU set: plain align16 */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pair p;
+
+		pair_init(&p);
+		pair_handshake(&p);
+		engine_set_mtu(p.a.engine, cases[i].mtu);
+		pair_send(&p, &p.a, cases[i].len);
+		if (!cases[i].wire) {
+			assert_int_equal(p.a.out.tx.len, 0);
+			assert_int_equal(engine_drops(p.a.engine, ENGINE_DROP_TOO_BIG), 1);
+		} else {
+			assert_int_equal(p.a.out.tx.len, 1);
+			assert_int_equal(p.a.out.tx.head->len, cases[i].wire);
+			assert_int_equal(pair_deliver(&p, &p.a), 1);
+			assert_int_equal(p.b.out.tun.len, 1);
+			assert_int_equal(p.b.out.tun.head->len, cases[i].len);
+		}
+		pair_free(&p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -516,6 +647,9 @@ int main(void)
 		cmocka_unit_test(replayed_initiation_ignored),
 		cmocka_unit_test(bad_mac1_ignored),
 		cmocka_unit_test(cookie_under_load),
+		cmocka_unit_test(cookie_for_response),
+		cmocka_unit_test(cookie_bound_to_source),
+		cmocka_unit_test(reinitiation_within_20ms),
 		cmocka_unit_test(ratelimit_under_load),
 		cmocka_unit_test(load_detected_from_rate),
 		cmocka_unit_test(counters_like_wireguard),
@@ -525,6 +659,7 @@ int main(void)
 		cmocka_unit_test(private_key_change_expires_keys),
 		cmocka_unit_test(no_route),
 		cmocka_unit_test(ipv6_outside_and_inside),
+		cmocka_unit_test(padding_and_mtu),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
