@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * This file includes engine/ratelimiter.h but not engine/messages.h: both
- * define RATELIMITER_PACKETS_PER_SECOND, so no file can include the two.
+ * The load window counts handshake messages in one-second windows from the
+ * first message of each; the rate limiter is allocated here so that
+ * struct engine needs only its pointer.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -9,9 +10,11 @@
 
 #include "engine/crypto.h"
 #include "engine/load.h"
+#include "engine/messages.h"
 #include "engine/ratelimiter.h"
 
-enum { LOAD_WINDOW_NS = 1000000000, LOAD_LINGER_NS = 1000000000 };
+#define LOAD_WINDOW_NS NSEC_PER_SEC
+#define LOAD_LINGER_NS UNDER_LOAD_AFTER_NS
 
 int load_init(struct load *load, uint32_t threshold)
 {
