@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# warren show against wg show on the same interfaces: byte for byte for one
+# interface (keys hidden and shown, colours on and off), the interface list,
+# and -j JSON holding what `wg show dump` holds.
+#
+#   ns a                                   ns b
+#   IA 10.78.0.1/24 (warren up) --veth-- IB 10.78.0.2/24 (warren up)
+#   eth0 192.168.78.1/24                   eth0 192.168.78.2/24
+#   peers of IA: b (handshaken, traffic), two idle peers, one with a PSK
+#
+source "$(dirname "$0")/up_lib.sh"
+require_up
+require_cmd ping python3
+
+ns_new a
+ns_new b
+veth a eth0 b eth0
+at a ip addr add 192.168.78.1/24 dev eth0
+at b ip addr add 192.168.78.2/24 dev eth0
+up_iface IA a
+up_iface IB b
+KA=$(wg genkey) KB=$(wg genkey)
+cat >"$T_DIR/$IA.conf" <<EOF2
+[Interface]
+PrivateKey = $KA
+ListenPort = 51781
+FwMark = 0x42
+Address = 10.78.0.1/24
+
+[Peer]
+PublicKey = $(wg genkey | wg pubkey)
+PresharedKey = $(wg genpsk)
+AllowedIPs = 10.79.0.0/16, fd79::/64
+Endpoint = [fd00:78::9]:4000
+PersistentKeepalive = 3725
+
+[Peer]
+PublicKey = $(echo "$KB" | wg pubkey)
+AllowedIPs = 10.78.0.2/32
+Endpoint = 192.168.78.2:51782
+
+[Peer]
+PublicKey = $(wg genkey | wg pubkey)
+EOF2
+cat >"$T_DIR/$IB.conf" <<EOF2
+[Interface]
+PrivateKey = $KB
+ListenPort = 51782
+Address = 10.78.0.2/24
+
+[Peer]
+PublicKey = $(echo "$KA" | wg pubkey)
+AllowedIPs = 10.78.0.1/32
+EOF2
+chmod 600 "$T_DIR"/*.conf
+# b first: a's daemon sends its first handshake as soon as it is up
+at b "$WARREN" up "$T_DIR/$IB.conf" 2>/dev/null || { echo "FATAL: up b"; exit 1; }
+at a "$WARREN" up "$T_DIR/$IA.conf" 2>/dev/null || { echo "FATAL: up a"; exit 1; }
+assert_ok "ping a -> b through the tunnel" at a ping -c 3 -i 0.2 -W 2 10.78.0.2
+
+# same_output WHAT ARGS...: `warren show ARGS` = `wg show ARGS` in a, with
+# retries for a second that ticks between the two.
+same_output() {
+	local what=$1 w g
+	shift
+	for _ in 1 2 3; do
+		w=$(at a "$WARREN" show "$@" 2>&1)
+		g=$(at a wg show "$@" 2>&1)
+		[ "$w" == "$g" ] && break
+	done
+	assert_eq "$g" "$w" "$what"
+}
+
+# 1-5
+same_output "show IFNAME = wg show IFNAME" "$IA"
+WG_HIDE_KEYS=never same_output "with WG_HIDE_KEYS=never" "$IA"
+WG_COLOR_MODE=always same_output "with WG_COLOR_MODE=always" "$IA"
+same_output "an idle interface" "$IB"
+out=$(at a "$WARREN" show "$IA")
+assert_ok "it shows the handshake and transfer" \
+	grep -Eq "latest handshake: (Now|.* ago)" <<<"$out"
+assert_ok "and the transfer" grep -q "transfer: .* received, .* sent" <<<"$out"
+
+# 7-8: all / interfaces hold ours, as wg's
+assert_ok "show interfaces lists both" \
+	bash -c "'$WARREN' show interfaces | tr ' ' '\n' | grep -qx $IA && '$WARREN' show interfaces | tr ' ' '\n' | grep -qx $IB"
+section() { awk -v i="interface: $2" '$0 == i {p=1; print; next} /^interface: / {p=0} p' <<<"$1" | sed '/^$/d'; }
+w=$(at a "$WARREN" show all) g=$(at a wg show all)
+assert_eq "$(section "$g" "$IB")" "$(section "$w" "$IB")" "show all: the section of $IB as wg's"
+
+# 9-12: JSON against wg show dump
+json=$(at a "$WARREN" show "$IA" -j)
+assert_ok "-j is valid JSON" python3 -c 'import json,sys; json.loads(sys.argv[1])' "$json"
+# peers come in the daemon's order, which wireguard-go does not keep
+norm='import json,sys; d=json.load(sys.stdin); [i["peers"].sort(key=lambda p: p["public_key"]) for i in d]; print(json.dumps(d, sort_keys=True))'
+assert_eq "$(python3 -c "$norm" <<<"$json")" "$(at a "$WARREN" -j show "$IA" | python3 -c "$norm")" \
+	"-j before show is the same"
+from_json=$(python3 - "$json" <<'EOPY'
+import json, sys
+d = json.loads(sys.argv[1])
+assert len(d) == 1
+i = d[0]
+print(i["interface"], i["public_key"], i["listen_port"], hex(i["fwmark"]))
+for p in sorted(i["peers"], key=lambda p: p["public_key"]):
+    print(p["public_key"], p["endpoint"] or "(none)", ",".join(p["allowed_ips"]) or "(none)",
+          p["latest_handshake"] > 0, p["rx_bytes"] > 0, p["tx_bytes"] > 0,
+          p["persistent_keepalive"] or "off", "psk" if p["preshared_key"] else "-")
+EOPY
+)
+from_dump=$(at a wg show "$IA" dump | awk -v i="$IA" '
+	NR == 1 { print i, $2, $3, $4; next }
+	{ print $1, $3, $4, ($5 > 0 ? "True" : "False"), ($6 > 0 ? "True" : "False"),
+	  ($7 > 0 ? "True" : "False"), $8, ($2 == "(none)" ? "-" : "psk") | "sort" }')
+assert_eq "$from_dump" "$from_json" "-j holds what wg show dump holds"
+
+# 13-14: errors as wg's
+out=$(at a "$WARREN" show nosuch$$ 2>&1)
+assert_eq "1 Unable to access interface nosuch$$: No such device" "$? $out" "an unknown interface"
+assert_fail "an unknown argument" at a "$WARREN" show "$IA" bogus
+
+at a "$WARREN" down "$T_DIR/$IA.conf" 2>/dev/null
+at b "$WARREN" down "$T_DIR/$IB.conf" 2>/dev/null
+nothing_left a "$IA" "a"
+nothing_left b "$IB" "b"
+
+t_done
