@@ -39,7 +39,7 @@ struct allowedips {
 	size_t owner_buckets;
 	size_t owner_count;
 	size_t entries; /* prefixes with an owner, both families */
-	size_t nodes;   /* trie nodes: entries plus branch nodes, < 2 * entries */
+	size_t nodes;	/* trie nodes: entries plus branch nodes, < 2 * entries */
 };
 
 /* An empty table; allocates nothing. */

@@ -18,7 +18,7 @@ struct mactable_entry {
 	struct peer *peer;
 	uint64_t last_seen;
 	uint64_t rx_frames, tx_frames;
-	uint32_t hash_next; /* chain, or the free list */
+	uint32_t hash_next;  /* chain, or the free list */
 	uint32_t prev, next; /* the LRU or the static list */
 };
 
@@ -368,11 +368,11 @@ static int walk_list(const struct mactable *t, uint32_t head, uint64_t now, mact
 
 	for (e = at(t, head); e; e = at(t, e->next)) {
 		struct mactable_info info = {
-			.is_static = e->is_static,
-			.peer = e->peer,
-			.age = e->is_static || now < e->last_seen ? 0 : now - e->last_seen,
-			.rx_frames = e->rx_frames,
-			.tx_frames = e->tx_frames,
+		    .is_static = e->is_static,
+		    .peer = e->peer,
+		    .age = e->is_static || now < e->last_seen ? 0 : now - e->last_seen,
+		    .rx_frames = e->rx_frames,
+		    .tx_frames = e->tx_frames,
 		};
 		int ret;
 

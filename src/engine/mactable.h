@@ -37,7 +37,7 @@ struct mactable_entry;
 
 struct mactable_stats {
 	uint64_t learned; /* new entries from learning */
-	uint64_t moved;   /* entries that changed peer by learning */
+	uint64_t moved;	  /* entries that changed peer by learning */
 	uint64_t expired; /* learned entries dropped for age */
 	uint64_t evicted; /* learned entries dropped to make room */
 	uint64_t ignored; /* multicast, broadcast or all-zero sources */
@@ -47,8 +47,8 @@ struct mactable_stats {
 
 struct mactable {
 	struct mactable_entry *entries; /* the pool, max_entries long */
-	uint32_t *buckets;              /* chain heads: entry index + 1, 0 = none */
-	uint32_t free_head;             /* free entries: index + 1, 0 = none */
+	uint32_t *buckets;		/* chain heads: entry index + 1, 0 = none */
+	uint32_t free_head;		/* free entries: index + 1, 0 = none */
 	/* Learned entries by last seen, oldest first; statics in order added. */
 	uint32_t lru_head, lru_tail, static_head, static_tail;
 	size_t bucket_mask;
@@ -62,9 +62,9 @@ struct mactable {
 /* What mactable_learn() did. */
 enum mactable_learn_result {
 	MACTABLE_IGNORED,   /* not a unicast source address */
-	MACTABLE_NEW,       /* a new entry */
+	MACTABLE_NEW,	    /* a new entry */
 	MACTABLE_REFRESHED, /* known behind this peer; its age restarts */
-	MACTABLE_MOVED,     /* known behind another peer; now behind this one */
+	MACTABLE_MOVED,	    /* known behind another peer; now behind this one */
 	MACTABLE_STATIC,    /* a static entry; left as it is */
 	MACTABLE_REFUSED,   /* no room: every slot is static */
 };
@@ -74,7 +74,7 @@ struct mactable_info {
 	uint8_t addr[MACTABLE_ADDR_LEN];
 	bool is_static;
 	struct peer *peer;
-	uint64_t age;       /* ns since last seen (0 for static entries) */
+	uint64_t age;	    /* ns since last seen (0 for static entries) */
 	uint64_t rx_frames; /* frames learned from this source */
 	uint64_t tx_frames; /* lookups that found it (unicast sent to it) */
 };

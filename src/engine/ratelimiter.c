@@ -183,7 +183,7 @@ static uint64_t load_be(const uint8_t *p, int n)
 	return v;
 }
 
-static const uint8_t v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+static const uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
 bool ratelimiter_allow(struct ratelimiter *rl, int family, const uint8_t *addr, uint64_t now_ns)
 {
@@ -206,8 +206,7 @@ bool ratelimiter_allow(struct ratelimiter *rl, int family, const uint8_t *addr, 
 	return allow_key(rl, key, now_ns);
 }
 
-bool ratelimiter_allow_sockaddr(struct ratelimiter *rl, const struct sockaddr *sa,
-				uint64_t now_ns)
+bool ratelimiter_allow_sockaddr(struct ratelimiter *rl, const struct sockaddr *sa, uint64_t now_ns)
 {
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;

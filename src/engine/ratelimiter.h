@@ -33,8 +33,8 @@ struct ratelimiter_entry;
 
 struct ratelimiter {
 	struct ratelimiter_entry *entries; /* the pool, max_entries long */
-	uint32_t *buckets;                 /* chain heads: entry index + 1, 0 = none */
-	uint32_t *free_list;               /* stack of free entry indices */
+	uint32_t *buckets;		   /* chain heads: entry index + 1, 0 = none */
+	uint32_t *free_list;		   /* stack of free entry indices */
 	size_t bucket_mask;
 	size_t max_entries;
 	size_t used;
@@ -62,7 +62,6 @@ void ratelimiter_free(struct ratelimiter *rl);
 bool ratelimiter_allow(struct ratelimiter *rl, int family, const uint8_t *addr, uint64_t now_ns);
 
 /* The same for a struct sockaddr_in / sockaddr_in6 (the port is ignored). */
-bool ratelimiter_allow_sockaddr(struct ratelimiter *rl, const struct sockaddr *sa,
-				uint64_t now_ns);
+bool ratelimiter_allow_sockaddr(struct ratelimiter *rl, const struct sockaddr *sa, uint64_t now_ns);
 
 #endif /* WARREN_ENGINE_RATELIMITER_H */

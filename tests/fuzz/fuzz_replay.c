@@ -58,7 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			c = d;
 			break;
 		}
-		want = c < limit && !was_seen(c) && (!any || c >= max || max - c <= COUNTER_WINDOW_SIZE);
+		want = c < limit && !was_seen(c) &&
+		       (!any || c >= max || max - c <= COUNTER_WINDOW_SIZE);
 		got = replay_check_and_update(&r, c, limit);
 		if (got != want)
 			__builtin_trap();
