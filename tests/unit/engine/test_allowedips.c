@@ -415,6 +415,16 @@ static size_t model_n;
 static unsigned long model_seq;
 static uint64_t rng_state;
 
+/* The randomized test's seed: fixed, or WARREN_TEST_SEED to explore others. */
+static uint64_t test_seed(uint64_t fixed)
+{
+	const char *s = getenv("WARREN_TEST_SEED");
+	uint64_t seed = s && *s ? strtoull(s, NULL, 0) : fixed;
+
+	print_message("seed %#llx\n", (unsigned long long)seed);
+	return seed ? seed : fixed; /* xorshift needs a nonzero state */
+}
+
 static uint64_t rnd(void)
 {
 	rng_state ^= rng_state >> 12;
@@ -548,7 +558,7 @@ static void randomized(void **state)
 	long counts[5] = { 0 };
 	struct allowedips t;
 
-	rng_state = UINT64_C(0x2545f4914f6cdd1d);
+	rng_state = test_seed(UINT64_C(0x2545f4914f6cdd1d));
 	model_n = 0;
 	allowedips_init(&t);
 	for (long op = 0; op < 300000; op++) {

@@ -380,6 +380,16 @@ static size_t model_n;
 
 static uint64_t rng_state;
 
+/* The randomized test's seed: fixed, or WARREN_TEST_SEED to explore others. */
+static uint64_t test_seed(uint64_t fixed)
+{
+	const char *s = getenv("WARREN_TEST_SEED");
+	uint64_t seed = s && *s ? strtoull(s, NULL, 0) : fixed;
+
+	print_message("seed %#llx\n", (unsigned long long)seed);
+	return seed ? seed : fixed; /* xorshift needs a nonzero state */
+}
+
 static uint64_t rnd(void)
 {
 	rng_state ^= rng_state >> 12;
@@ -467,7 +477,7 @@ static void randomized(void **state)
 	uint64_t now = 1, seq = 0;
 	long counts[4] = { 0 };
 
-	rng_state = UINT64_C(0x853c49e6748fea9b);
+	rng_state = test_seed(UINT64_C(0x853c49e6748fea9b));
 	model_n = 0;
 	assert_int_equal(mactable_init(&t, CAP, 5), 0);
 	assert_int_equal(mactable_set_ageing(&t, AGE), 0);

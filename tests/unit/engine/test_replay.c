@@ -155,6 +155,16 @@ static void small_limit(void **state)
 
 static uint64_t rng_state;
 
+/* The randomized test's seed: fixed, or WARREN_TEST_SEED to explore others. */
+static uint64_t test_seed(uint64_t fixed)
+{
+	const char *s = getenv("WARREN_TEST_SEED");
+	uint64_t seed = s && *s ? strtoull(s, NULL, 0) : fixed;
+
+	print_message("seed %#llx\n", (unsigned long long)seed);
+	return seed ? seed : fixed; /* xorshift needs a nonzero state */
+}
+
 static uint64_t rnd(void)
 {
 	/* xorshift64* */
@@ -182,7 +192,7 @@ static void randomized(void **state)
 	long ops = 0, accepted = 0;
 
 	assert_non_null(seen);
-	rng_state = UINT64_C(0x9e3779b97f4a7c15);
+	rng_state = test_seed(UINT64_C(0x9e3779b97f4a7c15));
 	for (size_t epoch = 0; ops < 1200000; epoch++) {
 		uint64_t base = bases[epoch % (sizeof(bases) / sizeof(bases[0]))], max = 0;
 		bool any = false;
