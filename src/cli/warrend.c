@@ -245,6 +245,7 @@ int main(int argc, char **argv)
 	}
 	stop = device_run(device);
 	pr_debug("Shutting down: %s", why[stop]);
+	device_log_drops(device);
 	device_free(device);
 	return stop == DEVICE_STOP_ERROR ? 1 : 0;
 }

@@ -599,6 +599,30 @@ void device_get_stats(const struct device *device, struct device_stats *stats)
 	*stats = device->worker.stats;
 }
 
+void device_log_drops(const struct device *device)
+{
+	const struct device_stats *st = &device->worker.stats;
+
+	if (st->tun_read_errors)
+		pr_debug("drops: tun_read_errors %llu", (unsigned long long)st->tun_read_errors);
+	if (st->tun_write_drops)
+		pr_debug("drops: tun_write %llu", (unsigned long long)st->tun_write_drops);
+	if (st->udp_send_drops)
+		pr_debug("drops: udp_send %llu", (unsigned long long)st->udp_send_drops);
+	if (st->rx_no_buffer)
+		pr_debug("drops: rx_no_buffer %llu", (unsigned long long)st->rx_no_buffer);
+	if (device->worker.udp && device->worker.udp->stats.tx_errors)
+		pr_debug("drops: udp_tx_errors %llu",
+			 (unsigned long long)device->worker.udp->stats.tx_errors);
+	for (int r = 0; r < ENGINE_DROP_COUNT; r++) {
+		uint64_t n = engine_drops(device->engine, (enum engine_drop)r);
+
+		if (n)
+			pr_debug("drops: %s %llu", engine_drop_name((enum engine_drop)r),
+				 (unsigned long long)n);
+	}
+}
+
 void device_free(struct device *device)
 {
 	if (!device)

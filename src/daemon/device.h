@@ -53,6 +53,9 @@ enum device_stop device_run(struct device *device);
 
 void device_get_stats(const struct device *device, struct device_stats *stats);
 
+/* Logs (verbose) every nonzero drop counter, the device's and the engine's. */
+void device_log_drops(const struct device *device);
+
 /*
  * Closes everything: the UAPI socket file is removed (if still ours) and
  * the TUN queue closed, which deletes a device that is not persistent.

@@ -5,6 +5,7 @@
 # adding a peer, changing and moving allowed IPs, removing a peer, replacing
 # the peers (setconf), addconf, the showconf | setconf round trip, syncconf;
 # persistent keepalive; a peer with the wrong key gets nothing through;
+# fwmark; rebinding the listen port;
 # roaming (a new outer address is learnt, a forged datagram moves nothing).
 #
 #   ns a: warrend wga$$  ns b: warrend wgb$$  ns c: warrend wgc$$
@@ -143,17 +144,40 @@ assert_eq "0 0" "$(at a wg show "$IA" latest-handshakes | awk -v p="$PUB_C" '$1 
 	"wrong key: no handshake with c and nothing received from it"
 assert_ok "wrong key: a -> b unaffected" pings a "$IN4_B"
 
-# 10: roaming: a moves to another outer address; b learns it from
+# 10: fwmark: a's outer datagrams follow the rules for their mark
+at a ip rule add fwmark 0x42 lookup 100 pref 10
+at a ip route add unreachable default table 100
+at a ip -6 route add unreachable default table 100
+at a wg set "$IA" fwmark 0x42
+assert_eq "0x42" "$(at a wg show "$IA" fwmark)" "fwmark: wg show reports it"
+assert_ok "fwmark 0x42 routed to an unreachable table: a -> b fails" no_ping a "$IN4_B"
+at a wg set "$IA" fwmark 0
+assert_eq "off" "$(at a wg show "$IA" fwmark)" "fwmark off: wg show reports it"
+assert_ok "fwmark off: a -> b again" pings a "$IN4_B"
+
+# 11: listen port: rebinding moves a, b follows; a port in use is refused
+at a wg set "$IA" listen-port 51840
+assert_eq "51840" "$(at a wg show "$IA" listen-port)" "listen-port changed"
+assert_ok "after rebinding: a -> b" pings a "$IN4_B"
+assert_eq "$OUT4_A:51840" "$(at b wg show "$IB" endpoints | cut -f2)" "b follows a to its new port"
+at a socat -u UDP-RECV:51850 /dev/null &
+sleep 0.3
+assert_fail "listen-port taken by another socket is refused" at a wg set "$IA" listen-port 51850
+kill %% 2>/dev/null
+assert_eq "51840" "$(at a wg show "$IA" listen-port)" "the refused port left the old one"
+assert_ok "after the refused rebind: a -> b" pings a "$IN4_B"
+
+# 12: roaming: a moves to another outer address; b learns it from
 # authenticated traffic, and a forged datagram from c does not move it
 at a ip addr del "$OUT4_A/24" dev eth0
 at a ip addr add 192.168.241.11/24 dev eth0
 assert_ok "roaming: a -> b from the new address" pings a "$IN4_B"
-assert_eq "192.168.241.11:51820" "$(at b wg show "$IB" endpoints | cut -f2)" "roaming: b learnt a's new endpoint"
+assert_eq "192.168.241.11:51840" "$(at b wg show "$IB" endpoints | cut -f2)" "roaming: b learnt a's new endpoint"
 assert_ok "roaming: b -> a" pings b "$IN4_A"
 printf '\x04\x00\x00\x00\x01\x00\x00\x00\x05\x00\x00\x00\x00\x00\x00\x00%032d' 0 |
 	at c socat -u - "UDP:$OUT4_B:51821,sourceport=51820" 2>/dev/null
 sleep 0.3
-assert_eq "192.168.241.11:51820" "$(at b wg show "$IB" endpoints | cut -f2)" \
+assert_eq "192.168.241.11:51840" "$(at b wg show "$IB" endpoints | cut -f2)" \
 	"roaming: a forged datagram from c did not move the endpoint"
 assert_ok "roaming: traffic still flows" pings b "$IN4_A"
 
