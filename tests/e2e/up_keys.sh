@@ -103,11 +103,13 @@ assert_eq "nameserver 10.71.0.53
 nameserver fd71::53
 search example.org corp.example" "$(cat "$T_DIR/resolvconf.in")" "resolvconf input"
 
-# 17: the daemon's state
+# 17: the daemon's state (without the byte counters: a daemon may count a
+# handshake initiation that found no route)
 DUMP="$PRIV	$PUB	51871	0x1234
-$P1	$PSK	192.0.2.1:51820	0.0.0.0/0,::/0	0	0	0	25
-$P2	(none)	[2001:db8::2]:51821	10.72.0.0/16	0	0	0	off"
-got=$(at a wg show "$IF" dump)
+$P1	$PSK	192.0.2.1:51820	0.0.0.0/0,::/0	0	25
+$P2	(none)	[2001:db8::2]:51821	10.72.0.0/16	0	off"
+dump() { at a wg show "$IF" dump | cut -f1-5,8; }
+got=$(dump)
 assert_eq "$(sort <<<"$DUMP")" "$(sort <<<"$got")" "wg show dump"
 
 # 18-19: up again refused, nothing changed
@@ -147,7 +149,7 @@ PrivateKey = $PRIV"
 assert_eq "$SAVED" "$(sed -n '1,/^$/p' "$CONF" | sed '/^$/d')" "SaveConfig: [Interface]"
 assert_eq "600" "$(stat -c %a "$CONF")" "SaveConfig: mode 600"
 assert_ok "the saved config comes up again" at a "$WARREN" up "$CONF"
-got=$(at a wg show "$IF" dump)
+got=$(dump)
 assert_eq "$(sort <<<"$DUMP")" "$(sort <<<"$got")" "wg show dump after the round trip"
 assert_ok "and down" at a "$WARREN" down "$CONF"
 nothing_left a "$IF" "second down"

@@ -7,8 +7,8 @@
 # namespace; everything runs inside the tests' own namespaces with `at`.
 #
 # The daemon is chosen as `warren up` chooses it, through
-# WG_QUICK_USERSPACE_IMPLEMENTATION: UP_DAEMON=wireguard-go (the default)
-# or UP_DAEMON=warrend.
+# WG_QUICK_USERSPACE_IMPLEMENTATION: UP_DAEMON=warrend (the default) or
+# UP_DAEMON=wireguard-go (the *_wggo.sh variants).
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/netns.sh"
 
@@ -34,7 +34,7 @@ require_up() {
 	require_root
 	require_cmd wg ip
 	[ -x "$WARREN" ] || t_skip "no $WARREN (build first)"
-	: "${UP_DAEMON:=wireguard-go}"
+	: "${UP_DAEMON:=warrend}"
 	case "$UP_DAEMON" in
 	warrend)
 		[ -x "$WARREND" ] || t_skip "no $WARREND (build first)"
