@@ -37,7 +37,7 @@ echo
 
 echo "== handshake: responder, one core"
 if [ -x "$build/bench/handshake_bench" ]; then
-	taskset -c 0 "$build/bench/handshake_bench" --seconds "$secs"
+	taskset -c 0 "$build/bench/handshake_bench" "$secs"
 else
 	echo "(handshake_bench not built)"
 fi
