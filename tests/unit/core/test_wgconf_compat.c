@@ -31,16 +31,20 @@
 #define K1 "wMRqOLEWAkjLUyh2TIFwhVtTCX6JkHcNbMxoBReuV3M="
 #define K2 "ELyzE6lfvibT6DTB3xD6AbgoWLVMe9ZXUS5PBKSlo2E="
 
-/* Runs wg-quick's parser and prints what it read, one item per line. */
+/* wg-quick's parser, cut out of the installed script once: $1 is the output. */
+static const char extract[] =
+	"sed -n '/^parse_options() {/,/^}/p;/^read_bool() {/,/^}/p;/^die() {/,/^}/p' "
+	"\"$(command -v wg-quick)\" > \"$1\"\n";
+
+/* Runs it on $2 and prints what it read, one item per line. */
 static const char reference[] =
 	"set -u\n"
-	"source <(sed -n '/^parse_options() {/,/^}/p;/^read_bool() {/,/^}/p;/^die() {/,/^}/p' "
-	"\"$(command -v wg-quick)\")\n"
+	"source \"$1\"\n"
 	"shopt -s extglob; export LC_ALL=C; PROGRAM=wg-quick\n"
 	"ADDRESSES=(); DNS=(); DNS_SEARCH=(); PRE_UP=(); POST_UP=(); PRE_DOWN=(); POST_DOWN=()\n"
 	"MTU=; TABLE=; SAVE_CONFIG=0; WG_CONFIG=\n"
-	"(parse_options \"$1\") >/dev/null 2>&1 || { echo REJECT; exit; }\n"
-	"parse_options \"$1\" 2>/dev/null\n"
+	"(\n"
+	"parse_options \"$2\" 2>/dev/null\n"
 	"for v in \"${ADDRESSES[@]}\"; do echo \"Address $v\"; done\n"
 	"for v in \"${DNS[@]}\"; do echo \"DNS $v\"; done\n"
 	"for v in \"${DNS_SEARCH[@]}\"; do echo \"Search $v\"; done\n"
@@ -51,10 +55,11 @@ static const char reference[] =
 	"for v in \"${POST_UP[@]}\"; do echo \"PostUp $v\"; done\n"
 	"for v in \"${PRE_DOWN[@]}\"; do echo \"PreDown $v\"; done\n"
 	"for v in \"${POST_DOWN[@]}\"; do echo \"PostDown $v\"; done\n"
-	"printf '%s' \"$WG_CONFIG\" > \"$1.wg\"\n"
-	"wg setconf warren-none0 \"$1.wg\" 2>&1 |\n"
+	"printf '%s' \"$WG_CONFIG\" > \"$2.wg\"\n"
+	"wg setconf warren-none0 \"$2.wg\" 2>&1 |\n"
 	"	grep -qE 'Configuration parsing error|Invalid configuration' && echo REJECT\n"
-	"exit 0\n";
+	"exit 0\n"
+	") || echo REJECT\n";
 
 static const struct {
 	const char *text;
@@ -141,7 +146,8 @@ static void describe(const struct wgconf *c, FILE *f)
 
 static void against_wg_quick(void **state)
 {
-	char dir[] = "/tmp/test_wgconf_compat.XXXXXX", path[64], script[64], cmd[160];
+	char dir[] = "/tmp/test_wgconf_compat.XXXXXX", path[64], script[64], functions[64];
+	char cmd[256];
 
 	if (system("command -v wg >/dev/null && command -v wg-quick >/dev/null && "
 		   "command -v bash >/dev/null"))
@@ -149,14 +155,21 @@ static void against_wg_quick(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/wg0.conf", dir);
 	snprintf(script, sizeof(script), "%s/reference.sh", dir);
+	snprintf(functions, sizeof(functions), "%s/wg-quick.sh", dir);
 	{
 		FILE *f = fopen(script, "w");
 
 		assert_non_null(f);
+		fputs(extract, f);
+		fclose(f);
+		snprintf(cmd, sizeof(cmd), "bash %s %s", script, functions);
+		assert_int_equal(system(cmd), 0);
+		f = fopen(script, "w");
+		assert_non_null(f);
 		fputs(reference, f);
 		fclose(f);
 	}
-	snprintf(cmd, sizeof(cmd), "bash %s %s", script, path);
+	snprintf(cmd, sizeof(cmd), "bash %s %s %s", script, functions, path);
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char theirs[4096] = "", *ours = NULL, err[512];
