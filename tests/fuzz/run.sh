@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 status=0
 found=0
 for f in "$build"/tests/fuzz/fuzz_*; do
-	[ -x "$f" ] || continue
+	[ -f "$f" ] && [ -x "$f" ] || continue
 	found=1
 	name=$(basename "$f")
 	work=$(mktemp -d)
