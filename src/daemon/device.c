@@ -49,6 +49,8 @@ struct worker {
 	struct pktbuf_pool *pool;
 	struct engine_output out;
 	struct loop_watch tun_watch, udp_watch;
+	struct pktbuf_queue pending; /* datagrams waiting for room in the socket */
+	bool blocked;		     /* pending is not empty: TUN reads paused */
 	struct pktbuf *bufs[WORKER_BATCH];
 	struct udp_msg msgs[WORKER_BATCH];
 	struct device_stats stats;
@@ -121,20 +123,40 @@ static void log_events(struct device *device, struct engine_output *out)
 	out->events_lost = 0;
 }
 
-/* Sends the engine's datagrams; what the socket cannot take is dropped and counted. */
+/*
+ * Stops (or resumes) reading the TUN queue while datagrams wait for room in
+ * the socket, so that a full socket pushes back on the sender instead of
+ * dropping what the engine already sealed and counted.
+ */
+static void set_blocked(struct worker *w, bool blocked)
+{
+	struct loop *loop = &w->device->loop;
+
+	if (w->blocked == blocked)
+		return;
+	w->blocked = blocked;
+	loop_modify(loop, &w->udp_watch, blocked ? EPOLLIN | EPOLLOUT : EPOLLIN);
+	loop_modify(loop, &w->tun_watch, blocked ? 0 : EPOLLIN);
+}
+
+/*
+ * Sends the engine's datagrams, after those still waiting, in order. What
+ * the socket cannot take now waits in w->pending for EPOLLOUT; datagrams
+ * the kernel refuses one by one (unreachable) are counted by the socket.
+ */
 static void flush_udp(struct worker *w)
 {
-	struct pktbuf_queue *q = &w->out.tx;
+	struct pktbuf_queue *q = &w->pending;
 
+	pktbuf_queue_splice(q, &w->out.tx);
 	while (q->len) {
+		struct pktbuf *buf = q->head;
 		unsigned n = 0;
 		int sent;
 
-		while (n < WORKER_BATCH && q->head) {
-			struct pktbuf *buf = pktbuf_queue_pop(q);
-			struct udp_msg *m = &w->msgs[n];
+		for (; n < WORKER_BATCH && buf; buf = buf->next) {
+			struct udp_msg *m = &w->msgs[n++];
 
-			w->bufs[n++] = buf;
 			m->data = pktbuf_data(buf);
 			m->len = buf->len;
 			m->gso_size = 0;
@@ -143,10 +165,14 @@ static void flush_udp(struct worker *w)
 		sent = udp_send(w->udp, w->msgs, n);
 		if (sent < 0)
 			sent = 0;
-		w->stats.udp_send_drops += n - (unsigned)sent;
-		for (unsigned i = 0; i < n; i++)
-			pktbuf_free(w->bufs[i]);
+		for (int i = 0; i < sent; i++)
+			pktbuf_free(pktbuf_queue_pop(q));
+		if ((unsigned)sent < n) {
+			set_blocked(w, true);
+			return;
+		}
 	}
+	set_blocked(w, false);
 }
 
 /* Writes the engine's opened packets to the TUN queue. */
@@ -219,7 +245,7 @@ static void tun_event(struct loop *loop, int fd, uint32_t events, void *arg)
 			device_stop(device, DEVICE_STOP_TUN_GONE);
 			return;
 		}
-		if (empty)
+		if (empty || w->blocked)
 			return;
 	}
 	(void)events;
@@ -231,6 +257,10 @@ static void udp_event(struct loop *loop, int fd, uint32_t events, void *arg)
 	struct worker *w = arg;
 	struct device *device = w->device;
 
+	if (events & EPOLLOUT)
+		flush_udp(w);
+	if (!(events & (EPOLLIN | EPOLLERR)))
+		return;
 	for (int round = 0; round < WORKER_ROUNDS; round++) {
 		unsigned want = 0, got = 0;
 		size_t n = 0;
@@ -313,7 +343,7 @@ static int hook_set_listen_port(void *ctx, uint16_t port)
 	}
 	w->udp = s;
 	w->udp_watch.fd = s->fd;
-	err = loop_add(&device->loop, &w->udp_watch, EPOLLIN);
+	err = loop_add(&device->loop, &w->udp_watch, w->blocked ? EPOLLIN | EPOLLOUT : EPOLLIN);
 	if (err)
 		return err;
 	engine_set_listen_port(device->engine, s->port);
@@ -455,6 +485,7 @@ static int worker_init(struct worker *w, struct device *device, int tun_fd)
 	w->tun_watch.arg = w;
 	w->udp_watch.fn = udp_event;
 	w->udp_watch.arg = w;
+	pktbuf_queue_init(&w->pending);
 	return 0;
 }
 
@@ -465,9 +496,9 @@ static void worker_free(struct worker *w)
 		free(w->udp);
 		w->udp = NULL;
 	}
-	if (w->pool) {
+	pktbuf_queue_purge(&w->pending);
+	if (w->pool)
 		engine_output_reset(&w->out);
-	}
 }
 
 int device_new(struct device **devicep, const char *ifname, int tun_fd, int uapi_fd)
@@ -607,8 +638,6 @@ void device_log_drops(const struct device *device)
 		pr_debug("drops: tun_read_errors %llu", (unsigned long long)st->tun_read_errors);
 	if (st->tun_write_drops)
 		pr_debug("drops: tun_write %llu", (unsigned long long)st->tun_write_drops);
-	if (st->udp_send_drops)
-		pr_debug("drops: udp_send %llu", (unsigned long long)st->udp_send_drops);
 	if (st->rx_no_buffer)
 		pr_debug("drops: rx_no_buffer %llu", (unsigned long long)st->rx_no_buffer);
 	if (device->worker.udp && device->worker.udp->stats.tx_errors)

@@ -37,7 +37,6 @@ enum device_stop {
 struct device_stats {
 	uint64_t tun_read_errors;  /* read() on the TUN queue failed other than EAGAIN */
 	uint64_t tun_write_drops;  /* write() to the TUN queue refused a packet */
-	uint64_t udp_send_drops;   /* the socket buffer was full: datagrams dropped */
 	uint64_t rx_no_buffer;	   /* the pool was empty when reading */
 };
 
