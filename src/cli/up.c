@@ -919,6 +919,23 @@ static int usage(const char *cmd)
 	return 1;
 }
 
+/* Set by SIGINT, SIGTERM and SIGHUP during up: wg-quick's trap, undo and exit. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+/* Returns -EINTR (said once) when a signal asked up to stop. */
+static int check_interrupted(void)
+{
+	if (!interrupted)
+		return 0;
+	die_msg("interrupted by signal %d; undoing", (int)interrupted);
+	return -EINTR;
+}
+
 static int cmd_up_steps(struct quick *q)
 {
 	union uapi_sockaddr *eps = NULL;
@@ -928,6 +945,8 @@ static int cmd_up_steps(struct quick *q)
 	if (ret)
 		return ret;
 	ret = execute_hooks(q, WGCONF_PRE_UP);
+	if (!ret)
+		ret = check_interrupted();
 	if (!ret)
 		ret = add_if(q);
 	if (!ret)
@@ -942,7 +961,11 @@ static int cmd_up_steps(struct quick *q)
 	if (!ret)
 		ret = add_routes(q);
 	if (!ret)
+		ret = check_interrupted();
+	if (!ret)
 		ret = execute_hooks(q, WGCONF_POST_UP);
+	if (!ret)
+		ret = check_interrupted();
 	return ret;
 }
 
@@ -968,6 +991,14 @@ int cmd_up(int argc, char **argv)
 	if (!warren_rtnl_link_get(q.rtnl, q.ifname, &link) || uapi_alive(q.ifname)) {
 		die_msg("`%s' already exists", q.ifname);
 		goto out;
+	}
+	{
+		struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
 	}
 	if (cmd_up_steps(&q)) {
 		if (q.have_if)

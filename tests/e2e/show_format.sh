@@ -116,7 +116,64 @@ from_dump=$(at a wg show "$IA" dump | awk -v i="$IA" '
 	  ($7 > 0 ? "True" : "False"), $8, ($2 == "(none)" ? "-" : "psk") | "sort" }')
 assert_eq "$from_dump" "$from_json" "-j holds what wg show dump holds"
 
-# 13-14: errors as wg's
+# 13-16: keys a daemon adds to its get reply (warrend's drop counters) are
+# shown after wg's fields, and wg itself ignores them; a stand-in daemon
+# answers with a fixed reply.
+up_iface IX x
+PUBX=$(wg genkey | wg pubkey)
+hex() { echo "$1" | base64 -d | od -An -tx1 -v | tr -d ' \n'; }
+REPLY="listen_port=4242
+drop_no_route=7
+public_key=$(hex "$PUBX")
+preshared_key=0000000000000000000000000000000000000000000000000000000000000000
+protocol_version=1
+endpoint=192.0.2.7:4243
+last_handshake_time_sec=0
+last_handshake_time_nsec=0
+tx_bytes=0
+rx_bytes=0
+persistent_keepalive_interval=0
+allowed_ip=10.99.0.0/16
+drop_replayed=2
+errno=0
+"
+bg - python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+s.listen(8)
+while True:
+    c, _ = s.accept()
+    data = b""
+    while not data.endswith(b"\n\n"):
+        d = c.recv(4096)
+        if not d:
+            break
+        data += d
+    try:
+        if data.startswith(b"get=1"):
+            c.sendall(sys.argv[2].encode() + b"\n")
+        elif data:
+            c.sendall(b"errno=22\n\n")
+    except OSError:
+        pass
+    c.close()
+' "/var/run/wireguard/$IX.sock" "$REPLY"
+wait_for 5 test -S "/var/run/wireguard/$IX.sock"
+WANT="interface: $IX
+  listening port: 4242
+  drop no route: 7
+
+peer: $PUBX
+  endpoint: 192.0.2.7:4243
+  allowed ips: 10.99.0.0/16
+  drop replayed: 2"
+assert_eq "$WANT" "$("$WARREN" show "$IX")" "extension keys shown after wg's fields"
+assert_eq "$(grep -v drop <<<"$WANT")" "$(wg show "$IX")" "which wg ignores"
+assert_eq "7 2" "$("$WARREN" show "$IX" -j | python3 -c 'import json,sys; d=json.load(sys.stdin)[0]; print(d["extensions"]["drop_no_route"], d["peers"][0]["extensions"]["drop_replayed"])')" \
+	"and -j holds them as numbers"
+
+# 16-17: errors as wg's
 out=$(at a "$WARREN" show nosuch$$ 2>&1)
 assert_eq "1 Unable to access interface nosuch$$: No such device" "$? $out" "an unknown interface"
 assert_fail "an unknown argument" at a "$WARREN" show "$IA" bogus

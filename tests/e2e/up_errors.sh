@@ -123,6 +123,20 @@ assert_eq 1 "$?" "a daemon that fails to start fails up"
 assert_ok "and says so" grep -q "\`false $IF' failed with status 1" <<<"$out"
 check_undone "failing daemon"
 
+# SIGTERM while a PostUp hook runs: wg-quick's trap undoes everything
+write_conf "$GOOD
+[Interface]
+PostUp = sleep 1"
+# not through at(): $! must be warren itself (ip netns exec execs it)
+ip netns exec "$NS_a" "$WARREN" up "$CONF" 2>"$T_DIR/sigterm.log" &
+pid=$!
+sleep 0.5
+kill -TERM "$pid"
+wait "$pid"
+assert_eq 1 "$?" "SIGTERM during up fails up"
+assert_ok "and says so" grep -q "interrupted by signal 15; undoing" "$T_DIR/sigterm.log"
+check_undone "SIGTERM"
+
 write_conf "[Interface]
 Table = nosuchtable"
 out=$(at a "$WARREN" up "$CONF" 2>&1)
