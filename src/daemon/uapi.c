@@ -538,6 +538,12 @@ int uapi_get_text(const struct engine *engine, char **text, size_t *len)
 		sb_addf(&sb, "listen_port=%u\n", engine_get_listen_port(engine));
 	if (engine_get_fwmark(engine))
 		sb_addf(&sb, "fwmark=%u\n", engine_get_fwmark(engine));
+	for (int r = 0; r < ENGINE_DROP_COUNT; r++) {
+		uint64_t n = engine_drops(engine, (enum engine_drop)r);
+
+		if (n)
+			sb_addf(&sb, "drop_%s=%" PRIu64 "\n", engine_drop_name((enum engine_drop)r), n);
+	}
 	for (peer = engine_peer_first(engine); peer; peer = engine_peer_next(peer)) {
 		engine_peer_get_info(peer, info);
 		sb_key(&sb, "public_key", info->public_key);
@@ -553,6 +559,10 @@ int uapi_get_text(const struct engine *engine, char **text, size_t *len)
 			info->last_handshake_sec, info->last_handshake_nsec, info->tx_bytes,
 			info->rx_bytes, info->persistent_keepalive_interval);
 		engine_peer_allowedips_walk(engine, peer, get_allowedip, &sb);
+		for (int r = 0; r < ENGINE_DROP_COUNT; r++)
+			if (info->drops[r])
+				sb_addf(&sb, "drop_%s=%" PRIu64 "\n",
+					engine_drop_name((enum engine_drop)r), info->drops[r]);
 	}
 	OPENSSL_cleanse(info, sizeof(*info));
 	free(info);

@@ -11,6 +11,10 @@
  *   -EINVAL for a bad key or value, -EPROTO for a line without '=',
  *   -EADDRINUSE when the port cannot be bound or the mark set, -EIO for a
  *   line longer than UAPI_LINE_MAX;
+ * - get adds, beyond wireguard-go's keys, the engine's nonzero drop
+ *   counters as drop_<reason>=N (engine_drop_name), device-wide before the
+ *   first peer and per peer after its allowed_ip lines; wg ignores keys it
+ *   does not know, `warren show` prints them;
  * - a set stops at its first error (what came before it stays applied) and
  *   the connection is closed after the answer; an unknown operation closes
  *   the connection without an answer.

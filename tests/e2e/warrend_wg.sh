@@ -143,6 +143,9 @@ assert_ok "wrong key: a -> c gets nothing through" no_ping a "$IN4_C"
 assert_eq "0 0" "$(at a wg show "$IA" latest-handshakes | awk -v p="$PUB_C" '$1 == p { print $2 }') $(at a wg show "$IA" transfer | awk -v p="$PUB_C" '$1 == p { print $2 }')" \
 	"wrong key: no handshake with c and nothing received from it"
 assert_ok "wrong key: a -> b unaffected" pings a "$IN4_B"
+assert_ok "wrong key: a counts c's initiations as drop_handshake_mac in its get" \
+	bash -c "printf 'get=1\n\n' | ip netns exec $NS_a socat -t 1 - UNIX-CONNECT:/var/run/wireguard/$IA.sock |
+		grep -q '^drop_handshake_mac=[1-9]'"
 
 # 10: fwmark: a's outer datagrams follow the rules for their mark
 at a ip rule add fwmark 0x42 lookup 100 pref 10
