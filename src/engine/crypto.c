@@ -578,12 +578,17 @@ static int aead_open(EVP_CIPHER_CTX *ctx, const uint8_t *key, uint64_t counter, 
 {
 	uint8_t nonce[CHACHA20POLY1305_NONCE_LEN];
 	uint8_t tag[CHACHA20POLY1305_TAG_LEN];
+	uint8_t *end;
 	size_t len;
 	int out_len;
 
 	if (src_len < CHACHA20POLY1305_TAG_LEN || src_len > INT32_MAX || ad_len > INT32_MAX)
 		return -EBADMSG;
 	len = src_len - CHACHA20POLY1305_TAG_LEN;
+	/* dst may be NULL for an empty plaintext: NULL + 0 is undefined in C. */
+	if (!dst && len)
+		return -EINVAL;
+	end = dst ? dst + len : tag;
 	/* Copy the tag first: in place, decryption may overwrite nothing past len. */
 	memcpy(tag, src + len, sizeof(tag));
 	nonce_from_counter(nonce, counter);
@@ -595,7 +600,8 @@ static int aead_open(EVP_CIPHER_CTX *ctx, const uint8_t *key, uint64_t counter, 
 		return -EIO;
 	if (len && !EVP_DecryptUpdate(ctx, dst, &out_len, src, (int)len))
 		return -EIO;
-	if (EVP_DecryptFinal_ex(ctx, dst + len, &out_len) <= 0)
+	/* A stream AEAD's final writes no bytes, only checks the tag. */
+	if (EVP_DecryptFinal_ex(ctx, end, &out_len) <= 0)
 		return -EBADMSG;
 	return 0;
 }

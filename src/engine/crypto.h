@@ -180,6 +180,7 @@ int crypto_aead_open(struct crypto_aead *aead, uint64_t counter, uint8_t *data, 
  * One-shot ChaCha20-Poly1305 for the handshake's small messages.
  * seal writes len + 16 bytes to dst; open reads src_len >= 16 bytes and
  * writes src_len - 16 to dst. dst may equal src (not partially overlap).
+ * open accepts dst NULL when src_len is 16 (only the tag is checked).
  */
 int crypto_aead_seal_once(uint8_t *dst, const uint8_t *src, size_t len, const uint8_t *ad,
 			  size_t ad_len, uint64_t counter,
