@@ -16,6 +16,7 @@
 #include "core/wgconf.h"
 #include "engine/crypto.h"
 #include "os/fibrule.h"
+#include "os/ifaddr.h"
 #include "os/rtnl_query.h"
 #include "os/uapi_client.h"
 
@@ -618,7 +619,7 @@ static int add_addr(struct quick *q, const struct wgconf_ip *a)
 
 	note("ip -%c address add %s/%u dev %s", a->family == AF_INET6 ? '6' : '4',
 	     ip_str(ip, a->family, &a->addr), a->cidr, q->ifname);
-	ret = warren_rtnl_addr_add(q->rtnl, q->ifindex, a->family, &a->addr, a->cidr, 0);
+	ret = ifaddr_add(q->ifindex, a->family, &a->addr, a->cidr);
 	if (ret)
 		die_msg("%s", warren_strerror(ret));
 	return ret;
@@ -831,11 +832,20 @@ err:
 	return ret;
 }
 
-static int cidr_desc(const void *a, const void *b)
+/*
+ * wg-quick's order, `sort -nr -k 2 -t /` under LC_ALL=C: longest prefix
+ * first, and among equal lengths the text "ADDR/LEN" in reverse byte order
+ * (sort's last resort, reversed too), so "::/0" before "0.0.0.0/0".
+ */
+static int route_order(const struct wgconf_ip *x, const struct wgconf_ip *y)
 {
-	const struct wgconf_ip *x = a, *y = b;
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
 
-	return (int)y->cidr - (int)x->cidr;
+	if (x->cidr != y->cidr)
+		return (int)y->cidr - (int)x->cidr;
+	inet_ntop(x->family, &x->addr, a, sizeof(a));
+	inet_ntop(y->family, &y->addr, b, sizeof(b));
+	return strcmp(b, a);
 }
 
 /* Routes for every allowed IP the daemon holds, longest prefixes first. */
@@ -863,12 +873,11 @@ static int add_routes(struct quick *q)
 		memcpy(all + n, p->allowed_ips, p->n_allowed_ips * sizeof(*all));
 		n += p->n_allowed_ips;
 	}
-	/* a stable order among equal prefix lengths: insertion sort */
 	for (size_t i = 1; i < n; i++) {
 		struct wgconf_ip t = all[i];
 		size_t j = i;
 
-		for (; j > 0 && cidr_desc(&all[j - 1], &t) > 0; j--)
+		for (; j > 0 && route_order(&all[j - 1], &t) > 0; j--)
 			all[j] = all[j - 1];
 		all[j] = t;
 	}
