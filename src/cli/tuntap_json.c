@@ -40,11 +40,63 @@ static void separate(struct tuntap_json *jw)
 	jw->sep = ',';
 }
 
+/*
+ * The length of the well-formed UTF-8 sequence at @s (RFC 3629: no overlong
+ * forms, no surrogates, nothing past U+10FFFF), or 0 if there is none.
+ */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++) {
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	}
+	return n;
+}
+
+/*
+ * A JSON string. Names come from the kernel and from /proc/PID/comm, which
+ * any process sets to any bytes: a byte that is not part of well-formed
+ * UTF-8 is written as \u00XX (its Latin-1 reading), so that the output
+ * stays valid JSON.
+ */
 static void quote(struct tuntap_json *jw, const char *s)
 {
 	fputc('"', jw->out);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
+		size_t n;
+
+		if (c >= 0x80) {
+			n = utf8_len((const unsigned char *)s);
+			if (!n) {
+				fprintf(jw->out, "\\u%04x", c);
+				continue;
+			}
+			fwrite(s, 1, n, jw->out);
+			s += n - 1;
+			continue;
+		}
 
 		switch (c) {
 		case '\t':

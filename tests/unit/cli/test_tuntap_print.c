@@ -31,6 +31,15 @@ static const struct tuntap_holder two_holders[] = {
 static const struct tuntap_holder odd_holder[] = {
 	{ .pid = 7, .comm = "a\"b\\c\x01\t" },
 };
+/*
+ * comm is any bytes a process chose: well-formed UTF-8 (e, e-acute, a
+ * euro sign, U+1F600) kept, then a stray continuation byte, a truncated
+ * sequence, an overlong '/', a surrogate and 0xff, each escaped per byte.
+ */
+static const struct tuntap_holder bytes_holder[] = {
+	{ .pid = 9, .comm = "e\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80|\x80|\xe2\x82|\xc0\xaf|"
+			    "\xed\xa0\x80|\xff" },
+};
 
 /* tun persist (0x1801) */
 static const struct tuntap_dev t1 = { .name = "t1", .flags = 0x1801, .owner = -1, .group = -1 };
@@ -44,6 +53,9 @@ static const struct tuntap_dev held = { .name = "t1", .flags = 0x1801, .owner = 
 static const struct tuntap_dev odd = { .name = "x\"y", .flags = 0x0002, .owner = -1,
 				       .group = 4294967294, .holders = odd_holder,
 				       .n_holders = 1 };
+
+static const struct tuntap_dev bytes = { .name = "b", .flags = 0x0001, .owner = -1,
+					 .group = -1, .holders = bytes_holder, .n_holders = 1 };
 
 static const struct tcase {
 	int opts;
@@ -117,6 +129,11 @@ static const struct tcase {
 	/* 18 */ { DETAILS, { &odd },
 		   "x\"y: tap pi filter group 4294967294\n"
 		   "\tAttached to processes:a\"b\\c\x01\t(7)\n" },
+	/* 19: -j stays valid JSON (UTF-8) whatever bytes a process name holds */
+	/* 19 */ { JSON | DETAILS, { &bytes },
+		   "[{\"ifname\":\"b\",\"flags\":[\"tun\",\"pi\",\"filter\"],\"processes\":[{\"name\":"
+		   "\"e\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80|\\u0080|\\u00e2\\u0082|\\u00c0\\u00af|"
+		   "\\u00ed\\u00a0\\u0080|\\u00ff\",\"pid\":9}]}]\n" },
 };
 /* clang-format on */
 
