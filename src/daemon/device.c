@@ -225,9 +225,10 @@ static void tun_event(struct loop *loop, int fd, uint32_t events, void *arg)
 				pktbuf_free(buf);
 				if (len < 0 && (errno == EAGAIN || errno == EINTR)) {
 					empty = true;
-				} else if (len < 0 && errno == EINVAL) {
+				} else if (len < 0 && (errno == EINVAL || errno == ENOBUFS)) {
+					/* One bad packet, not the device: count it, come back later. */
 					w->stats.tun_read_errors++;
-					continue;
+					empty = true;
 				} else {
 					gone = true;
 				}
