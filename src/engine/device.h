@@ -12,6 +12,8 @@
 #include "engine/engine.h"
 #include "engine/index.h"
 #include "engine/load.h"
+#include "engine/messages.h"
+#include "engine/mactable.h"
 #include "engine/noise.h"
 #include "engine/peer.h"
 
@@ -26,6 +28,16 @@ struct engine {
 	uint32_t fwmark;
 	uint32_t mtu;
 	uint64_t drops[ENGINE_DROP_COUNT];
+
+	/* L2 mode (l2.c). The table is allocated on first use (macs_ready). */
+	enum engine_mode mode;
+	bool hub;
+	bool macs_ready;
+	struct mactable macs;
+	uint64_t mac_ageing_ns; /* 0: MACTABLE_DEFAULT_AGEING */
+	/* Stands for "the TAP device" in the MAC table; never dereferenced. */
+	uint64_t local_port;
+	uint64_t flooded, flood_copies, forwarded;
 };
 
 /* Counts a drop engine-wide and against @peer when known. */
@@ -67,6 +79,41 @@ void engine_send_keepalive(struct engine *engine, struct peer *peer, struct engi
 			   struct engine_output *out);
 void engine_send_staged(struct engine *engine, struct peer *peer, struct engine_time now,
 			struct engine_output *out);
+/*
+ * Sends or stages one packet (consumed) for @peer, keeping the peer's
+ * order. In L2 mode @buf is an Ethernet frame; it gets the warren L2
+ * header and padding here (l2_encap).
+ */
+void engine_send_packet(struct engine *engine, struct peer *peer, struct pktbuf *buf,
+			struct engine_time now, struct engine_output *out);
+
+/*
+ * l2.c: the L2 datapath.
+ *
+ * l2_send_batch: frames from the TAP device, switched to peers (consumed).
+ * l2_receive: the opened, authenticated, non-empty plaintext of a data
+ * message from @peer (consumed): checked, learned, delivered to out->tun
+ * and, in hub mode, switched on.
+ * l2_encap: in front of a frame for @peer, the L2 header and padding;
+ * false when it dropped (and freed) the buffer.
+ * engine_mode_mismatch: raises @type for @peer once.
+ * engine_plain_limit: the longest plaintext padding may reach (0: none).
+ */
+void l2_send_batch(struct engine *engine, struct pktbuf **bufs, size_t n, struct engine_time now,
+		   struct engine_output *out);
+void l2_receive(struct engine *engine, struct peer *peer, struct pktbuf *buf,
+		struct engine_time now, struct engine_output *out);
+bool l2_encap(struct engine *engine, struct peer *peer, struct pktbuf *buf);
+void engine_mode_mismatch(struct peer *peer, enum engine_event_type type,
+			  struct engine_output *out);
+
+static inline uint32_t engine_plain_limit(const struct engine *engine)
+{
+	if (!engine->mtu || engine->mode == ENGINE_MODE_L3)
+		return engine->mtu;
+	return engine->mtu + MESSAGE_L2_ETH_HEADER_LEN + MESSAGE_L2_HEADER_LEN;
+}
+
 /* Marks the last completed handshake (wall clock) and resets the timers' attempt count. */
 void engine_handshake_complete(struct engine *engine, struct peer *peer, struct engine_time now,
 			       struct engine_output *out);

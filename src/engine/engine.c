@@ -35,6 +35,11 @@ static const char *const drop_names[ENGINE_DROP_COUNT] = {
 	[ENGINE_DROP_STAGED_GIVEUP] = "staged_giveup",
 	[ENGINE_DROP_NO_BUFFER] = "no_buffer",
 	[ENGINE_DROP_CRYPTO] = "crypto",
+	[ENGINE_DROP_FRAME_ON_L3] = "frame_on_l3",
+	[ENGINE_DROP_IP_ON_L2] = "ip_on_l2",
+	[ENGINE_DROP_FRAME_INVALID] = "frame_invalid",
+	[ENGINE_DROP_FRAME_FILTERED] = "frame_filtered",
+	[ENGINE_DROP_MAC_NOT_ALLOWED] = "mac_not_allowed",
 };
 
 const char *engine_drop_name(enum engine_drop reason)
@@ -108,6 +113,7 @@ void engine_free(struct engine *engine)
 	if (!engine)
 		return;
 	engine_peers_clear(engine);
+	mactable_free(&engine->macs);
 	allowedips_free(&engine->allowedips);
 	load_free(&engine->load);
 	cookie_checker_clear(&engine->cookie_checker);
@@ -249,6 +255,8 @@ void engine_peer_remove(struct engine *engine, struct peer *peer)
 	if (!peer)
 		return;
 	allowedips_remove_by_peer(&engine->allowedips, peer);
+	if (engine->macs_ready)
+		mactable_remove_by_peer(&engine->macs, peer);
 	zero_keys(engine, peer);
 	timers_stop(&peer->timers);
 	peer_table_remove(&engine->peers, peer);

@@ -78,11 +78,17 @@ enum engine_drop {
 	ENGINE_DROP_INNER_SOURCE,	 /* source outside the sending peer's allowed IPs */
 	ENGINE_DROP_NO_ROUTE,		 /* outgoing: no peer's allowed IPs hold the destination */
 	ENGINE_DROP_NO_ENDPOINT,	 /* outgoing: peer has no endpoint */
-	ENGINE_DROP_TOO_BIG,		 /* outgoing: longer than the MTU */
+	ENGINE_DROP_TOO_BIG,		 /* longer than the MTU (L2: MTU + 14, both ways) */
 	ENGINE_DROP_STAGED_OVERFLOW,	 /* oldest staged packet pushed out */
 	ENGINE_DROP_STAGED_GIVEUP,	 /* staged packets dropped after the handshake gave up */
 	ENGINE_DROP_NO_BUFFER,		 /* pool empty, no room in a buffer */
 	ENGINE_DROP_CRYPTO,		 /* the crypto library failed */
+	/* L2 mode (docs/l2.md); the first two also in L3 mode. */
+	ENGINE_DROP_FRAME_ON_L3,     /* a warren L2 frame reached an L3 interface */
+	ENGINE_DROP_IP_ON_L2,	     /* an IP packet (L3/stock peer) reached an L2 interface */
+	ENGINE_DROP_FRAME_INVALID,   /* bad L2 header, runt frame, multicast/zero source */
+	ENGINE_DROP_FRAME_FILTERED,  /* destination is on the side the frame came from */
+	ENGINE_DROP_MAC_NOT_ALLOWED, /* source MAC outside the peer's allowed MACs */
 	ENGINE_DROP_COUNT,
 };
 
@@ -94,6 +100,14 @@ enum engine_event_type {
 	ENGINE_EVENT_HANDSHAKE_GAVE_UP,	 /* 18 retransmissions without an answer */
 	ENGINE_EVENT_KEYS_ZEROED,	 /* 540 s without a handshake: keys wiped */
 	ENGINE_EVENT_ENDPOINT_CHANGED,	 /* roaming: an authenticated packet moved it */
+	/*
+	 * Mode mismatch, raised once per peer (again after engine_set_mode()):
+	 * "peer sends L2 frames, this interface is L3" and "peer sends IP
+	 * packets, this interface is L2". Its packets are dropped as
+	 * ENGINE_DROP_FRAME_ON_L3 / ENGINE_DROP_IP_ON_L2.
+	 */
+	ENGINE_EVENT_PEER_SENDS_L2,
+	ENGINE_EVENT_PEER_SENDS_L3,
 };
 
 struct engine_event {
@@ -186,7 +200,11 @@ void engine_set_listen_port(struct engine *engine, uint16_t port);
 uint16_t engine_get_listen_port(const struct engine *engine);
 void engine_set_fwmark(struct engine *engine, uint32_t fwmark);
 uint32_t engine_get_fwmark(const struct engine *engine);
-/* The TUN device's MTU: padding never goes past it (0 = no limit). */
+/*
+ * The TUN device's MTU: padding never goes past it (0 = no limit). In L2
+ * mode the TAP device's MTU: frames may be 14 bytes longer (the Ethernet
+ * header), and padding stops at the frame's MTU + 14 + the L2 header.
+ */
 void engine_set_mtu(struct engine *engine, uint32_t mtu);
 
 /*
@@ -228,6 +246,89 @@ int engine_peer_allowedips_walk(const struct engine *engine, const struct peer *
 struct peer *engine_peer_first(const struct engine *engine);
 struct peer *engine_peer_next(const struct peer *peer);
 size_t engine_peer_count(const struct engine *engine);
+
+/*
+ * L2 mode (warren extension, docs/l2.md). In L2 mode the buffers given to
+ * engine_send_batch() and engine_send_to_peer() are whole Ethernet frames
+ * read from a TAP device, and out->tun receives frames for it. A frame
+ * from the TAP device goes to the one peer its destination MAC was learned
+ * behind; broadcast, multicast and unknown unicast are flooded, one copy
+ * from out->pool per peer that has an endpoint. Frames from a peer teach
+ * the MAC table their source and go to the TAP device; in hub mode they
+ * are also switched on to the other peers (never back to the sender).
+ * Source MACs of frames from the TAP device are learned as "local", so
+ * that frames for local hosts are not flooded to peers.
+ *
+ * engine_set_mode: returns 0, -EINVAL or -ENOMEM (the MAC table is
+ * allocated on the first switch to L2). A change drops staged packets
+ * (counted as staged_giveup), forgets learned MACs and re-arms the
+ * mismatch events.
+ */
+enum engine_mode {
+	ENGINE_MODE_L3, /* IP packets on a TUN device (WireGuard); the default */
+	ENGINE_MODE_L2, /* Ethernet frames on a TAP device */
+};
+int engine_set_mode(struct engine *engine, enum engine_mode mode);
+enum engine_mode engine_get_mode(const struct engine *engine);
+/* Hub mode: frames from one peer are switched on to the others. Off by default. */
+void engine_set_hub(struct engine *engine, bool hub);
+bool engine_get_hub(const struct engine *engine);
+/* How long a learned MAC lives after it was last seen; 0 or -EINVAL (0 ns), -ENOMEM. */
+int engine_set_mac_ageing(struct engine *engine, uint64_t ageing_ns);
+uint64_t engine_get_mac_ageing(const struct engine *engine);
+/*
+ * The MAC table's cap (0: the default, 4096). Past it the learned entry
+ * seen longest ago is evicted (counted). Replaces the table: every entry,
+ * static ones included, is forgotten, so call it before adding those.
+ * Returns 0, -EINVAL or -ENOMEM (then the old table stays).
+ */
+int engine_set_mac_capacity(struct engine *engine, size_t entries);
+/* A static MAC behind @peer (config). 0, -EINVAL (multicast/zero), -ENOSPC, -ENOMEM. */
+int engine_peer_mac_add_static(struct engine *engine, struct peer *peer, const uint8_t mac[6]);
+/* Forgets @mac, learned or static. 0 or -ENOENT. */
+int engine_mac_remove(struct engine *engine, const uint8_t mac[6]);
+
+/*
+ * Allowed MACs of a peer: when a peer has any, frames from it whose source
+ * MAC is outside all of them are dropped (mac_not_allowed). A prefix of
+ * @bits (0-48) leading bits, e.g. an OUI is 24. Returns 0, -EINVAL, -ENOSPC
+ * (past ENGINE_MAX_ALLOWED_MACS), -ENOMEM.
+ */
+enum { ENGINE_MAX_ALLOWED_MACS = 256 };
+int engine_peer_allowedmac_add(struct engine *engine, struct peer *peer, const uint8_t mac[6],
+			       uint8_t bits);
+void engine_peer_allowedmacs_clear(struct engine *engine, struct peer *peer);
+/* Calls @fn(ctx, mac, bits) in insertion order; stops at nonzero and returns it. */
+int engine_peer_allowedmacs_walk(const struct engine *engine, const struct peer *peer,
+				 int (*fn)(void *ctx, const uint8_t *mac, uint8_t bits), void *ctx);
+
+/* One learned or static MAC behind a peer, for `show`. */
+struct engine_mac_info {
+	uint8_t mac[6];
+	bool is_static;
+	uint64_t age_ns;    /* since last seen; 0 for static entries */
+	uint64_t rx_frames; /* frames from the peer with this source */
+	uint64_t tx_frames; /* frames switched to this destination */
+};
+/*
+ * Calls @fn for each MAC behind @peer (static ones first, then learned
+ * ones, longest ago seen first); expired entries are dropped first. Stops
+ * at @fn's first nonzero return and returns it. @fn must not call into the
+ * engine.
+ */
+int engine_peer_macs_walk(struct engine *engine, const struct peer *peer, uint64_t now_mono_ns,
+			  int (*fn)(void *ctx, const struct engine_mac_info *info), void *ctx);
+
+struct engine_l2_stats {
+	uint64_t flooded;      /* frames flooded (from the TAP, or from a peer in hub mode) */
+	uint64_t flood_copies; /* datagrams those floods became */
+	uint64_t forwarded;    /* hub mode: unicast frames switched from one peer to another */
+	uint64_t macs;	       /* entries in the MAC table now */
+	uint64_t local_macs;   /* of those, learned from the TAP device */
+	uint64_t learned, moved, expired, evicted, ignored, refused; /* the MAC table's */
+};
+void engine_l2_get_stats(struct engine *engine, uint64_t now_mono_ns,
+			 struct engine_l2_stats *stats);
 
 /* What `get` reports about a peer. */
 struct engine_peer_info {

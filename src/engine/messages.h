@@ -210,6 +210,41 @@ _Static_assert(offsetof(struct message_handshake_response, macs) == MESSAGE_RESP
 	       "response mac1 offset");
 
 /*
+ * warren extension, not WireGuard: L2 mode (docs/l2.md). The plaintext of a
+ * transport message is a 2-byte warren L2 header, then one whole Ethernet
+ * frame (destination, source, ethertype, payload; no FCS), then zero
+ * padding:
+ *
+ *     byte 0: MESSAGE_L2_MAGIC (0xe1: "Ethernet", version 1)
+ *     byte 1: how many padding bytes follow the frame (0-15)
+ *
+ * The first nibble 0xe is no IP version, so a stock WireGuard peer (kernel
+ * or wireguard-go) drops the packet as "neither IPv4 nor IPv6", and a warren
+ * L3 interface tells it apart from garbage (ENGINE_DROP_FRAME_ON_L3). With
+ * the header the frame's IP header sits 32 bytes into the message, aligned.
+ * Keepalives stay empty plaintext, as in WireGuard.
+ */
+enum message_l2_values {
+	MESSAGE_L2_MAGIC = 0xe1,
+	MESSAGE_L2_HEADER_LEN = 2,
+	MESSAGE_L2_ETH_HEADER_LEN = 14, /* destination, source, ethertype */
+	MESSAGE_L2_ADDR_LEN = 6,
+};
+
+struct message_l2_header {
+	uint8_t magic;
+	uint8_t padding;
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct message_l2_header) == MESSAGE_L2_HEADER_LEN, "l2 header size");
+
+/* Whether the first plaintext byte @b0 says "warren L2 frame" (any version). */
+static inline bool message_l2_is_frame(uint8_t b0)
+{
+	return (b0 & 0xf0) == (MESSAGE_L2_MAGIC & 0xf0);
+}
+
+/*
  * The type of a received datagram, or MESSAGE_INVALID when its length is
  * wrong for its type (types 1-3 exact, type 4 at least 32 bytes), the three
  * padding bytes are not zero, or the type is unknown. Reads only within len.

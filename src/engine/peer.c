@@ -67,6 +67,7 @@ void peer_free(struct peer *peer)
 	if (!peer)
 		return;
 	pktbuf_queue_purge(&peer->staged);
+	free(peer->allowed_macs);
 	noise_handshake_destroy(&peer->handshake);
 	cookie_maker_clear(&peer->cookie);
 	crypto_wipe(peer, sizeof(*peer));

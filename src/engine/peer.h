@@ -27,6 +27,12 @@
 #include "engine/noise.h"
 #include "engine/timers.h"
 
+/* A source MAC prefix a peer may send from (L2 mode). */
+struct peer_allowed_mac {
+	uint8_t mac[6];
+	uint8_t bits; /* 0-48 leading bits that must match */
+};
+
 struct peer {
 	struct engine *engine;
 	struct peer *hash_next;
@@ -54,6 +60,12 @@ struct peer {
 	/* Wall clock (Unix ns) of the last completed handshake; 0 = never. */
 	uint64_t last_handshake_wall_ns;
 	uint64_t drops[ENGINE_DROP_COUNT];
+
+	/* L2 mode: allowed source MACs (none: any); owned, freed by peer_free. */
+	struct peer_allowed_mac *allowed_macs;
+	uint32_t n_allowed_macs;
+	/* The mode-mismatch event was raised for this peer. */
+	bool mode_mismatch_reported;
 };
 
 enum { PEER_BUCKETS = 1 << 11 };

@@ -321,6 +321,10 @@ static void receive_data(struct engine *engine, struct pktbuf *buf, struct engin
 		return;
 	}
 	timers_data_received(&peer->timers, now.mono_ns);
+	if (engine->mode == ENGINE_MODE_L2) {
+		l2_receive(engine, peer, buf, now, out);
+		return;
+	}
 
 	switch (ip_parse(pktbuf_data(buf), buf->len, &ip)) {
 	case 0:
@@ -329,6 +333,11 @@ static void receive_data(struct engine *engine, struct pktbuf *buf, struct engin
 		reason = ENGINE_DROP_INNER_LENGTH;
 		goto drop;
 	default:
+		if (message_l2_is_frame(pktbuf_data(buf)[0])) {
+			engine_mode_mismatch(peer, ENGINE_EVENT_PEER_SENDS_L2, out);
+			reason = ENGINE_DROP_FRAME_ON_L3;
+			goto drop;
+		}
 		reason = ENGINE_DROP_INNER_NOT_IP;
 		goto drop;
 	}

@@ -87,7 +87,7 @@ static void seal_and_send(struct engine *engine, struct peer *peer, struct keypa
 	bool keepalive = buf->len == 0;
 	int ret;
 
-	ret = keypair_seal(kp, buf, kp->send_counter++, engine->mtu);
+	ret = keypair_seal(kp, buf, kp->send_counter++, engine_plain_limit(engine));
 	if (ret) {
 		engine_drop_buf(engine, peer,
 				ret == -ENOSPC ? ENGINE_DROP_NO_BUFFER : ENGINE_DROP_CRYPTO, buf);
@@ -149,13 +149,15 @@ void engine_send_keepalive(struct engine *engine, struct peer *peer, struct engi
 	engine_send_staged(engine, peer, now, out);
 }
 
-/* Sends or stages one packet (consumed) for @peer, keeping the peer's order. */
-static void send_one(struct engine *engine, struct peer *peer, struct pktbuf *buf,
-		     struct engine_time now, struct engine_output *out)
+void engine_send_packet(struct engine *engine, struct peer *peer, struct pktbuf *buf,
+			struct engine_time now, struct engine_output *out)
 {
 	struct keypair *kp = peer->keypairs.current;
 
-	if (engine->mtu && buf->len > engine->mtu) {
+	if (engine->mode == ENGINE_MODE_L2) {
+		if (!l2_encap(engine, peer, buf))
+			return;
+	} else if (engine->mtu && buf->len > engine->mtu) {
 		engine_drop_buf(engine, peer, ENGINE_DROP_TOO_BIG, buf);
 		return;
 	}
@@ -172,12 +174,16 @@ void engine_send_to_peer(struct engine *engine, struct peer *peer, struct pktbuf
 			 struct engine_time now, struct engine_output *out)
 {
 	for (size_t i = 0; i < n; i++)
-		send_one(engine, peer, bufs[i], now, out);
+		engine_send_packet(engine, peer, bufs[i], now, out);
 }
 
 void engine_send_batch(struct engine *engine, struct pktbuf **bufs, size_t n,
 		       struct engine_time now, struct engine_output *out)
 {
+	if (engine->mode == ENGINE_MODE_L2) {
+		l2_send_batch(engine, bufs, n, now, out);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct pktbuf *buf = bufs[i];
 		struct ip_info ip;
@@ -192,7 +198,7 @@ void engine_send_batch(struct engine *engine, struct pktbuf **bufs, size_t n,
 			engine_drop_buf(engine, NULL, ENGINE_DROP_NO_ROUTE, buf);
 			continue;
 		}
-		send_one(engine, peer, buf, now, out);
+		engine_send_packet(engine, peer, buf, now, out);
 	}
 }
 
