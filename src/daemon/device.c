@@ -67,6 +67,7 @@ struct device {
 	struct mnl_socket *nl;
 	struct loop_watch nl_watch, inotify_watch;
 	uint32_t fwmark;
+	bool up; /* the link is up: the UDP socket is open */
 	enum device_stop stop;
 };
 
@@ -148,6 +149,11 @@ static void flush_udp(struct worker *w)
 {
 	struct pktbuf_queue *q = &w->pending;
 
+	if (!w->udp) {
+		/* Down: nothing is sent, as wireguard-go sends nothing. */
+		pktbuf_queue_purge(&w->out.tx);
+		return;
+	}
 	pktbuf_queue_splice(q, &w->out.tx);
 	while (q->len) {
 		struct pktbuf *buf = q->head;
@@ -320,15 +326,34 @@ static void timer_fired(struct loop *loop, uint64_t now, void *arg)
 
 /* ---- the UAPI's hooks ---- */
 
-static int hook_set_listen_port(void *ctx, uint16_t port)
+/*
+ * The UDP socket follows the link, as wireguard-go's bind does: open while
+ * the device is up, closed while it is down (the port is remembered).
+ */
+static void unbind(struct device *device)
 {
-	struct device *device = ctx;
+	struct worker *w = &device->worker;
+
+	if (!w->udp)
+		return;
+	loop_del(&device->loop, &w->udp_watch);
+	udp_close(w->udp);
+	free(w->udp);
+	w->udp = NULL;
+	pktbuf_queue_purge(&w->pending);
+	if (w->blocked) {
+		w->blocked = false;
+		loop_modify(&device->loop, &w->tun_watch, EPOLLIN);
+	}
+}
+
+/* Opens a socket on @port (0: any) and puts it in place of the old one. */
+static int bind_port(struct device *device, uint16_t port)
+{
 	struct worker *w = &device->worker;
 	struct udp_socket *s;
 	int err;
 
-	if (port && w->udp && port == w->udp->port)
-		return 0;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -352,14 +377,31 @@ static int hook_set_listen_port(void *ctx, uint16_t port)
 	return 0;
 }
 
+static int hook_set_listen_port(void *ctx, uint16_t port)
+{
+	struct device *device = ctx;
+	struct worker *w = &device->worker;
+
+	if (!device->up) {
+		unbind(device);
+		engine_set_listen_port(device->engine, port);
+		return 0;
+	}
+	if (port && w->udp && port == w->udp->port)
+		return 0;
+	return bind_port(device, port);
+}
+
 static int hook_set_fwmark(void *ctx, uint32_t fwmark)
 {
 	struct device *device = ctx;
 	int err;
 
-	err = udp_set_fwmark(device->worker.udp, fwmark);
-	if (err)
-		return err;
+	if (device->worker.udp) {
+		err = udp_set_fwmark(device->worker.udp, fwmark);
+		if (err)
+			return err;
+	}
 	device->fwmark = fwmark;
 	return 0;
 }
@@ -390,6 +432,28 @@ static int link_attr(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * The link started running (bind, on the remembered port) or stopped
+ * (unbind): wireguard-go's EventUp/EventDown, from every RTM_NEWLINK.
+ */
+static void link_updown(struct device *device, bool up)
+{
+	int err;
+
+	if (up == device->up)
+		return;
+	device->up = up;
+	if (!up) {
+		pr_debug("Interface down: UDP socket closed");
+		unbind(device);
+		return;
+	}
+	err = bind_port(device, engine_get_listen_port(device->engine));
+	if (err)
+		pr_error("Unable to update bind: %s", warren_strerror(err));
+	worker_flush(&device->worker);
+}
+
 static int link_msg(const struct nlmsghdr *nlh, void *data)
 {
 	struct device *device = data;
@@ -411,6 +475,7 @@ static int link_msg(const struct nlmsghdr *nlh, void *data)
 	mnl_attr_parse(nlh, sizeof(*ifm), link_attr, tb);
 	if (tb[IFLA_MTU] && mnl_attr_validate(tb[IFLA_MTU], MNL_TYPE_U32) >= 0)
 		engine_set_mtu(device->engine, mnl_attr_get_u32(tb[IFLA_MTU]));
+	link_updown(device, ifm->ifi_flags & IFF_RUNNING);
 	return MNL_CB_OK;
 }
 
@@ -559,11 +624,16 @@ int device_new(struct device **devicep, const char *ifname, int tun_fd, int uapi
 	device->hooks.now = hook_now;
 	device->hooks.changed = hook_changed;
 	device->hooks.ctx = device;
-	err = hook_set_listen_port(device, 0);
+	/*
+	 * wireguard-go starts up (bound to a random port) whatever the link's
+	 * state, and follows the link's IFF_RUNNING from its next RTM_NEWLINK.
+	 */
+	err = bind_port(device, 0);
 	if (err) {
 		pr_error("UDP socket: %s", warren_strerror(err));
 		goto err_worker;
 	}
+	device->up = true;
 
 	err = link_watch_open(device);
 	if (err) {

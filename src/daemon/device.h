@@ -12,6 +12,11 @@
  * the loop thread; multi-queue workers (one TUN queue and one socket each)
  * and offloads (vnet_hdr TSO/GRO, UDP GSO/GRO) slot in at struct worker.
  *
+ * The UDP socket follows the link as wireguard-go's bind does: open from the
+ * start (a random port), then closed whenever a link message says the device
+ * is not running and opened again (on the remembered port) when it runs;
+ * nothing is sent while it is closed.
+ *
  * The device stops (device_run returns) on SIGINT/SIGTERM, when its TUN
  * device goes away (RTM_DELLINK, or the TUN queue returning EOF or an
  * error), and when its UAPI socket file is removed.

@@ -37,6 +37,9 @@ state() {
 	ask "$1" 'get=1\n\n' | grep -v -e '^tx_bytes=' -e '^drop_'
 }
 
+assert_eq "$(state "$IB" | sed 's/^listen_port=.*/listen_port=random/')" \
+	"$(state "$IA" | sed 's/^listen_port=.*/listen_port=random/')" "a fresh device: the same state (bound to a random port)"
+
 cases=(
 	"set=1\nprivate_key=$HKA\nlisten_port=40001\nfwmark=7\n\n"
 	"set=1\npublic_key=$HPB\nendpoint=192.168.241.2:51821\nallowed_ip=10.241.0.2/32\nallowed_ip=fd10:241::2/128\npersistent_keepalive_interval=0\nprotocol_version=1\n\n"
@@ -90,6 +93,19 @@ for i in "${!cases[@]}"; do
 	assert_eq "$want" "$got" "case $((i + 1)): answer to $(printf '%q' "${req:0:60}")"
 	assert_eq "$(state "$IB")" "$(state "$IA")" "case $((i + 1)): state after it"
 done
+
+# up with a port set: both bind it and report it; down again: still reported
+at a ip link set "$IA" up
+at b ip link set "$IB" up
+ask "$IA" 'set=1\nlisten_port=40003\n\n' >/dev/null
+ask "$IB" 'set=1\nlisten_port=40003\n\n' >/dev/null
+assert_eq "$(state "$IB")" "$(state "$IA")" "link up, port 40003: the same state"
+assert_ok "link up: warrend's socket is bound to 40003" bash -c "ip netns exec $NS_a ss -Huln | grep -q ':40003 '"
+at a ip link set "$IA" down
+at b ip link set "$IB" down
+sleep 0.3
+assert_eq "$(state "$IB")" "$(state "$IA")" "link down again: the same state"
+assert_fail "link down: warrend's socket is closed" bash -c "ip netns exec $NS_a ss -Huln | grep -q ':40003 '"
 
 # Removal with allowed_ip=-P came after the Debian wireguard-go (2022), which
 # answers -EINVAL; warrend does as wireguard-go does since: P goes if this
