@@ -11,6 +11,7 @@
  * device, rule, route, DNS entry or firewall table behind.
  */
 #include "cli/command.h"
+#include "cli/quick.h"
 
 #include "core/uapi_text.h"
 #include "core/wgconf.h"
@@ -41,45 +42,6 @@
 /* How long a daemon gets to create its socket, or to go after its device. */
 #define DAEMON_WAIT_MS 5000
 
-struct quick {
-	char ifname[IFNAMSIZ];
-	char *config_file; /* resolved path */
-	struct wgconf conf;
-	uint32_t table; /* Table = number or name, resolved */
-	struct warren_rtnl *rtnl;
-	int ifindex;
-
-	/* what up has done, for del_if() */
-	bool have_if;
-	bool have_set_dns;
-	bool have_set_firewall;
-};
-
-/* wg-quick's cmd(): shows what is done, as the equivalent command. */
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("[#] ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void die_msg(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("warren: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static bool ifname_ok(const char *s, size_t len)
 {
 	if (!len || len > 15)
@@ -108,23 +70,23 @@ static int locate_config(struct quick *q, const char *arg)
 	if (ifname_ok(arg, strlen(arg)))
 		snprintf(given, sizeof(given), "/etc/wireguard/%s.conf", arg);
 	else if (snprintf(given, sizeof(given), "%s", arg) >= (int)sizeof(given))
-		return die_msg("`%s' does not exist", arg), -ENAMETOOLONG;
+		return quick_die("`%s' does not exist", arg), -ENAMETOOLONG;
 	if (access(given, F_OK)) {
-		die_msg("`%s' does not exist", given);
+		quick_die("`%s' does not exist", given);
 		return -ENOENT;
 	}
 	base = strrchr(given, '/');
 	base = base ? base + 1 : given;
 	len = strlen(base);
 	if (len <= 5 || strcmp(base + len - 5, ".conf") || !ifname_ok(base, len - 5)) {
-		die_msg("The config file must be a valid interface name, followed by .conf");
+		quick_die("The config file must be a valid interface name, followed by .conf");
 		return -EINVAL;
 	}
 	memcpy(q->ifname, base, len - 5);
 	q->ifname[len - 5] = '\0';
 	q->config_file = realpath(given, NULL);
 	if (!q->config_file) {
-		die_msg("%s: %s", given, strerror(errno));
+		quick_die("%s: %s", given, strerror(errno));
 		return -errno;
 	}
 	if (wgconf_world_accessible(q->config_file))
@@ -171,91 +133,7 @@ static int table_lookup(const char *name, uint32_t *id)
 	return -ENOENT;
 }
 
-/*
- * Runs @argv with @input (may be NULL) on its stdin; stdout and stderr are
- * ours. Returns its exit status, or -errno if it could not be started.
- */
-static int run(char *const argv[], const char *input, bool quiet)
-{
-	int pipefd[2] = { -1, -1 }, status;
-	pid_t pid;
 
-	if (input && pipe2(pipefd, O_CLOEXEC))
-		return -errno;
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		int err = -errno;
-
-		if (input) {
-			close(pipefd[0]);
-			close(pipefd[1]);
-		}
-		return err;
-	}
-	if (!pid) {
-		if (input)
-			dup2(pipefd[0], STDIN_FILENO);
-		if (quiet) {
-			int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-
-			dup2(null, STDOUT_FILENO);
-			dup2(null, STDERR_FILENO);
-		}
-		execvp(argv[0], argv);
-		fprintf(stderr, "warren: %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	if (input) {
-		struct sigaction ign = { .sa_handler = SIG_IGN }, old;
-		size_t len = strlen(input);
-
-		close(pipefd[0]);
-		sigaction(SIGPIPE, &ign, &old);
-		while (len) {
-			ssize_t n = write(pipefd[1], input, len);
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				break;
-			input += n;
-			len -= (size_t)n;
-		}
-		close(pipefd[1]);
-		sigaction(SIGPIPE, &old, NULL);
-	}
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return -errno;
-	}
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-}
-
-/* True when @prog is an executable on PATH (or a path to one). */
-static bool have_program(const char *prog)
-{
-	const char *path = getenv("PATH");
-	char buf[PATH_MAX];
-
-	if (strchr(prog, '/'))
-		return !access(prog, X_OK);
-	if (!path)
-		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	while (*path) {
-		size_t len = strcspn(path, ":");
-
-		if (snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, len ? path : ".", prog) <
-			    (int)sizeof(buf) &&
-		    !access(buf, X_OK))
-			return true;
-		path += len + (path[len] == ':');
-	}
-	return false;
-}
 
 /* Replaces every %i of @hook with the interface name. Returns a new string. */
 static char *expand_hook(const char *hook, const char *ifname)
@@ -293,11 +171,11 @@ static int execute_hooks(struct quick *q, enum wgconf_hook which)
 
 		if (!cmd)
 			return -ENOMEM;
-		note("%s", cmd);
-		ret = run(argv, NULL, false);
+		quick_note("%s", cmd);
+		ret = quick_run(argv, NULL, false);
 		free(cmd);
 		if (ret) {
-			die_msg("hook failed with status %d: `%s'", ret < 0 ? 255 : ret,
+			quick_die("hook failed with status %d: `%s'", ret < 0 ? 255 : ret,
 				hooks->v[i]);
 			return -ECANCELED;
 		}
@@ -305,112 +183,21 @@ static int execute_hooks(struct quick *q, enum wgconf_hook which)
 	return 0;
 }
 
-/* resolvconf's interface name: wg-quick's resolvconf_iface_prefix(). */
-static void resolvconf_iface(char *buf, size_t len, const char *ifname)
+
+
+
+
+const char *quick_ip_str(char *buf, int family, const void *addr)
 {
-	FILE *f = fopen("/etc/resolvconf/interface-order", "re");
-	char line[256];
-
-	snprintf(buf, len, "%s", ifname);
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		size_t n = strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-					"0123456789-");
-
-		if (n && line[n] == '*' && (line[n + 1] == '\n' || !line[n + 1])) {
-			snprintf(buf, len, "%.*s.%s", (int)n, line, ifname);
-			break;
-		}
-	}
-	fclose(f);
+	return inet_ntop(family, addr, buf, INET6_ADDRSTRLEN);
 }
 
-static int set_dns(struct quick *q)
-{
-	char iface[128], ip[INET6_ADDRSTRLEN], *text = NULL;
-	size_t text_len = 0;
-	FILE *f;
-	int ret;
-
-	if (!q->conf.n_dns)
-		return 0;
-	if (!have_program("resolvconf")) {
-		fprintf(stderr, "Warning: DNS is not set: resolvconf(8) is not installed, so the "
-				"DNS servers of `%s' are ignored\n",
-			q->config_file);
-		return 0;
-	}
-	f = open_memstream(&text, &text_len);
-	if (!f)
-		return -ENOMEM;
-	for (size_t i = 0; i < q->conf.n_dns; i++)
-		fprintf(f, "nameserver %s\n",
-			inet_ntop(q->conf.dns[i].family, &q->conf.dns[i].addr, ip, sizeof(ip)));
-	for (size_t i = 0; i < q->conf.dns_search.n; i++)
-		fprintf(f, "%s%s", i ? " " : "search ", q->conf.dns_search.v[i]);
-	if (q->conf.dns_search.n)
-		fputc('\n', f);
-	fclose(f);
-	resolvconf_iface(iface, sizeof(iface), q->ifname);
-	{
-		char *argv[] = { "resolvconf", "-a", iface, "-m", "0", "-x", NULL };
-
-		note("resolvconf -a %s -m 0 -x", iface);
-		ret = run(argv, text, false);
-	}
-	free(text);
-	if (ret) {
-		die_msg("resolvconf -a %s failed with status %d", iface, ret < 0 ? 255 : ret);
-		return -EIO;
-	}
-	q->have_set_dns = true;
-	return 0;
-}
-
-static void unset_dns(struct quick *q)
-{
-	char iface[128];
-	char *argv[] = { "resolvconf", "-d", iface, "-f", NULL };
-
-	if (!q->conf.n_dns || !have_program("resolvconf"))
-		return;
-	resolvconf_iface(iface, sizeof(iface), q->ifname);
-	note("resolvconf -d %s -f", iface);
-	run(argv, NULL, false);
-}
-
-/*
- * wg-quick's remove_firewall() for nftables: drops the tables
- * "wg-quick-IFNAME" that add_default() made. iptables rules are not made by
- * warren (see docs/up.md), so none are removed.
- */
-static void remove_firewall(struct quick *q)
-{
-	static const char *const pf[] = { "ip", "ip6" };
-	char table[32];
-
-	if (!have_program("nft"))
-		return;
-	snprintf(table, sizeof(table), "wg-quick-%s", q->ifname);
-	for (size_t i = 0; i < 2; i++) {
-		char *list[] = { "nft", "list", "table", (char *)pf[i], table, NULL };
-		char *del[] = { "nft", "delete", "table", (char *)pf[i], table, NULL };
-
-		if (run(list, NULL, true))
-			continue;
-		note("nft delete table %s %s", pf[i], table);
-		run(del, NULL, false);
-	}
-}
-
-/* The device's state from the daemon; failure is reported here. */
-static int get_device(struct quick *q, struct uapi_device *dev)
+int quick_get_device(struct quick *q, struct uapi_device *dev)
 {
 	int ret = uapi_get(q->ifname, dev);
 
 	if (ret)
-		die_msg("Unable to read the configuration of `%s' from its daemon: %s", q->ifname,
+		quick_die("Unable to read the configuration of `%s' from its daemon: %s", q->ifname,
 			strerror(-ret));
 	return ret;
 }
@@ -450,9 +237,9 @@ static void del_if(struct quick *q)
 	int ifindex;
 
 	if (q->have_set_dns)
-		unset_dns(q);
+		quick_unset_dns(q);
 	if (q->have_set_firewall)
-		remove_firewall(q);
+		quick_remove_firewall(q);
 	if (q->conf.table == WGCONF_TABLE_AUTO && !uapi_get(q->ifname, &dev)) {
 		if (dev.fwmark && has_default_route(&dev)) {
 			for (int f = 0; f < 2; f++) {
@@ -460,7 +247,7 @@ static void del_if(struct quick *q)
 				unsigned int n;
 
 				if (!fibrule_flush(family, dev.fwmark, true, &n) && n)
-					note("ip %s rule delete table %u (%u rules, and main "
+					quick_note("ip %s rule delete table %u (%u rules, and main "
 					     "suppress_prefixlength 0)",
 					     f ? "-6" : "-4", dev.fwmark, n);
 			}
@@ -471,10 +258,10 @@ static void del_if(struct quick *q)
 	if (ifindex > 0) {
 		int ret;
 
-		note("ip link delete dev %s", q->ifname);
+		quick_note("ip link delete dev %s", q->ifname);
 		ret = warren_rtnl_link_delete(q->rtnl, ifindex);
 		if (ret)
-			die_msg("%s", warren_strerror(ret));
+			quick_die("%s", warren_strerror(ret));
 	}
 	if (!wait_socket(q->ifname, false)) {
 		fprintf(stderr, "Warning: the daemon of `%s' still answers on its socket\n",
@@ -521,20 +308,20 @@ static int add_if(struct quick *q)
 	int ret;
 
 	daemon_program(prog, sizeof(prog));
-	note("%s %s", prog, q->ifname);
+	quick_note("%s %s", prog, q->ifname);
 	q->have_if = true;
-	ret = run(argv, NULL, false);
+	ret = quick_run(argv, NULL, false);
 	if (ret) {
-		die_msg("`%s %s' failed with status %d", prog, q->ifname, ret < 0 ? 127 : ret);
+		quick_die("`%s %s' failed with status %d", prog, q->ifname, ret < 0 ? 127 : ret);
 		return -ECHILD;
 	}
 	if (!wait_socket(q->ifname, true)) {
-		die_msg("`%s %s' made no socket in " UAPI_SOCKET_DIR, prog, q->ifname);
+		quick_die("`%s %s' made no socket in " UAPI_SOCKET_DIR, prog, q->ifname);
 		return -ETIMEDOUT;
 	}
 	q->ifindex = warren_rtnl_ifindex(q->rtnl, q->ifname);
 	if (q->ifindex <= 0) {
-		die_msg("`%s %s' made no device: %s", prog, q->ifname,
+		quick_die("`%s %s' made no device: %s", prog, q->ifname,
 			warren_strerror(q->ifindex));
 		return q->ifindex ? q->ifindex : -ENODEV;
 	}
@@ -595,7 +382,7 @@ static int set_config(struct quick *q, const union uapi_sockaddr *eps)
 	ret = uapi_text_write_set(f, &q->conf, eps);
 	if (fclose(f) && !ret)
 		ret = -EIO;
-	note("wg setconf %s /dev/fd/63", q->ifname);
+	quick_note("wg setconf %s /dev/fd/63", q->ifname);
 	if (!ret)
 		ret = uapi_set(q->ifname, req, len);
 	if (req) {
@@ -603,25 +390,21 @@ static int set_config(struct quick *q, const union uapi_sockaddr *eps)
 		free(req);
 	}
 	if (ret)
-		die_msg("Unable to modify interface: %s", strerror(-ret));
+		quick_die("Unable to modify interface: %s", strerror(-ret));
 	return ret;
 }
 
-static const char *ip_str(char *buf, int family, const void *addr)
-{
-	return inet_ntop(family, addr, buf, INET6_ADDRSTRLEN);
-}
 
 static int add_addr(struct quick *q, const struct wgconf_ip *a)
 {
 	char ip[INET6_ADDRSTRLEN];
 	int ret;
 
-	note("ip -%c address add %s/%u dev %s", a->family == AF_INET6 ? '6' : '4',
-	     ip_str(ip, a->family, &a->addr), a->cidr, q->ifname);
+	quick_note("ip -%c address add %s/%u dev %s", a->family == AF_INET6 ? '6' : '4',
+	     quick_ip_str(ip, a->family, &a->addr), a->cidr, q->ifname);
 	ret = ifaddr_add(q->ifindex, a->family, &a->addr, a->cidr);
 	if (ret)
-		die_msg("%s", warren_strerror(ret));
+		quick_die("%s", warren_strerror(ret));
 	return ret;
 }
 
@@ -652,85 +435,21 @@ static int set_mtu_up(struct quick *q)
 	int ret;
 
 	if (!mtu) {
-		ret = get_device(q, &dev);
+		ret = quick_get_device(q, &dev);
 		if (ret)
 			return ret;
 		mtu = endpoint_mtu(&dev) - 80;
 		uapi_device_free(&dev);
 	}
-	note("ip link set mtu %u up dev %s", mtu, q->ifname);
+	quick_note("ip link set mtu %u up dev %s", mtu, q->ifname);
 	ret = warren_rtnl_link_set_mtu(q->rtnl, q->ifindex, mtu);
 	if (!ret)
 		ret = warren_rtnl_link_set_up(q->rtnl, q->ifindex, true);
 	if (ret)
-		die_msg("%s", warren_strerror(ret));
+		quick_die("%s", warren_strerror(ret));
 	return ret;
 }
 
-/* wg-quick's src_valid_mark and nftables rules for a default route. */
-static void add_firewall(struct quick *q, int family, uint32_t table)
-{
-	const char *pf = family == AF_INET6 ? "ip6" : "ip";
-	struct rtnl_query_addr *addrs = NULL;
-	char *text = NULL, ip[INET6_ADDRSTRLEN];
-	size_t len = 0, n = 0;
-	FILE *f;
-
-	if (family == AF_INET) {
-		int fd = open("/proc/sys/net/ipv4/conf/all/src_valid_mark", O_WRONLY | O_CLOEXEC);
-
-		note("sysctl -q net.ipv4.conf.all.src_valid_mark=1");
-		if (fd < 0 || write(fd, "1\n", 2) != 2)
-			fprintf(stderr, "Warning: cannot set net.ipv4.conf.all.src_valid_mark: %s\n",
-				strerror(errno));
-		if (fd >= 0)
-			close(fd);
-	}
-	if (!have_program("nft")) {
-		fprintf(stderr, "Warning: nft(8) is not installed: no rules drop packets for %s's "
-				"addresses from other interfaces, nor keep the fwmark on replies\n",
-			q->ifname);
-		return;
-	}
-	f = open_memstream(&text, &len);
-	if (!f)
-		return;
-	fprintf(f, "add table %s wg-quick-%s\n", pf, q->ifname);
-	fprintf(f, "add chain %s wg-quick-%s preraw { type filter hook prerouting priority -300; }\n",
-		pf, q->ifname);
-	fprintf(f,
-		"add chain %s wg-quick-%s premangle { type filter hook prerouting priority -150; }\n",
-		pf, q->ifname);
-	fprintf(f,
-		"add chain %s wg-quick-%s postmangle { type filter hook postrouting priority -150; }\n",
-		pf, q->ifname);
-	if (!rtnl_query_addrs(q->ifindex, &addrs, &n)) {
-		for (size_t i = 0; i < n; i++) {
-			if (addrs[i].family != family)
-				continue;
-			fprintf(f,
-				"add rule %s wg-quick-%s preraw iifname != \"%s\" %s daddr %s fib saddr "
-				"type != local drop\n",
-				pf, q->ifname, q->ifname, pf,
-				ip_str(ip, family, &addrs[i].addr));
-		}
-		free(addrs);
-	}
-	fprintf(f, "add rule %s wg-quick-%s postmangle meta l4proto udp mark %u ct mark set mark\n",
-		pf, q->ifname, table);
-	fprintf(f, "add rule %s wg-quick-%s premangle meta l4proto udp meta mark set ct mark\n", pf,
-		q->ifname);
-	if (!fclose(f)) {
-		char *argv[] = { "nft", "-f", "-", NULL };
-
-		note("nft -f /dev/fd/63");
-		if (run(argv, text, false))
-			fprintf(stderr, "Warning: nft failed; the firewall rules of %s are missing\n",
-				q->ifname);
-	}
-	free(text);
-	q->have_set_firewall = true;
-}
 
 /* wg-quick's add_default(): a default route through fwmark and two rules. */
 static int add_default(struct quick *q, const struct wgconf_ip *r)
@@ -746,7 +465,7 @@ static int add_default(struct quick *q, const struct wgconf_ip *r)
 	uint32_t table;
 	int ret;
 
-	ret = get_device(q, &dev);
+	ret = quick_get_device(q, &dev);
 	if (ret)
 		return ret;
 	table = dev.fwmark;
@@ -758,40 +477,40 @@ static int add_default(struct quick *q, const struct wgconf_ip *r)
 		for (table = WG_QUICK_FIRST_TABLE;; table++) {
 			ret = rtnl_query_table_used(table, &used);
 			if (ret) {
-				die_msg("%s", warren_strerror(ret));
+				quick_die("%s", warren_strerror(ret));
 				return ret;
 			}
 			if (!used)
 				break;
 		}
-		note("wg set %s fwmark %u", q->ifname, table);
+		quick_note("wg set %s fwmark %u", q->ifname, table);
 		snprintf(req, sizeof(req), "set=1\nfwmark=%u\n\n", table);
 		ret = uapi_set(q->ifname, req, strlen(req));
 		if (ret) {
-			die_msg("Unable to modify interface: %s", strerror(-ret));
+			quick_die("Unable to modify interface: %s", strerror(-ret));
 			return ret;
 		}
 	}
 	route.table = table;
-	note("ip %s route add %s/%u dev %s table %u", p, ip_str(ip, r->family, &r->addr), r->cidr,
+	quick_note("ip %s route add %s/%u dev %s table %u", p, quick_ip_str(ip, r->family, &r->addr), r->cidr,
 	     q->ifname, table);
 	ret = warren_rtnl_route_add(q->rtnl, &route);
 	if (ret)
 		goto err;
 	not_mark.table = table;
 	not_mark.fwmark = table;
-	note("ip %s rule add not fwmark %u table %u", p, table, table);
+	quick_note("ip %s rule add not fwmark %u table %u", p, table, table);
 	ret = fibrule_add(&not_mark);
 	if (ret)
 		goto err;
-	note("ip %s rule add table main suppress_prefixlength 0", p);
+	quick_note("ip %s rule add table main suppress_prefixlength 0", p);
 	ret = fibrule_add(&suppress);
 	if (ret)
 		goto err;
-	add_firewall(q, r->family, table);
+	quick_add_firewall(q, r->family, table);
 	return 0;
 err:
-	die_msg("%s", warren_strerror(ret));
+	quick_die("%s", warren_strerror(ret));
 	return ret;
 }
 
@@ -810,10 +529,10 @@ static int add_route(struct quick *q, const struct wgconf_ip *r)
 
 	if (q->conf.table == WGCONF_TABLE_OFF)
 		return 0;
-	ip_str(ip, r->family, &r->addr);
+	quick_ip_str(ip, r->family, &r->addr);
 	if (q->conf.table == WGCONF_TABLE_ID || q->conf.table == WGCONF_TABLE_NAME) {
 		route.table = q->table;
-		note("ip %s route add %s/%u dev %s table %u", p, ip, r->cidr, q->ifname, q->table);
+		quick_note("ip %s route add %s/%u dev %s table %u", p, ip, r->cidr, q->ifname, q->table);
 	} else if (!r->cidr) {
 		return add_default(q, r);
 	} else {
@@ -822,13 +541,13 @@ static int add_route(struct quick *q, const struct wgconf_ip *r)
 			goto err;
 		if (covered)
 			return 0;
-		note("ip %s route add %s/%u dev %s", p, ip, r->cidr, q->ifname);
+		quick_note("ip %s route add %s/%u dev %s", p, ip, r->cidr, q->ifname);
 	}
 	ret = warren_rtnl_route_add(q->rtnl, &route);
 	if (!ret)
 		return 0;
 err:
-	die_msg("%s", warren_strerror(ret));
+	quick_die("%s", warren_strerror(ret));
 	return ret;
 }
 
@@ -856,7 +575,7 @@ static int add_routes(struct quick *q)
 	size_t n = 0;
 	int ret;
 
-	ret = get_device(q, &dev);
+	ret = quick_get_device(q, &dev);
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < dev.n_peers; i++) {
@@ -905,7 +624,7 @@ static int read_config(struct quick *q, const char *arg)
 	}
 	ret = warren_rtnl_open(&q->rtnl);
 	if (ret)
-		die_msg("%s", warren_strerror(ret));
+		quick_die("%s", warren_strerror(ret));
 	return ret;
 }
 
@@ -941,7 +660,7 @@ static int check_interrupted(void)
 {
 	if (!interrupted)
 		return 0;
-	die_msg("interrupted by signal %d; undoing", (int)interrupted);
+	quick_die("interrupted by signal %d; undoing", (int)interrupted);
 	return -EINTR;
 }
 
@@ -966,7 +685,7 @@ static int cmd_up_steps(struct quick *q)
 	if (!ret)
 		ret = set_mtu_up(q);
 	if (!ret)
-		ret = set_dns(q);
+		ret = quick_set_dns(q);
 	if (!ret)
 		ret = add_routes(q);
 	if (!ret)
@@ -993,12 +712,12 @@ int cmd_up(int argc, char **argv)
 		q.table = q.conf.table_id;
 	} else if (q.conf.table == WGCONF_TABLE_NAME &&
 		   table_lookup(q.conf.table_name, &q.table)) {
-		die_msg("%s: Table `%s' is neither a number nor a name in /etc/iproute2/rt_tables",
+		quick_die("%s: Table `%s' is neither a number nor a name in /etc/iproute2/rt_tables",
 			q.config_file, q.conf.table_name);
 		goto out;
 	}
 	if (!warren_rtnl_link_get(q.rtnl, q.ifname, &link) || uapi_alive(q.ifname)) {
-		die_msg("`%s' already exists", q.ifname);
+		quick_die("`%s' already exists", q.ifname);
 		goto out;
 	}
 	{
@@ -1020,105 +739,6 @@ out:
 	return ret;
 }
 
-/* wg-quick's save_config(): the [Interface] of wg-quick, then `wg showconf'. */
-static int save_config(struct quick *q)
-{
-	char tmp[PATH_MAX], ip[INET6_ADDRSTRLEN], b64[KEY_BASE64_LEN + 1], ep[NI_MAXHOST + 16];
-	static const char *const hook_names[] = { "PreUp", "PostUp", "PreDown", "PostDown" };
-	struct rtnl_query_addr *addrs = NULL;
-	struct warren_rtnl_link link;
-	struct uapi_device dev;
-	size_t n = 0;
-	mode_t old_umask;
-	FILE *f;
-	int ret, fd;
-
-	note("wg showconf %s", q->ifname);
-	ret = get_device(q, &dev);
-	if (ret)
-		return ret;
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", q->config_file) >= (int)sizeof(tmp)) {
-		ret = -ENAMETOOLONG;
-		goto out;
-	}
-	old_umask = umask(077);
-	f = fopen(tmp, "we");
-	umask(old_umask);
-	if (!f) {
-		ret = -errno;
-		die_msg("Could not write configuration file: %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	fputs("[Interface]\n", f);
-	if (q->ifindex > 0 && !rtnl_query_addrs(q->ifindex, &addrs, &n)) {
-		for (size_t i = 0; i < n; i++) {
-			if (addrs[i].scope != RT_SCOPE_UNIVERSE)
-				continue;
-			fprintf(f, "Address = %s/%u\n", ip_str(ip, addrs[i].family, &addrs[i].addr),
-				addrs[i].prefix_len);
-		}
-		free(addrs);
-	}
-	for (size_t i = 0; i < q->conf.n_dns; i++)
-		fprintf(f, "DNS = %s\n", ip_str(ip, q->conf.dns[i].family, &q->conf.dns[i].addr));
-	for (size_t i = 0; i < q->conf.dns_search.n; i++)
-		fprintf(f, "DNS = %s\n", q->conf.dns_search.v[i]);
-	if (q->conf.mtu && !warren_rtnl_link_get(q->rtnl, q->ifname, &link))
-		fprintf(f, "MTU = %u\n", link.mtu);
-	if (q->conf.table == WGCONF_TABLE_OFF)
-		fputs("Table = off\n", f);
-	else if (q->conf.table == WGCONF_TABLE_ID)
-		fprintf(f, "Table = %u\n", q->conf.table_id);
-	else if (q->conf.table == WGCONF_TABLE_NAME)
-		fprintf(f, "Table = %s\n", q->conf.table_name);
-	if (q->conf.save_config)
-		fputs("SaveConfig = true\n", f);
-	for (int h = 0; h < WGCONF_HOOK_COUNT; h++)
-		for (size_t i = 0; i < q->conf.hooks[h].n; i++)
-			fprintf(f, "%s = %s\n", hook_names[h], q->conf.hooks[h].v[i]);
-	if (dev.listen_port)
-		fprintf(f, "ListenPort = %u\n", dev.listen_port);
-	if (dev.fwmark)
-		fprintf(f, "FwMark = 0x%x\n", dev.fwmark);
-	if (dev.has_private_key) {
-		key_to_base64(b64, dev.private_key);
-		fprintf(f, "PrivateKey = %s\n", b64);
-	}
-	for (size_t i = 0; i < dev.n_peers; i++) {
-		const struct uapi_peer *p = &dev.peers[i];
-
-		key_to_base64(b64, p->public_key);
-		fprintf(f, "\n[Peer]\nPublicKey = %s\n", b64);
-		if (p->has_preshared_key) {
-			key_to_base64(b64, p->preshared_key);
-			fprintf(f, "PresharedKey = %s\n", b64);
-		}
-		for (size_t j = 0; j < p->n_allowed_ips; j++)
-			fprintf(f, "%s%s/%u", j ? ", " : "AllowedIPs = ",
-				ip_str(ip, p->allowed_ips[j].family, &p->allowed_ips[j].addr),
-				p->allowed_ips[j].cidr);
-		if (p->n_allowed_ips)
-			fputc('\n', f);
-		if (p->endpoint.sa.sa_family)
-			fprintf(f, "Endpoint = %s\n", uapi_text_endpoint(ep, sizeof(ep), &p->endpoint));
-		if (p->persistent_keepalive)
-			fprintf(f, "PersistentKeepalive = %u\n", p->persistent_keepalive);
-	}
-	crypto_wipe(b64, sizeof(b64));
-	fd = fileno(f);
-	ret = fflush(f) || fsync(fd) ? -errno : 0;
-	if (fclose(f) && !ret)
-		ret = -EIO;
-	if (!ret && rename(tmp, q->config_file))
-		ret = -errno;
-	if (ret) {
-		unlink(tmp);
-		die_msg("Could not write configuration file: %s", strerror(-ret));
-	}
-out:
-	uapi_device_free(&dev);
-	return ret;
-}
 
 int cmd_down(int argc, char **argv)
 {
@@ -1131,13 +751,13 @@ int cmd_down(int argc, char **argv)
 	if (read_config(&q, argv[0]))
 		goto out;
 	if (!uapi_alive(q.ifname)) {
-		die_msg("`%s' is not a WireGuard interface", q.ifname);
+		quick_die("`%s' is not a WireGuard interface", q.ifname);
 		goto out;
 	}
 	q.ifindex = warren_rtnl_ifindex(q.rtnl, q.ifname);
 	if (execute_hooks(&q, WGCONF_PRE_DOWN))
 		goto out;
-	if (q.conf.save_config && save_config(&q))
+	if (q.conf.save_config && quick_save_config(&q))
 		goto out;
 	q.have_set_dns = q.have_set_firewall = true;
 	del_if(&q);

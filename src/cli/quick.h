@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The shared state and helpers of `warren up` and `warren down` (up.c),
+ * split by concept: running programs and reporting steps (quick_exec.c),
+ * and SaveConfig (quick_save.c). Named after wg-quick, whose steps they are.
+ */
+#ifndef WARREN_CLI_QUICK_H
+#define WARREN_CLI_QUICK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <net/if.h>
+
+#include "core/uapi_text.h"
+#include "core/wgconf.h"
+
+struct warren_rtnl;
+
+struct quick {
+	char ifname[IFNAMSIZ];
+	char *config_file; /* resolved path */
+	struct wgconf conf;
+	uint32_t table; /* Table = number or name, resolved */
+	struct warren_rtnl *rtnl;
+	int ifindex;
+
+	/* what up has done, for del_if() */
+	bool have_if;
+	bool have_set_dns;
+	bool have_set_firewall;
+};
+
+/* wg-quick's cmd(): "[#] WHAT" on stderr, the equivalent command. */
+void quick_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* wg-quick's die() without the exit: "warren: WHAT" on stderr. */
+void quick_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Runs @argv (searched on PATH) with @input (may be NULL) on its stdin;
+ * its stdout and stderr are ours, or /dev/null when @quiet. Returns its
+ * exit status (128 + N for signal N), or -errno if it could not start.
+ */
+int quick_run(char *const argv[], const char *input, bool quiet);
+
+/* True when @prog is an executable on PATH (or a path to one). */
+bool quick_have_program(const char *prog);
+
+/* inet_ntop() into @buf of INET6_ADDRSTRLEN bytes; returns @buf. */
+const char *quick_ip_str(char *buf, int family, const void *addr);
+
+/* The device's state from its daemon (uapi_get()); a failure is reported. */
+int quick_get_device(struct quick *q, struct uapi_device *dev);
+
+/*
+ * wg-quick's set_dns(): DNS servers and search domains through
+ * `resolvconf -a IF -m 0 -x`, or a warning when resolvconf(8) is missing.
+ * Sets q->have_set_dns. 0 or -errno, reported.
+ */
+int quick_set_dns(struct quick *q);
+
+/* wg-quick's unset_dns(): `resolvconf -d IF -f`, when DNS servers are set. */
+void quick_unset_dns(struct quick *q);
+
+/*
+ * wg-quick's firewall for a default route through fwmark @table: for
+ * AF_INET net.ipv4.conf.all.src_valid_mark=1, and with nft(8) the table
+ * "ip|ip6 wg-quick-IFNAME" (warns without nft; iptables is not used). Sets
+ * q->have_set_firewall.
+ */
+void quick_add_firewall(struct quick *q, int family, uint32_t table);
+
+/* wg-quick's remove_firewall(): deletes the nftables tables, if any. */
+void quick_remove_firewall(struct quick *q);
+
+/*
+ * wg-quick's save_config(): rewrites q->config_file (mode 0600, through
+ * FILE.tmp, synced and renamed) from the device's state. 0 or -errno,
+ * reported.
+ */
+int quick_save_config(struct quick *q);
+
+#endif
