@@ -158,6 +158,15 @@ static void vm_mac(uint8_t mac[6], uint8_t v)
 	mac[5] = v;
 }
 
+/* The MAC of VM @v, in a static buffer (one at a time). */
+static const uint8_t *mac_of(uint8_t v)
+{
+	static uint8_t mac[6];
+
+	vm_mac(mac, v);
+	return mac;
+}
+
 static const uint8_t broadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 /* A frame of @len bytes (>= 14) from @src to @dst; the payload counts up from @seed. */
@@ -740,13 +749,67 @@ static void configuration(void **state)
 	net_free(&net);
 }
 
+/* Floods skip peers without an endpoint; no peer at all is no_route; keepalives; mode switch. */
+static void edges(void **state)
+{
+	uint8_t key[32], pub[32], mac[6];
+	struct peer *silent;
+	struct net net;
+	struct pktbuf *buf;
+
+	(void)state;
+	net_init(&net, 2, ENGINE_MODE_L2);
+
+	/* 1: no peers: a broadcast from the TAP has nowhere to go. */
+	tap_send_mac(&net, 0, broadcast, 0, 60);
+	assert_int_equal(engine_drops(net.node[0].engine, ENGINE_DROP_NO_ROUTE), 1);
+
+	/* 2: a peer that has no endpoint gets no flood copy. */
+	net_mesh(&net);
+	assert_int_equal(crypto_x25519_generate(key, pub), 0);
+	assert_int_equal(engine_peer_add(net.node[0].engine, pub, &silent), 0);
+	tap_send_mac(&net, 0, broadcast, 0, 60);
+	net_run(&net);
+	assert_int_equal(tap_take(&net, 1, 60), 1);
+	assert_int_equal(l2_stats(&net, 0).flood_copies, 1);
+	assert_int_equal(silent->staged.len, 0);
+
+	/* 3: the passive keepalive of an L2 session is an empty message, no drop. */
+	net.now.mono_ns += 11 * NSEC_PER_SEC;
+	net.now.wall_ns += 11 * NSEC_PER_SEC;
+	engine_tick(net.node[1].engine, net.now, &net.node[1].out);
+	assert_int_equal(net.node[1].out.tx.len, 1);
+	assert_int_equal(net.node[1].out.tx.head->len, MESSAGE_MINIMUM_LENGTH);
+	net_run(&net);
+	for (int d = 0; d < ENGINE_DROP_COUNT; d++)
+		if (d != ENGINE_DROP_NO_ROUTE)
+			assert_int_equal(engine_drops(net.node[0].engine, d), 0);
+
+	/* 4: frames staged for a peer are dropped when the mode changes. */
+	vm_mac(mac, 50);
+	assert_int_equal(engine_peer_mac_add_static(net.node[0].engine, silent, mac), 0);
+	buf = frame(&net, mac, mac_of(0), 60, 0);
+	tap_send(&net, 0, buf);
+	assert_int_equal(silent->staged.len, 1);
+	assert_int_equal(engine_set_mode(net.node[0].engine, ENGINE_MODE_L3), 0);
+	assert_int_equal(silent->staged.len, 0);
+	assert_int_equal(engine_drops(net.node[0].engine, ENGINE_DROP_STAGED_GIVEUP), 1);
+	assert_int_equal(engine_set_mode(net.node[0].engine, ENGINE_MODE_L3), 0); /* no change */
+	assert_int_equal(engine_drops(net.node[0].engine, ENGINE_DROP_STAGED_GIVEUP), 1);
+	net_free(&net);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(mesh_learning),	      cmocka_unit_test(hub_switches_between_spokes),
-	    cmocka_unit_test(allowed_macs),	      cmocka_unit_test(mtu_and_padding),
-	    cmocka_unit_test(malformed_l2_plaintext), cmocka_unit_test(l2_against_l3),
-	    cmocka_unit_test(configuration),
+		cmocka_unit_test(mesh_learning),
+		cmocka_unit_test(hub_switches_between_spokes),
+		cmocka_unit_test(allowed_macs),
+		cmocka_unit_test(mtu_and_padding),
+		cmocka_unit_test(malformed_l2_plaintext),
+		cmocka_unit_test(l2_against_l3),
+		cmocka_unit_test(configuration),
+		cmocka_unit_test(edges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
