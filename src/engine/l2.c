@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/mac.h"
 #include "engine/crypto.h"
 #include "engine/device.h"
 #include "engine/messages.h"
@@ -21,18 +22,6 @@ enum { ETH_DST = 0, ETH_SRC = 6 };
 static struct peer *local_port(struct engine *engine)
 {
 	return (struct peer *)(void *)&engine->local_port;
-}
-
-static bool mac_is_multicast(const uint8_t *mac)
-{
-	return mac[0] & 1; /* broadcast included */
-}
-
-static bool mac_is_zero(const uint8_t *mac)
-{
-	static const uint8_t zero[MESSAGE_L2_ADDR_LEN];
-
-	return !memcmp(mac, zero, sizeof(zero));
 }
 
 /* Allocates the MAC table with @entries on first use. 0 or -errno. */
