@@ -312,11 +312,13 @@ struct engine_mac_info {
 };
 /*
  * Calls @fn for each MAC behind @peer (static ones first, then learned
- * ones, longest ago seen first); expired entries are dropped first. Stops
+ * ones, longest ago seen first); expired entries are dropped first (which
+ * is why a const engine will do: nothing observable changes). Stops
  * at @fn's first nonzero return and returns it. @fn must not call into the
  * engine.
  */
-int engine_peer_macs_walk(struct engine *engine, const struct peer *peer, uint64_t now_mono_ns,
+int engine_peer_macs_walk(const struct engine *engine, const struct peer *peer,
+			  uint64_t now_mono_ns,
 			  int (*fn)(void *ctx, const struct engine_mac_info *info), void *ctx);
 
 struct engine_l2_stats {
@@ -327,7 +329,7 @@ struct engine_l2_stats {
 	uint64_t local_macs;   /* of those, learned from the TAP device */
 	uint64_t learned, moved, expired, evicted, ignored, refused; /* the MAC table's */
 };
-void engine_l2_get_stats(struct engine *engine, uint64_t now_mono_ns,
+void engine_l2_get_stats(const struct engine *engine, uint64_t now_mono_ns,
 			 struct engine_l2_stats *stats);
 
 /* What `get` reports about a peer. */

@@ -19,9 +19,9 @@
 
 enum { ETH_DST = 0, ETH_SRC = 6 };
 
-static struct peer *local_port(struct engine *engine)
+static struct peer *local_port(const struct engine *engine)
 {
-	return (struct peer *)(void *)&engine->local_port;
+	return (struct peer *)(uintptr_t)&engine->local_port;
 }
 
 /* Allocates the MAC table with @entries on first use. 0 or -errno. */
@@ -389,14 +389,16 @@ static int peer_mac(void *ctx, const struct mactable_info *info)
 	return w->fn(w->ctx, &mi);
 }
 
-int engine_peer_macs_walk(struct engine *engine, const struct peer *peer, uint64_t now_mono_ns,
+int engine_peer_macs_walk(const struct engine *engine, const struct peer *peer,
+			  uint64_t now_mono_ns,
 			  int (*fn)(void *ctx, const struct engine_mac_info *info), void *ctx)
 {
 	struct macs_walk w = {.peer = peer, .fn = fn, .ctx = ctx};
 
 	if (!engine->macs_ready)
 		return 0;
-	return mactable_walk(&engine->macs, now_mono_ns, peer_mac, &w);
+	/* Dropping expired entries changes nothing anyone can observe. */
+	return mactable_walk((struct mactable *)&engine->macs, now_mono_ns, peer_mac, &w);
 }
 
 struct count_macs {
@@ -414,7 +416,8 @@ static int count_macs(void *ctx, const struct mactable_info *info)
 	return 0;
 }
 
-void engine_l2_get_stats(struct engine *engine, uint64_t now_mono_ns, struct engine_l2_stats *stats)
+void engine_l2_get_stats(const struct engine *engine, uint64_t now_mono_ns,
+			 struct engine_l2_stats *stats)
 {
 	struct count_macs c = {.stats = stats, .local = local_port(engine)};
 
@@ -424,7 +427,7 @@ void engine_l2_get_stats(struct engine *engine, uint64_t now_mono_ns, struct eng
 	stats->forwarded = engine->forwarded;
 	if (!engine->macs_ready)
 		return;
-	mactable_walk(&engine->macs, now_mono_ns, count_macs, &c);
+	mactable_walk((struct mactable *)&engine->macs, now_mono_ns, count_macs, &c);
 	stats->learned = engine->macs.stats.learned;
 	stats->moved = engine->macs.stats.moved;
 	stats->expired = engine->macs.stats.expired;
