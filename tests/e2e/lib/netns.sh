@@ -34,6 +34,8 @@ WARREND="$WARREN_BUILD/src/cli/warrend"
 
 _netns_cleanup() {
 	local pid ns
+	# Runs to the end whatever fails (the script may have set -e).
+	set +e
 	for pid in "${_bg_pids[@]}"; do
 		kill "$pid" 2>/dev/null
 	done
@@ -47,8 +49,16 @@ _netns_cleanup() {
 		wait "$pid" 2>/dev/null
 	done
 	for ns in "${_ns_list[@]}"; do
-		# Kill whatever still runs inside, then remove the namespace (and
-		# with it every link that lives there).
+		# Whatever still runs inside gets SIGTERM and a second to clean up
+		# after itself (a daemon removes its socket), then SIGKILL; then the
+		# namespace goes, and with it every link that lives there.
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+	done
+	for ns in "${_ns_list[@]}"; do
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			[ -z "$(ip netns pids "$ns" 2>/dev/null)" ] && break
+			sleep 0.1
+		done
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
 	done
