@@ -14,6 +14,8 @@
 #include <net/if.h>
 #include <openssl/crypto.h>
 
+#include "core/secret.h"
+
 /* The longest line worth reading: an extension key with a long value. */
 #define UAPI_LINE_MAX 4096
 
@@ -109,17 +111,19 @@ static int parse_allowed_ip(const char *s, struct wgconf_ip *ip)
 	return 0;
 }
 
-/* Appends an element of @size to *@v (count *@n). Returns it or NULL. */
+/*
+ * Appends a zeroed element of @size to *@v (count *@n). Returns it or NULL.
+ * Peers hold preshared keys, so arrays grow through secret_array_push().
+ */
 static void *grow(void *v, size_t *n, size_t size)
 {
 	void **p = v;
-	char *nv = realloc(*p, (*n + 1) * size);
+	char *nv = secret_array_push(*p, n, size);
 
 	if (!nv)
 		return NULL;
 	*p = nv;
-	memset(nv + *n * size, 0, size);
-	return nv + (*n)++ * size;
+	return nv + (*n - 1) * size;
 }
 
 static int add_extra(struct uapi_extra **v, size_t *n, const char *key, const char *value)
@@ -282,9 +286,8 @@ void uapi_device_free(struct uapi_device *dev)
 	for (size_t i = 0; i < dev->n_peers; i++) {
 		free(dev->peers[i].allowed_ips);
 		extra_free(dev->peers[i].extra, dev->peers[i].n_extra);
-		OPENSSL_cleanse(&dev->peers[i], sizeof(dev->peers[i]));
 	}
-	free(dev->peers);
+	secret_free(dev->peers, dev->n_peers * sizeof(*dev->peers));
 	extra_free(dev->extra, dev->n_extra);
 	OPENSSL_cleanse(dev, sizeof(*dev));
 }

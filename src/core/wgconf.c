@@ -20,6 +20,7 @@
 #include <openssl/crypto.h>
 
 #include "core/log.h"
+#include "core/secret.h"
 
 enum section {
 	SECTION_NONE,
@@ -73,6 +74,20 @@ static char *dup_compact(const char *s, size_t len)
 	return out;
 }
 
+/* A string that may hold a key, with the length to wipe when freed. */
+struct wiped_str {
+	char *s;
+	size_t len;
+};
+
+/* Records @s with its length now, before parsing cuts it with NULs. */
+static char *wiped(struct wiped_str *w, char *s)
+{
+	w->s = s;
+	w->len = s ? strlen(s) : 0;
+	return s;
+}
+
 __attribute__((format(printf, 3, 4))) static int fail(struct wgconf_reader *r, const char *value,
 						       const char *fmt, ...)
 {
@@ -102,21 +117,6 @@ __attribute__((format(printf, 2, 3))) static void warning(struct wgconf_reader *
 		pr_info("%s", msg);
 }
 
-/* Grows *v (of *n elements of @size) by one zeroed element. */
-static void *push(void *v, size_t *n, size_t size)
-{
-	char *nv;
-
-	if (*n >= SIZE_MAX / size - 1)
-		return NULL;
-	nv = realloc(v, (*n + 1) * size);
-	if (!nv)
-		return NULL;
-	memset(nv + *n * size, 0, size);
-	(*n)++;
-	return nv;
-}
-
 static int strings_add(struct wgconf_strings *s, const char *str)
 {
 	char *copy = strdup(str);
@@ -124,7 +124,7 @@ static int strings_add(struct wgconf_strings *s, const char *str)
 
 	if (!copy)
 		return -ENOMEM;
-	v = push(s->v, &s->n, sizeof(*s->v));
+	v = secret_array_push(s->v, &s->n, sizeof(*s->v));
 	if (!v) {
 		free(copy);
 		return -ENOMEM;
@@ -380,7 +380,7 @@ static int parse_allowed_ips(struct wgconf_reader *r, struct wgconf_peer *peer, 
 			return fail(r, entry, "AllowedIP is not in the correct format");
 		if (mask_host_bits(&ip))
 			warning(r, "AllowedIP has nonzero host part: %s", entry);
-		v = push(peer->allowed_ips, &peer->n_allowed_ips, sizeof(*v));
+		v = secret_array_push(peer->allowed_ips, &peer->n_allowed_ips, sizeof(*v));
 		if (!v)
 			return -ENOMEM;
 		peer->allowed_ips = v;
@@ -504,7 +504,7 @@ static int quick_addresses(struct wgconf_reader *r, char *value)
 
 		if (!parse_prefix(item, &ip, true))
 			return fail(r, item, "Address is not an IP address with an optional /prefix");
-		v = push(c->addresses, &c->n_addresses, sizeof(*v));
+		v = secret_array_push(c->addresses, &c->n_addresses, sizeof(*v));
 		if (!v)
 			return -ENOMEM;
 		c->addresses = v;
@@ -530,7 +530,7 @@ static int quick_dns(struct wgconf_reader *r, char *value)
 		if (!parse_addr(item, &ip))
 			return fail(r, item, "DNS server is not an IP address");
 		ip.cidr = ip.family == AF_INET ? 32 : 128;
-		v = push(c->dns, &c->n_dns, sizeof(*v));
+		v = secret_array_push(c->dns, &c->n_dns, sizeof(*v));
 		if (!v)
 			return -ENOMEM;
 		c->dns = v;
@@ -635,7 +635,7 @@ static int section_line(struct wgconf_reader *r, const char *compact, const char
 		return 0;
 	}
 	if (!strcasecmp(compact, "[Peer]")) {
-		struct wgconf_peer *p = push(c->peers, &c->n_peers, sizeof(*p));
+		struct wgconf_peer *p = secret_array_push(c->peers, &c->n_peers, sizeof(*p));
 
 		if (!p)
 			return -ENOMEM;
@@ -664,14 +664,16 @@ int wgconf_read_line(struct wgconf_reader *r, const char *line)
 {
 	size_t len = strcspn(line, "#"), raw_len = strcspn(line, "\n");
 	char *compact = NULL, *trimmed = NULL, *key = NULL, *value = NULL, *raw_value = NULL;
+	/* Any of these may hold a PrivateKey or PresharedKey as base64. */
+	struct wiped_str secrets[4] = { { 0 } };
 	const char *eq;
 	int ret;
 
 	r->line++;
 	if (len > raw_len)
 		len = raw_len;
-	compact = dup_compact(line, len);
-	trimmed = dup_trimmed(line, len);
+	compact = wiped(&secrets[0], dup_compact(line, len));
+	trimmed = wiped(&secrets[1], dup_trimmed(line, len));
 	if (!compact || !trimmed) {
 		ret = -ENOMEM;
 		goto out;
@@ -689,8 +691,9 @@ int wgconf_read_line(struct wgconf_reader *r, const char *line)
 		const char *raw_eq = memchr(line, '=', raw_len);
 
 		key = dup_trimmed(trimmed, (size_t)(eq - trimmed));
-		value = dup_trimmed(eq + 1, strlen(eq + 1));
-		raw_value = dup_trimmed(raw_eq + 1, raw_len - (size_t)(raw_eq + 1 - line));
+		value = wiped(&secrets[2], dup_trimmed(eq + 1, strlen(eq + 1)));
+		raw_value = wiped(&secrets[3],
+				  dup_trimmed(raw_eq + 1, raw_len - (size_t)(raw_eq + 1 - line)));
 		if (!key || !value || !raw_value) {
 			ret = -ENOMEM;
 			goto out;
@@ -710,15 +713,9 @@ int wgconf_read_line(struct wgconf_reader *r, const char *line)
 out:
 	if (ret == -ENOMEM)
 		snprintf(r->error, sizeof(r->error), "%s:%u: %s", r->file, r->line, strerror(ENOMEM));
-	if (compact)
-		OPENSSL_cleanse(compact, strlen(compact));
-	if (trimmed)
-		OPENSSL_cleanse(trimmed, strlen(trimmed));
-	free(compact);
-	free(trimmed);
+	for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
+		secret_free(secrets[i].s, secrets[i].len);
 	free(key);
-	free(value);
-	free(raw_value);
 	return ret;
 }
 
@@ -779,7 +776,7 @@ int wgconf_read_file(struct wgconf *conf, const char *path, unsigned int flags, 
 		     size_t error_len)
 {
 	struct wgconf_reader r;
-	char *line = NULL;
+	char *line = NULL, iobuf[BUFSIZ];
 	size_t cap = 0;
 	ssize_t n;
 	int ret = 0;
@@ -793,6 +790,13 @@ int wgconf_read_file(struct wgconf *conf, const char *path, unsigned int flags, 
 			snprintf(error, error_len, "%s: %s", path, strerror(-ret));
 		return ret;
 	}
+	/*
+	 * The file holds the private key: stdio reads it into our buffer,
+	 * wiped below, and getline() starts big enough not to move a line.
+	 */
+	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
+	line = malloc(LINE_MAX);
+	cap = line ? LINE_MAX : 0;
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		ret = wgconf_read_line(&r, line);
 		if (ret)
@@ -802,11 +806,9 @@ int wgconf_read_file(struct wgconf *conf, const char *path, unsigned int flags, 
 		ret = -EIO;
 		snprintf(r.error, sizeof(r.error), "%s: %s", path, strerror(EIO));
 	}
-	if (line) {
-		OPENSSL_cleanse(line, cap);
-		free(line);
-	}
+	secret_free(line, cap);
 	fclose(f);
+	OPENSSL_cleanse(iobuf, sizeof(iobuf));
 	if (!ret)
 		ret = wgconf_read_finish(&r);
 	if (ret) {
@@ -1002,8 +1004,6 @@ void wgconf_free(struct wgconf *conf)
 		free(conf->peers[i].endpoint.host);
 		free(conf->peers[i].allowed_ips);
 	}
-	if (conf->peers)
-		OPENSSL_cleanse(conf->peers, conf->n_peers * sizeof(*conf->peers));
-	free(conf->peers);
+	secret_free(conf->peers, conf->n_peers * sizeof(*conf->peers));
 	OPENSSL_cleanse(conf, sizeof(*conf));
 }

@@ -16,6 +16,8 @@
 #include <sys/un.h>
 #include <openssl/crypto.h>
 
+#include "core/secret.h"
+
 /* A get reply larger than this is refused: 64 KiB per about 300 peers. */
 #define UAPI_REPLY_MAX (64u << 20)
 
@@ -86,10 +88,10 @@ static int read_reply(int fd, char **out, size_t *len)
 		if (n == cap) {
 			if (cap >= UAPI_REPLY_MAX)
 				goto err_proto;
-			nbuf = realloc(buf, cap * 2);
+			/* The reply of a get holds the private key. */
+			nbuf = secret_realloc(buf, n, cap * 2);
 			if (!nbuf) {
-				OPENSSL_cleanse(buf, n);
-				free(buf);
+				secret_free(buf, n);
 				return -ENOMEM;
 			}
 			buf = nbuf;
@@ -100,8 +102,7 @@ static int read_reply(int fd, char **out, size_t *len)
 			if (errno == EINTR)
 				continue;
 			r = -errno;
-			OPENSSL_cleanse(buf, n);
-			free(buf);
+			secret_free(buf, n);
 			return (int)r;
 		}
 		if (!r)
@@ -115,8 +116,7 @@ static int read_reply(int fd, char **out, size_t *len)
 	return 0;
 
 err_proto:
-	OPENSSL_cleanse(buf, n);
-	free(buf);
+	secret_free(buf, n);
 	return -EPROTO;
 }
 
@@ -160,8 +160,7 @@ int uapi_get(const char *ifname, struct uapi_device *dev)
 	if (ret)
 		return ret;
 	ret = uapi_text_parse_get(dev, reply, rlen);
-	OPENSSL_cleanse(reply, rlen);
-	free(reply);
+	secret_free(reply, rlen);
 	return ret;
 }
 

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Heap buffers that hold secrets (private and preshared keys, in binary or
+ * as text). realloc() may move a buffer and free the old copy unwiped, so
+ * such buffers grow by allocate, copy, wipe, free instead.
+ */
+#ifndef WARREN_CORE_SECRET_H
+#define WARREN_CORE_SECRET_H
+
+#include <stddef.h>
+
+/*
+ * Returns a new buffer of @new_len bytes (not 0) that starts with the first
+ * min(@old_len, @new_len) bytes of @old; the rest is uninitialised. @old
+ * (of @old_len bytes; NULL with 0) is wiped and freed. On failure returns
+ * NULL and leaves @old untouched and still the caller's.
+ */
+void *secret_realloc(void *old, size_t old_len, size_t new_len);
+
+/*
+ * Appends one zeroed element of @size bytes to the array @v of *@n elements
+ * and increments *@n. The capacity is implied by *@n (the next power of two,
+ * so appending stays linear), hence the array must have grown only through
+ * this function, from NULL. Returns the array, perhaps moved (the old copy
+ * wiped), or NULL with @v and *@n unchanged. Free it with secret_free() of
+ * *@n * @size bytes: the spare capacity is never written.
+ */
+void *secret_array_push(void *v, size_t *n, size_t size);
+
+/* Wipes @len bytes of @p and frees it. Accepts NULL. */
+void secret_free(void *p, size_t len);
+
+#endif
