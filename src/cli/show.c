@@ -45,6 +45,7 @@ static void pick_color(void)
 		color = isatty(STDOUT_FILENO) && getenv("TERM") && strcmp(getenv("TERM"), "dumb");
 }
 
+/* Public keys only: the text stays in a static buffer. */
 static const char *b64(const uint8_t key[KEY_LEN])
 {
 	static char buf[KEY_BASE64_LEN + 1];
@@ -53,11 +54,22 @@ static const char *b64(const uint8_t key[KEY_LEN])
 	return buf;
 }
 
-static const char *masked(const uint8_t key[KEY_LEN])
+/*
+ * A private or preshared key's line: "(hidden)" unless WG_HIDE_KEYS=never,
+ * as wg prints it; the base64 is wiped once printed.
+ */
+static void print_secret(const char *label, const uint8_t key[KEY_LEN])
 {
 	const char *var = getenv("WG_HIDE_KEYS");
+	char text[KEY_BASE64_LEN + 1];
 
-	return var && !strcmp(var, "never") ? b64(key) : "(hidden)";
+	if (!var || strcmp(var, "never")) {
+		printf("  %s%s%s: (hidden)\n", BOLD, label, RESET);
+		return;
+	}
+	key_to_base64(text, key);
+	printf("  %s%s%s: %s\n", BOLD, label, RESET, text);
+	crypto_wipe(text, sizeof(text));
 }
 
 static size_t pretty_time(char *buf, size_t len, unsigned long long left)
@@ -162,7 +174,7 @@ static void pretty_print(const char *name, struct uapi_device *dev)
 	if (dev->has_private_key && !crypto_x25519_public(pub, dev->private_key))
 		printf("  %spublic key%s: %s\n", BOLD, RESET, b64(pub));
 	if (dev->has_private_key)
-		printf("  %sprivate key%s: %s\n", BOLD, RESET, masked(dev->private_key));
+		print_secret("private key", dev->private_key);
 	if (dev->listen_port)
 		printf("  %slistening port%s: %u\n", BOLD, RESET, dev->listen_port);
 	if (dev->fwmark)
@@ -178,7 +190,7 @@ static void pretty_print(const char *name, struct uapi_device *dev)
 		printf("%s%speer%s: %s%s%s\n", YELLOW, BOLD, RESET, YELLOW, b64(p->public_key),
 		       RESET);
 		if (p->has_preshared_key)
-			printf("  %spreshared key%s: %s\n", BOLD, RESET, masked(p->preshared_key));
+			print_secret("preshared key", p->preshared_key);
 		if (p->endpoint.sa.sa_family)
 			printf("  %sendpoint%s: %s\n", BOLD, RESET,
 			       uapi_text_endpoint(ep, sizeof(ep), &p->endpoint));
