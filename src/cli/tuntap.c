@@ -197,20 +197,27 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[IFLA_MAX + 1] = {0};
 	const struct nlattr *ifname, *kind = NULL;
 
+	/* mnl_cb_run() reports MNL_CB_ERROR; the caller reads errno, set here. */
 	if (nlh->nlmsg_type != RTM_NEWLINK)
 		return MNL_CB_OK;
-	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi)))
+	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifi))) {
+		errno = EPROTO;
 		return MNL_CB_ERROR;
+	}
 	ifi = mnl_nlmsg_get_payload(nlh);
 	/* As iproute2: TUN (ARPHRD_NONE) and TAP (ARPHRD_ETHER) only. */
 	if (ifi->ifi_type != ARPHRD_NONE && ifi->ifi_type != ARPHRD_ETHER)
 		return MNL_CB_OK;
 
-	if (mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, tb) < 0)
+	if (mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, tb) < 0) {
+		errno = EPROTO;
 		return MNL_CB_ERROR;
+	}
 	ifname = tb[IFLA_IFNAME];
-	if (tb[IFLA_LINKINFO] && mnl_attr_parse_nested(tb[IFLA_LINKINFO], info_attr_cb, &kind) < 0)
+	if (tb[IFLA_LINKINFO] && mnl_attr_parse_nested(tb[IFLA_LINKINFO], info_attr_cb, &kind) < 0) {
+		errno = EPROTO;
 		return MNL_CB_ERROR;
+	}
 	if (!ifname || !kind)
 		return MNL_CB_OK;
 	if (mnl_attr_get_payload_len(kind) < 3 || strncmp(mnl_attr_get_str(kind), "tun", 3) ||
@@ -223,8 +230,10 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 		size_t cap = links->cap ? 2 * links->cap : 16;
 		void *names = realloc(links->names, cap * sizeof(*links->names));
 
-		if (!names)
+		if (!names) {
+			errno = ENOMEM;
 			return MNL_CB_ERROR;
+		}
 		links->names = names;
 		links->cap = cap;
 	}
@@ -274,6 +283,7 @@ static int dump_links(struct link_list *links)
 			ret = -errno;
 			goto out;
 		}
+		errno = 0;
 		ret = mnl_cb_run(buf, (size_t)len, seq, portid, link_cb, links);
 		if (ret < 0) {
 			ret = errno ? -errno : -EIO;
