@@ -93,11 +93,19 @@ int warren_rtnl_link_add(struct warren_rtnl *rtnl, const char *name, const char 
 int warren_rtnl_link_delete(struct warren_rtnl *rtnl, int ifindex);
 
 /*
+ * A flag of warren_rtnl_addr_add()'s @ifa_flags, above the kernel's IFA_F_*
+ * bits and never sent: no broadcast address, as `ip address add` without
+ * `brd` (and so wg-quick) adds it.
+ */
+#define WARREN_RTNL_ADDR_NO_BROADCAST (1u << 31)
+
+/*
  * Adds address @addr/@prefix_len of @family (AF_INET, AF_INET6) to link
  * @ifindex (RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL: -EEXIST if present).
  * @ifa_flags are IFA_F_* flags (<linux/if_addr.h>) for IFA_FLAGS, e.g. IFA_F_NODAD to skip IPv6
  * duplicate address detection; 0 for none. For AF_INET the broadcast address
- * is set as `ip addr add ... brd +` would, unless the prefix is /31 or /32.
+ * is set as `ip addr add ... brd +` would, unless the prefix is /31 or /32
+ * or @ifa_flags has WARREN_RTNL_ADDR_NO_BROADCAST.
  */
 int warren_rtnl_addr_add(struct warren_rtnl *rtnl, int ifindex, int family, const void *addr,
 			 unsigned int prefix_len, unsigned int ifa_flags);

@@ -17,7 +17,6 @@
 #include "core/wgconf.h"
 #include "engine/crypto.h"
 #include "os/fibrule.h"
-#include "os/ifaddr.h"
 #include "os/rtnl_query.h"
 #include "os/uapi_client.h"
 
@@ -402,7 +401,8 @@ static int add_addr(struct quick *q, const struct wgconf_ip *a)
 
 	quick_note("ip -%c address add %s/%u dev %s", a->family == AF_INET6 ? '6' : '4',
 	     quick_ip_str(ip, a->family, &a->addr), a->cidr, q->ifname);
-	ret = ifaddr_add(q->ifindex, a->family, &a->addr, a->cidr);
+	ret = warren_rtnl_addr_add(q->rtnl, q->ifindex, a->family, &a->addr, a->cidr,
+				   WARREN_RTNL_ADDR_NO_BROADCAST);
 	if (ret)
 		quick_die("%s", warren_strerror(ret));
 	return ret;

@@ -315,9 +315,11 @@ static int addr_modify(struct warren_rtnl *rtnl, uint16_t type, const char *call
 {
 	char req[RTNL_SEND_SIZE] __attribute__((aligned(NLMSG_ALIGNTO)));
 	size_t size = addr_size(family);
+	bool broadcast = !(ifa_flags & WARREN_RTNL_ADDR_NO_BROADCAST);
 	struct ifaddrmsg *ifa;
 	struct nlmsghdr *nlh;
 
+	ifa_flags &= ~WARREN_RTNL_ADDR_NO_BROADCAST;
 	if (!size || ifindex <= 0 || !addr || prefix_len > size * 8)
 		return error_record(call, EINVAL);
 	nlh = mnl_nlmsg_put_header(req);
@@ -332,7 +334,7 @@ static int addr_modify(struct warren_rtnl *rtnl, uint16_t type, const char *call
 	ifa->ifa_index = (uint32_t)ifindex;
 	mnl_attr_put(nlh, IFA_LOCAL, size, addr);
 	mnl_attr_put(nlh, IFA_ADDRESS, size, addr);
-	if (type == RTM_NEWADDR && family == AF_INET && prefix_len < 31) {
+	if (type == RTM_NEWADDR && family == AF_INET && prefix_len < 31 && broadcast) {
 		struct in_addr brd;
 
 		memcpy(&brd, addr, sizeof(brd));

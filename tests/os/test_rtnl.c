@@ -246,6 +246,14 @@ static int case_addresses(void)
 	CHECK(!has_address("wr0", AF_INET, "10.9.0.1", 24));
 	CHECK(warren_rtnl_addr_del(rtnl, tun_ifindex, AF_INET, &a4, 24) == -EADDRNOTAVAIL);
 	CHECK(!strcmp(warren_error_call(), "RTM_DELADDR"));
+	/* As `ip address add` without brd: no broadcast, the flag never sent. */
+	CHECK_OK(warren_rtnl_addr_add(rtnl, tun_ifindex, AF_INET, &a4, 24,
+				      WARREN_RTNL_ADDR_NO_BROADCAST));
+	CHECK(has_address("wr0", AF_INET, "10.9.0.1", 24));
+	snprintf(brd, sizeof(brd), "%s",
+		 command_output("ip -4 -o addr show dev wr0 | grep -c 'inet 10.9.0.1/24 scope global wr0'"));
+	CHECK(!strncmp(brd, "1", 1));
+	CHECK_OK(warren_rtnl_addr_del(rtnl, tun_ifindex, AF_INET, &a4, 24));
 
 	CHECK_OK(warren_rtnl_addr_add(rtnl, tun_ifindex, AF_INET6, &a6, 64, IFA_F_NODAD));
 	CHECK(has_address("wr0", AF_INET6, "fd00:9::1", 64));
