@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
@@ -67,9 +68,41 @@ void warren_rtnl_close(struct warren_rtnl *rtnl)
 }
 
 /*
+ * Reads, without waiting, what is left of the answer to request @seq after
+ * a failure part way (a callback refused a message, a datagram was larger
+ * than the buffer: ENOSPC), up to the message that ends it: NLMSG_ERROR (the
+ * ACK or the kernel's error) or a dump's NLMSG_DONE. Left queued, that end
+ * would be read by the handle's next request as its own answer (EPROTO).
+ * Nothing waits: the kernel queues a request's answers before sendmsg()
+ * returns, and each further part of a dump before recvmsg() returns.
+ */
+static void drain(struct warren_rtnl *rtnl, unsigned int seq)
+{
+	int fd = mnl_socket_get_fd(rtnl->nl);
+
+	for (;;) {
+		ssize_t n = recv(fd, rtnl->buf, sizeof(rtnl->buf), MSG_DONTWAIT);
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)rtnl->buf;
+		int len = (int)n;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		/* A truncated datagram is read as far as it goes. */
+		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			if (nlh->nlmsg_seq == seq &&
+			    (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE))
+				return;
+		}
+	}
+}
+
+/*
  * Sends @nlh with NLM_F_ACK and reads the answers until the kernel's ACK,
  * passing each data message to @cb (may be NULL). Returns 0 or -errno,
- * recording @call.
+ * recording @call. On failure the rest of the answer is read and dropped,
+ * so the handle stays usable.
  */
 static int transact(struct warren_rtnl *rtnl, struct nlmsghdr *nlh, const char *call, mnl_cb_t cb,
 		    void *data)
@@ -87,13 +120,19 @@ static int transact(struct warren_rtnl *rtnl, struct nlmsghdr *nlh, const char *
 		if (len < 0 && errno == EINTR)
 			continue;
 		if (len < 0)
-			return error_record(call, errno);
+			goto err_drain;
 		ret = mnl_cb_run(rtnl->buf, (size_t)len, seq, rtnl->portid, cb, data);
 		if (ret < 0)
-			return error_record(call, errno);
+			goto err_drain;
 		if (ret == MNL_CB_STOP)
 			return 0;
 	}
+
+err_drain:
+	/* After the kernel's own error (its NLMSG_ERROR ended the answer) this finds nothing. */
+	ret = error_record(call, errno);
+	drain(rtnl, seq);
+	return ret;
 }
 
 static size_t addr_size(int family)

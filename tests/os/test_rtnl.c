@@ -408,6 +408,37 @@ static int case_bridge_master(void)
 	return 0;
 }
 
+/*
+ * An answer larger than the handle's 32 KiB buffer (a link with 300
+ * altnames of 110 characters, ~38 KiB) fails with ENOSPC, and the ACK
+ * queued behind it must not become the next request's answer (EPROTO).
+ */
+static int case_truncated_answer(void)
+{
+	struct warren_tun_config cfg = {.name = "wrt0", .flags = WARREN_TUN_PERSIST};
+	struct warren_rtnl_link link;
+	unsigned int mtu;
+	int fd, ifindex;
+
+	fd = warren_tun_open(&cfg, NULL);
+	CHECK_OK(fd);
+	close(fd);
+	ifindex = warren_rtnl_ifindex(rtnl, "wrt0");
+	CHECK_OK(ifindex);
+	CHECK(!strcmp(command_output("for i in $(seq 100 399); do ip link property add dev wrt0 "
+				     "altname a$i$(printf %0107d 0) || exit 1; done && echo ok"),
+		      "ok\n"));
+	CHECK(warren_rtnl_link_get(rtnl, "wrt0", &link) == -ENOSPC);
+	/* 1: a request without an answer of its own, 2: one with. */
+	CHECK_OK(warren_rtnl_link_set_mtu(rtnl, ifindex, 1400));
+	CHECK_OK(warren_rtnl_link_get_mtu(rtnl, tun_ifindex, &mtu));
+	/* 3: and the big answer again, then a request after it. */
+	CHECK(warren_rtnl_link_get(rtnl, "wrt0", &link) == -ENOSPC);
+	CHECK_OK(warren_rtnl_link_delete(rtnl, ifindex));
+	CHECK(if_nametoindex("wrt0") == 0);
+	return 0;
+}
+
 static int case_link_delete(void)
 {
 	struct warren_tun_config cfg = {.name = "wrd0", .flags = WARREN_TUN_PERSIST};
@@ -446,6 +477,7 @@ static const struct os_test_case cases[] = {
     {"routes in the main table: on-link, via gateway, IPv6", case_routes_main},
     {"routes in other tables, with metric and default", case_routes_table},
     {"bridge master set and cleared", case_bridge_master},
+    {"an answer too large for the buffer leaves the handle usable", case_truncated_answer},
     {"link delete", case_link_delete},
 };
 
