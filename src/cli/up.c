@@ -41,56 +41,41 @@
 /* How long a daemon gets to create its socket, or to go after its device. */
 #define DAEMON_WAIT_MS 5000
 
-static bool ifname_ok(const char *s, size_t len)
-{
-	if (!len || len > 15)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      strchr("_=+.-", c)))
-			return false;
-	}
-	return true;
-}
-
 /*
  * wg-quick's parse_options() up to the reading: IFNAME means
- * /etc/wireguard/IFNAME.conf; the file's name must be an interface name and
- * ".conf"; a file others may read gets a warning.
+ * /etc/wireguard/IFNAME.conf (wgconf_locate()); wg-quick looks for the file
+ * before it checks its name; a file others may read gets a warning.
  */
 static int locate_config(struct quick *q, const char *arg)
 {
-	char given[PATH_MAX];
-	const char *base;
-	size_t len;
+	char *given = NULL;
+	int ret;
 
-	if (ifname_ok(arg, strlen(arg)))
-		snprintf(given, sizeof(given), "/etc/wireguard/%s.conf", arg);
-	else if (snprintf(given, sizeof(given), "%s", arg) >= (int)sizeof(given))
-		return quick_die("`%s' does not exist", arg), -ENAMETOOLONG;
-	if (access(given, F_OK)) {
-		quick_die("`%s' does not exist", given);
-		return -ENOENT;
+	ret = wgconf_locate(arg, &given, q->ifname, NULL, 0);
+	if (ret == -ENOMEM) {
+		quick_die("%s", strerror(ENOMEM));
+		return ret;
 	}
-	base = strrchr(given, '/');
-	base = base ? base + 1 : given;
-	len = strlen(base);
-	if (len <= 5 || strcmp(base + len - 5, ".conf") || !ifname_ok(base, len - 5)) {
+	if (access(given ? given : arg, F_OK)) {
+		quick_die("`%s' does not exist", given ? given : arg);
+		ret = -ENOENT;
+		goto out;
+	}
+	if (ret) {
 		quick_die("The config file must be a valid interface name, followed by .conf");
-		return -EINVAL;
+		goto out;
 	}
-	memcpy(q->ifname, base, len - 5);
-	q->ifname[len - 5] = '\0';
 	q->config_file = realpath(given, NULL);
 	if (!q->config_file) {
+		ret = -errno;
 		quick_die("%s: %s", given, strerror(errno));
-		return -errno;
+		goto out;
 	}
 	if (wgconf_world_accessible(q->config_file))
 		fprintf(stderr, "Warning: `%s' is world accessible\n", q->config_file);
-	return 0;
+out:
+	free(given);
+	return ret;
 }
 
 /* iproute2's rt_tables files, for Table = NAME. Returns 0 and *@id, or -ENOENT. */
