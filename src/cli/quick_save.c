@@ -5,6 +5,7 @@
  */
 #include "cli/quick.h"
 
+#include "core/secret.h"
 #include "engine/crypto.h"
 #include "os/rtnl_query.h"
 
@@ -20,15 +21,110 @@
 #include <sys/stat.h>
 #include <warren/rtnl.h>
 
-/* wg-quick's quick_save_config(): the [Interface] of wg-quick, then `wg showconf'. */
-int quick_save_config(struct quick *q)
+/* An endpoint as `wg showconf` prints it (getnameinfo, numeric, with a scope). */
+struct saved_host {
+	char text[NI_MAXHOST];
+};
+
+/*
+ * The configuration to write, built from the device, the link and the
+ * wg-quick keys of q->conf (borrowed, not copied). Fills @c, whose
+ * addresses and peers arrays and @hosts the caller frees (save_free).
+ */
+static int save_build(struct quick *q, const struct uapi_device *dev, struct wgconf *c,
+		      struct saved_host **hosts)
 {
-	char tmp[PATH_MAX], ip[INET6_ADDRSTRLEN], b64[KEY_BASE64_LEN + 1], ep[NI_MAXHOST + 16];
-	static const char *const hook_names[] = { "PreUp", "PostUp", "PreDown", "PostDown" };
 	struct rtnl_query_addr *addrs = NULL;
 	struct warren_rtnl_link link;
-	struct uapi_device dev;
 	size_t n = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (q->ifindex > 0 && !rtnl_query_addrs(q->ifindex, &addrs, &n)) {
+		c->addresses = calloc(n ? n : 1, sizeof(*c->addresses));
+		if (!c->addresses) {
+			free(addrs);
+			return -ENOMEM;
+		}
+		for (size_t i = 0; i < n; i++) {
+			struct wgconf_ip *ip = &c->addresses[c->n_addresses];
+
+			if (addrs[i].scope != RT_SCOPE_UNIVERSE)
+				continue;
+			ip->family = addrs[i].family;
+			memcpy(&ip->addr, &addrs[i].addr, sizeof(ip->addr));
+			ip->cidr = addrs[i].prefix_len;
+			c->n_addresses++;
+		}
+		free(addrs);
+	}
+	c->dns = q->conf.dns;
+	c->n_dns = q->conf.n_dns;
+	c->dns_search = q->conf.dns_search;
+	/* As wg-quick: the link's MTU, when the config set one. */
+	if (q->conf.mtu && !warren_rtnl_link_get(q->rtnl, q->ifname, &link))
+		c->mtu = link.mtu;
+	c->table = q->conf.table;
+	c->table_id = q->conf.table_id;
+	c->table_name = q->conf.table_name;
+	memcpy(c->hooks, q->conf.hooks, sizeof(c->hooks));
+	c->save_config = q->conf.save_config;
+
+	c->has_listen_port = c->has_fwmark = true;
+	c->listen_port = dev->listen_port;
+	c->fwmark = dev->fwmark;
+	c->has_private_key = dev->has_private_key;
+	memcpy(c->private_key, dev->private_key, KEY_LEN);
+	if (!dev->n_peers)
+		return 0;
+	c->peers = calloc(dev->n_peers, sizeof(*c->peers));
+	*hosts = calloc(dev->n_peers, sizeof(**hosts));
+	if (!c->peers || !*hosts)
+		return -ENOMEM;
+	c->n_peers = dev->n_peers;
+	for (size_t i = 0; i < dev->n_peers; i++) {
+		const struct uapi_peer *from = &dev->peers[i];
+		struct wgconf_peer *p = &c->peers[i];
+		const union uapi_sockaddr *ep = &from->endpoint;
+		socklen_t alen = ep->sa.sa_family == AF_INET6 ? sizeof(ep->v6) : sizeof(ep->v4);
+
+		p->has_public_key = true;
+		memcpy(p->public_key, from->public_key, KEY_LEN);
+		p->has_preshared_key = from->has_preshared_key;
+		memcpy(p->preshared_key, from->preshared_key, KEY_LEN);
+		p->allowed_ips = from->allowed_ips;
+		p->n_allowed_ips = from->n_allowed_ips;
+		p->has_persistent_keepalive = true;
+		p->persistent_keepalive = from->persistent_keepalive;
+		if (ep->sa.sa_family &&
+		    !getnameinfo(&ep->sa, alen, (*hosts)[i].text, sizeof((*hosts)[i].text), NULL, 0,
+				 NI_DGRAM | NI_NUMERICHOST)) {
+			p->has_endpoint = true;
+			p->endpoint.host = (*hosts)[i].text;
+			p->endpoint.port = ntohs(ep->sa.sa_family == AF_INET6 ? ep->v6.sin6_port
+									 : ep->v4.sin_port);
+		}
+	}
+	return 0;
+}
+
+static void save_free(struct wgconf *c, struct saved_host *hosts)
+{
+	free(c->addresses);
+	secret_free(c->peers, c->n_peers * sizeof(*c->peers));
+	free(hosts);
+	crypto_wipe(c, sizeof(*c));
+}
+
+/*
+ * wg-quick's quick_save_config(): the [Interface] of wg-quick, then `wg
+ * showconf', written by wgconf_write as SaveConfig leaves it.
+ */
+int quick_save_config(struct quick *q)
+{
+	char tmp[PATH_MAX], iobuf[BUFSIZ];
+	struct saved_host *hosts = NULL;
+	struct uapi_device dev;
+	struct wgconf saved;
 	mode_t old_umask;
 	FILE *f;
 	int ret, fd;
@@ -37,6 +133,11 @@ int quick_save_config(struct quick *q)
 	ret = quick_get_device(q, &dev);
 	if (ret)
 		return ret;
+	ret = save_build(q, &dev, &saved, &hosts);
+	if (ret) {
+		quick_die("%s", strerror(-ret));
+		goto out;
+	}
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", q->config_file) >= (int)sizeof(tmp)) {
 		ret = -ENAMETOOLONG;
 		goto out;
@@ -49,66 +150,15 @@ int quick_save_config(struct quick *q)
 		quick_die("Could not write configuration file: %s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	fputs("[Interface]\n", f);
-	if (q->ifindex > 0 && !rtnl_query_addrs(q->ifindex, &addrs, &n)) {
-		for (size_t i = 0; i < n; i++) {
-			if (addrs[i].scope != RT_SCOPE_UNIVERSE)
-				continue;
-			fprintf(f, "Address = %s/%u\n", quick_ip_str(ip, addrs[i].family, &addrs[i].addr),
-				addrs[i].prefix_len);
-		}
-		free(addrs);
-	}
-	for (size_t i = 0; i < q->conf.n_dns; i++)
-		fprintf(f, "DNS = %s\n", quick_ip_str(ip, q->conf.dns[i].family, &q->conf.dns[i].addr));
-	for (size_t i = 0; i < q->conf.dns_search.n; i++)
-		fprintf(f, "DNS = %s\n", q->conf.dns_search.v[i]);
-	if (q->conf.mtu && !warren_rtnl_link_get(q->rtnl, q->ifname, &link))
-		fprintf(f, "MTU = %u\n", link.mtu);
-	if (q->conf.table == WGCONF_TABLE_OFF)
-		fputs("Table = off\n", f);
-	else if (q->conf.table == WGCONF_TABLE_ID)
-		fprintf(f, "Table = %u\n", q->conf.table_id);
-	else if (q->conf.table == WGCONF_TABLE_NAME)
-		fprintf(f, "Table = %s\n", q->conf.table_name);
-	if (q->conf.save_config)
-		fputs("SaveConfig = true\n", f);
-	for (int h = 0; h < WGCONF_HOOK_COUNT; h++)
-		for (size_t i = 0; i < q->conf.hooks[h].n; i++)
-			fprintf(f, "%s = %s\n", hook_names[h], q->conf.hooks[h].v[i]);
-	if (dev.listen_port)
-		fprintf(f, "ListenPort = %u\n", dev.listen_port);
-	if (dev.fwmark)
-		fprintf(f, "FwMark = 0x%x\n", dev.fwmark);
-	if (dev.has_private_key) {
-		key_to_base64(b64, dev.private_key);
-		fprintf(f, "PrivateKey = %s\n", b64);
-	}
-	for (size_t i = 0; i < dev.n_peers; i++) {
-		const struct uapi_peer *p = &dev.peers[i];
-
-		key_to_base64(b64, p->public_key);
-		fprintf(f, "\n[Peer]\nPublicKey = %s\n", b64);
-		if (p->has_preshared_key) {
-			key_to_base64(b64, p->preshared_key);
-			fprintf(f, "PresharedKey = %s\n", b64);
-		}
-		for (size_t j = 0; j < p->n_allowed_ips; j++)
-			fprintf(f, "%s%s/%u", j ? ", " : "AllowedIPs = ",
-				quick_ip_str(ip, p->allowed_ips[j].family, &p->allowed_ips[j].addr),
-				p->allowed_ips[j].cidr);
-		if (p->n_allowed_ips)
-			fputc('\n', f);
-		if (p->endpoint.sa.sa_family)
-			fprintf(f, "Endpoint = %s\n", uapi_text_endpoint(ep, sizeof(ep), &p->endpoint));
-		if (p->persistent_keepalive)
-			fprintf(f, "PersistentKeepalive = %u\n", p->persistent_keepalive);
-	}
-	crypto_wipe(b64, sizeof(b64));
+	/* stdio's copy of the private key stays in a buffer wiped below. */
+	setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
+	ret = wgconf_write(&saved, f, WGCONF_SAVECONFIG);
 	fd = fileno(f);
-	ret = fflush(f) || fsync(fd) ? -errno : 0;
+	if (!ret)
+		ret = fsync(fd) ? -errno : 0;
 	if (fclose(f) && !ret)
 		ret = -EIO;
+	crypto_wipe(iobuf, sizeof(iobuf));
 	if (!ret && rename(tmp, q->config_file))
 		ret = -errno;
 	if (ret) {
@@ -116,6 +166,7 @@ int quick_save_config(struct quick *q)
 		quick_die("Could not write configuration file: %s", strerror(-ret));
 	}
 out:
+	save_free(&saved, hosts);
 	uapi_device_free(&dev);
 	return ret;
 }

@@ -961,7 +961,8 @@ int wgconf_write(const struct wgconf *c, FILE *f, unsigned int flags)
 		fprintf(f, "FwMark = 0x%x\n", c->fwmark);
 	if (c->has_private_key)
 		write_key(f, "PrivateKey", c->private_key);
-	fputs("\n", f);
+	if (c->n_peers || !(flags & WGCONF_SAVECONFIG))
+		fputs("\n", f);
 	for (size_t i = 0; i < c->n_peers; i++) {
 		const struct wgconf_peer *p = &c->peers[i];
 		char buf[INET6_ADDRSTRLEN];

@@ -125,6 +125,12 @@ enum wgconf_flags {
 	 * lines, as they are to wg. Without it, the wg-quick superset.
 	 */
 	WGCONF_SETCONF = 1 << 0,
+	/*
+	 * wgconf_write() as wg-quick's SaveConfig writes: `wg showconf`'s
+	 * text as $(...) leaves it, without the blank line that ends an
+	 * [Interface] with no peers.
+	 */
+	WGCONF_SAVECONFIG = 1 << 1,
 };
 
 /* Called for problems that are not errors (a host part in AllowedIPs). */

@@ -129,7 +129,7 @@ assert_eq "" "$(at a ip -6 rule show | grep -E '4660|suppress')" "v6 rules remov
 assert_eq "" "$(at a ip route show table 4660; at a ip -6 route show table 4660)" "table 4660 empty"
 assert_fail "nft tables removed" at a nft list table ip "wg-quick-$IF"
 
-# 31-33: SaveConfig rewrote the file: wg-quick's [Interface] and wg showconf
+# 30-33: SaveConfig rewrote the file: wg-quick's [Interface] and wg showconf
 SAVED="[Interface]
 Address = 10.71.0.1/24
 Address = fd71::1/64
@@ -147,6 +147,20 @@ ListenPort = 51871
 FwMark = 0x1234
 PrivateKey = $PRIV"
 assert_eq "$SAVED" "$(sed -n '1,/^$/p' "$CONF" | sed '/^$/d')" "SaveConfig: [Interface]"
+# the peers as wg showconf prints them (in the daemon's order, so sorted)
+PEERS="[Peer]
+PublicKey = $P1
+PresharedKey = $PSK
+AllowedIPs = 0.0.0.0/0, ::/0
+Endpoint = 192.0.2.1:51820
+PersistentKeepalive = 25
+[Peer]
+PublicKey = $P2
+AllowedIPs = 10.72.0.0/16
+Endpoint = [2001:db8::2]:51821"
+assert_eq "$(sort <<<"$PEERS")" "$(sed -n '/^\[Peer\]/,$p' "$CONF" | sed '/^$/d' | sort)" \
+	"SaveConfig: [Peer] sections"
+assert_eq "1" "$(tail -c 2 "$CONF" | grep -c .)" "SaveConfig: no blank line at the end"
 assert_eq "600" "$(stat -c %a "$CONF")" "SaveConfig: mode 600"
 assert_ok "the saved config comes up again" at a "$WARREN" up "$CONF"
 got=$(dump)

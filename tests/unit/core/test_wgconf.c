@@ -391,6 +391,38 @@ static char *write_string(const struct wgconf *c, unsigned int flags)
 	return text;
 }
 
+/* WGCONF_SAVECONFIG: no blank line after an [Interface] without peers. */
+static void write_saveconfig(void **state)
+{
+	static const struct {
+		const char *text, *plain, *saved;
+	} cases[] = {
+		/* 1 */ { "[Interface]\nPrivateKey = " K1 "\nSaveConfig = true\n",
+			  "[Interface]\nSaveConfig = true\nPrivateKey = " K1 "\n\n",
+			  "[Interface]\nSaveConfig = true\nPrivateKey = " K1 "\n" },
+		/* 2 */ { "[Interface]\nListenPort = 1\n[Peer]\nPublicKey = " K2 "\n",
+			  "[Interface]\nListenPort = 1\n\n[Peer]\nPublicKey = " K2 "\n",
+			  "[Interface]\nListenPort = 1\n\n[Peer]\nPublicKey = " K2 "\n" },
+	};
+	char err[512] = "";
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct wgconf c;
+		char *plain, *saved;
+
+		print_message("case %zu\n", i + 1);
+		assert_int_equal(parse(&c, cases[i].text, 0, err), 0);
+		plain = write_string(&c, 0);
+		saved = write_string(&c, WGCONF_SAVECONFIG);
+		assert_string_equal(plain, cases[i].plain);
+		assert_string_equal(saved, cases[i].saved);
+		free(plain);
+		free(saved);
+		wgconf_free(&c);
+	}
+}
+
 static void write_and_read_back(void **state)
 {
 	static const unsigned int modes[] = { 0, WGCONF_SETCONF };
@@ -557,6 +589,7 @@ int main(void)
 		cmocka_unit_test(setconf_subset),
 		cmocka_unit_test(files),
 		cmocka_unit_test(write_and_read_back),
+		cmocka_unit_test(write_saveconfig),
 		cmocka_unit_test(locate),
 	};
 	log_set_level(LOG_LEVEL_SILENT);
