@@ -560,6 +560,11 @@ static const char *const hook_names[WGCONF_HOOK_COUNT] = {
 	[WGCONF_POST_DOWN] = "PostDown",
 };
 
+const char *wgconf_hook_key(enum wgconf_hook hook)
+{
+	return hook_names[hook];
+}
+
 /*
  * A wg-quick key in [Interface]: returns 1 when @key is not one of them,
  * else 0 or -errno. @value is trimmed, @raw_value is the trimmed rest of the
@@ -886,109 +891,6 @@ int wgconf_locate(const char *arg, char **path, char ifname[16], char *error, si
 	memcpy(ifname, base, (size_t)(dot - base));
 	ifname[dot - base] = '\0';
 	return 0;
-}
-
-static void write_ip(FILE *f, const char *key, const struct wgconf_ip *ip)
-{
-	char buf[INET6_ADDRSTRLEN];
-
-	if (inet_ntop(ip->family, &ip->addr, buf, sizeof(buf)))
-		fprintf(f, "%s = %s/%u\n", key, buf, ip->cidr);
-}
-
-static void write_key(FILE *f, const char *name, const uint8_t key[KEY_LEN])
-{
-	char b64[KEY_BASE64_LEN + 1];
-
-	key_to_base64(b64, key);
-	fprintf(f, "%s = %s\n", name, b64);
-	OPENSSL_cleanse(b64, sizeof(b64));
-}
-
-static void write_quick(const struct wgconf *c, FILE *f)
-{
-	char buf[INET6_ADDRSTRLEN];
-
-	for (size_t i = 0; i < c->n_addresses; i++)
-		write_ip(f, "Address", &c->addresses[i]);
-	for (size_t i = 0; i < c->n_dns; i++) {
-		if (inet_ntop(c->dns[i].family, &c->dns[i].addr, buf, sizeof(buf)))
-			fprintf(f, "DNS = %s\n", buf);
-	}
-	for (size_t i = 0; i < c->dns_search.n; i++)
-		fprintf(f, "DNS = %s\n", c->dns_search.v[i]);
-	if (c->mtu)
-		fprintf(f, "MTU = %u\n", c->mtu);
-	if (c->table == WGCONF_TABLE_OFF)
-		fputs("Table = off\n", f);
-	else if (c->table == WGCONF_TABLE_ID)
-		fprintf(f, "Table = %u\n", c->table_id);
-	else if (c->table == WGCONF_TABLE_NAME)
-		fprintf(f, "Table = %s\n", c->table_name);
-	if (c->save_config)
-		fputs("SaveConfig = true\n", f);
-	for (int h = 0; h < WGCONF_HOOK_COUNT; h++) {
-		for (size_t i = 0; i < c->hooks[h].n; i++)
-			fprintf(f, "%s = %s\n", hook_names[h], c->hooks[h].v[i]);
-	}
-}
-
-static void write_endpoint(FILE *f, const struct wgconf_endpoint *ep)
-{
-	char buf[INET6_ADDRSTRLEN];
-	const char *host = ep->host;
-
-	/* Numeric hosts as `wg showconf` prints them (inet_ntop's form). */
-	if (ep->numeric && inet_ntop(ep->addr.v4.sin_family,
-				     ep->addr.v4.sin_family == AF_INET
-					     ? (const void *)&ep->addr.v4.sin_addr
-					     : (const void *)&ep->addr.v6.sin6_addr,
-				     buf, sizeof(buf)))
-		host = buf;
-	fprintf(f, strchr(host, ':') ? "Endpoint = [%s]:%u\n" : "Endpoint = %s:%u\n", host,
-		ep->port);
-}
-
-int wgconf_write(const struct wgconf *c, FILE *f, unsigned int flags)
-{
-	fputs("[Interface]\n", f);
-	if (!(flags & WGCONF_SETCONF))
-		write_quick(c, f);
-	/* From here on, byte for byte what `wg showconf` prints. */
-	if (c->has_listen_port && c->listen_port)
-		fprintf(f, "ListenPort = %u\n", c->listen_port);
-	if (c->has_fwmark && c->fwmark)
-		fprintf(f, "FwMark = 0x%x\n", c->fwmark);
-	if (c->has_private_key)
-		write_key(f, "PrivateKey", c->private_key);
-	if (c->n_peers || !(flags & WGCONF_SAVECONFIG))
-		fputs("\n", f);
-	for (size_t i = 0; i < c->n_peers; i++) {
-		const struct wgconf_peer *p = &c->peers[i];
-		char buf[INET6_ADDRSTRLEN];
-
-		fputs("[Peer]\n", f);
-		if (p->has_public_key)
-			write_key(f, "PublicKey", p->public_key);
-		if (p->has_preshared_key)
-			write_key(f, "PresharedKey", p->preshared_key);
-		for (size_t j = 0; j < p->n_allowed_ips; j++) {
-			const struct wgconf_ip *ip = &p->allowed_ips[j];
-
-			if (!inet_ntop(ip->family, &ip->addr, buf, sizeof(buf)))
-				continue;
-			fprintf(f, "%s%s/%u", j ? ", " : "AllowedIPs = ", buf, ip->cidr);
-		}
-		if (p->n_allowed_ips)
-			fputs("\n", f);
-		if (p->has_endpoint)
-			write_endpoint(f, &p->endpoint);
-		if (p->has_persistent_keepalive && p->persistent_keepalive)
-			fprintf(f, "PersistentKeepalive = %u\n", p->persistent_keepalive);
-		if (i + 1 < c->n_peers)
-			fputs("\n", f);
-	}
-	return fflush(f) || ferror(f) ? -EIO : 0;
 }
 
 void wgconf_free(struct wgconf *conf)

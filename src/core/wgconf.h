@@ -88,6 +88,9 @@ enum wgconf_hook {
 	WGCONF_HOOK_COUNT,
 };
 
+/* The config key of @hook: "PreUp", "PostUp", "PreDown" or "PostDown". */
+const char *wgconf_hook_key(enum wgconf_hook hook);
+
 struct wgconf_strings {
 	char **v;
 	size_t n;
