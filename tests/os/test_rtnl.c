@@ -408,6 +408,18 @@ static int case_bridge_master(void)
 	return 0;
 }
 
+/* Makes TUN link @name persistent and not held open. Its ifindex or -errno. */
+static int persistent_tun(const char *name)
+{
+	struct warren_tun_config cfg = {.name = name, .flags = WARREN_TUN_PERSIST};
+	int fd = warren_tun_open(&cfg, NULL);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return warren_rtnl_ifindex(rtnl, name);
+}
+
 /*
  * An answer larger than the handle's 32 KiB buffer (a link with 300
  * altnames of 110 characters, ~38 KiB) fails with ENOSPC, and the ACK
@@ -415,15 +427,11 @@ static int case_bridge_master(void)
  */
 static int case_truncated_answer(void)
 {
-	struct warren_tun_config cfg = {.name = "wrt0", .flags = WARREN_TUN_PERSIST};
 	struct warren_rtnl_link link;
 	unsigned int mtu;
-	int fd, ifindex;
+	int ifindex;
 
-	fd = warren_tun_open(&cfg, NULL);
-	CHECK_OK(fd);
-	close(fd);
-	ifindex = warren_rtnl_ifindex(rtnl, "wrt0");
+	ifindex = persistent_tun("wrt0");
 	CHECK_OK(ifindex);
 	CHECK(!strcmp(command_output("for i in $(seq 100 399); do ip link property add dev wrt0 "
 				     "altname a$i$(printf %0107d 0) || exit 1; done && echo ok"),
@@ -441,13 +449,9 @@ static int case_truncated_answer(void)
 
 static int case_link_delete(void)
 {
-	struct warren_tun_config cfg = {.name = "wrd0", .flags = WARREN_TUN_PERSIST};
-	int fd, ifindex;
+	int ifindex;
 
-	fd = warren_tun_open(&cfg, NULL);
-	CHECK_OK(fd);
-	close(fd);
-	ifindex = warren_rtnl_ifindex(rtnl, "wrd0");
+	ifindex = persistent_tun("wrd0");
 	CHECK_OK(ifindex);
 	CHECK_OK(warren_rtnl_link_delete(rtnl, ifindex));
 	CHECK(if_nametoindex("wrd0") == 0);
