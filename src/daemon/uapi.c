@@ -23,6 +23,8 @@
 
 #include "core/key.h"
 #include "core/log.h"
+#include "core/secret.h"
+#include "core/mac.h"
 #include "daemon/uapi.h"
 #include "os/loop.h"
 
@@ -159,9 +161,13 @@ static int parse_key(uint8_t key[KEY_LEN], const char *s, size_t len)
 {
 	char buf[KEY_HEX_LEN + 1];
 
+	int ret;
+
 	if (len != KEY_HEX_LEN || copy_value(buf, sizeof(buf), s, len))
 		return -EINVAL;
-	return key_from_hex(key, buf);
+	ret = key_from_hex(key, buf);
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return ret;
 }
 
 static bool value_is(const char *v, size_t len, const char *want)
@@ -251,6 +257,29 @@ static int device_line(struct uapi_set *set, const char *k, size_t klen, const c
 		engine_peers_clear(set->engine);
 		return 0;
 	}
+	/* warren extensions (docs/l2.md). The mode is the device's kind: fixed. */
+	if (key_is(k, klen, "mode")) {
+		enum engine_mode want;
+
+		if (value_is(v, vlen, "tap"))
+			want = ENGINE_MODE_L2;
+		else if (value_is(v, vlen, "tun"))
+			want = ENGINE_MODE_L3;
+		else
+			return -EINVAL;
+		return want == engine_get_mode(set->engine) ? 0 : -EINVAL;
+	}
+	if (key_is(k, klen, "hub")) {
+		if (!value_is(v, vlen, "true") && !value_is(v, vlen, "false"))
+			return -EINVAL;
+		engine_set_hub(set->engine, value_is(v, vlen, "true"));
+		return 0;
+	}
+	if (key_is(k, klen, "mac_ageing")) {
+		if (parse_uint(v, vlen, UINT32_MAX, &n) || !n)
+			return -EINVAL;
+		return engine_set_mac_ageing(set->engine, n * 1000000000ULL) ? -EINVAL : 0;
+	}
 	return -EINVAL;
 }
 
@@ -302,6 +331,29 @@ static int peer_line(struct uapi_set *set, const char *k, size_t klen, const cha
 		set->dummy = true;
 		set->keepalive_on = false;
 		return 0;
+	}
+	/* warren extensions (docs/l2.md). */
+	if (key_is(k, klen, "replace_allowed_macs")) {
+		if (!value_is(v, vlen, "true"))
+			return -EINVAL;
+		if (set->peer)
+			engine_peer_allowedmacs_clear(set->engine, set->peer);
+		return 0;
+	}
+	if (key_is(k, klen, "allowed_mac") || key_is(k, klen, "static_mac")) {
+		bool allowed = key_is(k, klen, "allowed_mac");
+		char text[MAC_TEXT_LEN + 3];
+		uint8_t mac[MAC_LEN], bits;
+
+		if (copy_value(text, sizeof(text), v, vlen) ||
+		    mac_parse(text, mac, allowed ? &bits : NULL))
+			return -EINVAL;
+		if (!set->peer)
+			return 0;
+		if (allowed)
+			return engine_peer_allowedmac_add(set->engine, set->peer, mac, bits) ? -EINVAL
+											      : 0;
+		return engine_peer_mac_add_static(set->engine, set->peer, mac) ? -EINVAL : 0;
 	}
 	if (key_is(k, klen, "preshared_key")) {
 		uint8_t psk[KEY_LEN];
@@ -472,7 +524,8 @@ static void sb_addf(struct strbuf *sb, const char *fmt, ...)
 			return;
 		}
 		size_t cap = sb->cap * 2 + (size_t)n + 1;
-		char *s = realloc(sb->s, cap);
+		/* The text holds private_key=: never realloc (it leaves an unwiped copy). */
+		char *s = secret_realloc(sb->s, sb->cap, cap);
 
 		if (!s) {
 			sb->failed = true;
@@ -500,6 +553,27 @@ static int get_allowedip(void *ctx, int family, const uint8_t *addr, uint8_t cid
 	if (!inet_ntop(family, addr, text, sizeof(text)))
 		return 0;
 	sb_addf(sb, "allowed_ip=%s/%u\n", text, cidr);
+	return 0;
+}
+
+static int get_allowedmac(void *ctx, const uint8_t *mac, uint8_t bits)
+{
+	char text[MAC_TEXT_LEN];
+
+	mac_format(mac, text);
+	sb_addf(ctx, "allowed_mac=%s/%u\n", text, bits);
+	return 0;
+}
+
+/* One learned or static MAC: address, age in ms, frames from it, frames to it. */
+static int get_mac(void *ctx, const struct engine_mac_info *info)
+{
+	char text[MAC_TEXT_LEN];
+
+	mac_format(info->mac, text);
+	sb_addf(ctx, "mac=%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "%s\n", text,
+		info->age_ns / 1000000, info->rx_frames, info->tx_frames,
+		info->is_static ? ",static" : "");
 	return 0;
 }
 
@@ -538,6 +612,17 @@ int uapi_get_text(const struct engine *engine, char **text, size_t *len)
 		sb_addf(&sb, "listen_port=%u\n", engine_get_listen_port(engine));
 	if (engine_get_fwmark(engine))
 		sb_addf(&sb, "fwmark=%u\n", engine_get_fwmark(engine));
+	if (engine_get_mode(engine) == ENGINE_MODE_L2) {
+		/* warren extensions, only on L2 interfaces (docs/l2.md). */
+		struct engine_l2_stats st;
+
+		engine_l2_get_stats(engine, loop_now(), &st);
+		sb_addf(&sb, "mode=tap\nhub=%s\nmac_ageing=%" PRIu64 "\n",
+			engine_get_hub(engine) ? "true" : "false",
+			(uint64_t)(engine_get_mac_ageing(engine) / 1000000000U));
+		sb_addf(&sb, "l2_flooded=%" PRIu64 "\nl2_forwarded=%" PRIu64 "\nl2_macs=%" PRIu64 "\n",
+			st.flooded, st.forwarded, st.macs);
+	}
 	for (int r = 0; r < ENGINE_DROP_COUNT; r++) {
 		uint64_t n = engine_drops(engine, (enum engine_drop)r);
 
@@ -559,6 +644,8 @@ int uapi_get_text(const struct engine *engine, char **text, size_t *len)
 			info->last_handshake_sec, info->last_handshake_nsec, info->tx_bytes,
 			info->rx_bytes, info->persistent_keepalive_interval);
 		engine_peer_allowedips_walk(engine, peer, get_allowedip, &sb);
+		engine_peer_allowedmacs_walk(engine, peer, get_allowedmac, &sb);
+		engine_peer_macs_walk(engine, peer, loop_now(), get_mac, &sb);
 		for (int r = 0; r < ENGINE_DROP_COUNT; r++)
 			if (info->drops[r])
 				sb_addf(&sb, "drop_%s=%" PRIu64 "\n",
@@ -566,6 +653,7 @@ int uapi_get_text(const struct engine *engine, char **text, size_t *len)
 	}
 	OPENSSL_cleanse(info, sizeof(*info));
 	free(info);
+	info = NULL; /* err_mem frees it again */
 	if (sb.failed)
 		goto err_mem;
 	*text = sb.s;
@@ -700,8 +788,12 @@ static void conn_free(struct uapi_conn *conn)
 /* Appends @len bytes to the pending answer; false when out of memory. */
 static bool conn_queue(struct uapi_conn *conn, const char *s, size_t len)
 {
-	char *n = realloc(conn->outbuf, conn->out_len + len);
+	char *n;
 
+	if (!len)
+		return true;
+	/* A get answer holds private_key=: grow without leaving unwiped copies. */
+	n = secret_realloc(conn->outbuf, conn->out_len, conn->out_len + len);
 	if (!n)
 		return false;
 	memcpy(n + conn->out_len, s, len);
@@ -741,7 +833,8 @@ static bool conn_line(struct uapi_conn *conn, const char *line, size_t len)
 			conn->state = CONN_GET_BLANK;
 			return true;
 		}
-		pr_error("UAPI: invalid operation: %.*s", (int)(len > 64 ? 64 : len), line);
+		/* Only the length: the line may be private_key=... sent without set=1. */
+		pr_error("UAPI: invalid operation (a line of %zu bytes)", len);
 		return false;
 	case CONN_SET:
 		ret = uapi_set_line(&conn->set, line, len);
