@@ -10,6 +10,9 @@
  *   WG_UAPI_FD=N             use this listening UAPI socket
  *   WG_PROCESS_FOREGROUND=1  same as -f
  *   LOG_LEVEL=verbose|debug|error|silent   (default: error)
+ *   WARREN_MODE=tap          warren extension: a TAP device, Ethernet frames
+ *                            (L2 mode, docs/l2.md; MTU 1404); with
+ *                            WG_TUN_FD the descriptor's own kind decides
  *
  * Creates the TUN device (MTU 1420) and /var/run/wireguard/IFNAME.sock,
  * then goes to the background: the parent exits 0 once the child has the
@@ -43,7 +46,11 @@
 #define WARREN_VERSION "0"
 #endif
 
-enum { DEFAULT_MTU = 1420 };
+enum {
+	DEFAULT_MTU = 1420,
+	/* L2: frames are 14 bytes longer, plus the 2-byte L2 header (docs/l2.md). */
+	DEFAULT_TAP_MTU = 1404,
+};
 
 static void usage(const char *prog)
 {
@@ -74,9 +81,10 @@ static int open_tun(char name[IFNAMSIZ])
 		.mode = WARREN_TUN_MODE_TUN,
 		.flags = WARREN_TUN_NONBLOCK,
 	};
+	const char *mode = getenv("WARREN_MODE");
 	struct warren_rtnl *rtnl;
 	struct ifreq ifr;
-	int fd, err, ifindex;
+	int fd, err, ifindex, mtu;
 
 	fd = env_fd("WG_TUN_FD");
 	if (fd == -2) {
@@ -95,6 +103,12 @@ static int open_tun(char name[IFNAMSIZ])
 		return fd;
 	}
 
+	if (mode && !strcmp(mode, "tap")) {
+		cfg.mode = WARREN_TUN_MODE_TAP;
+	} else if (mode && *mode && strcmp(mode, "tun")) {
+		pr_error("Failed to create TUN device: WARREN_MODE is `%s', not tun or tap", mode);
+		return -EINVAL;
+	}
 	fd = warren_tun_open(&cfg, name);
 	if (fd < 0) {
 		pr_error("Failed to create TUN device: %s", warren_strerror(fd));
@@ -103,7 +117,8 @@ static int open_tun(char name[IFNAMSIZ])
 	err = warren_rtnl_open(&rtnl);
 	if (!err) {
 		ifindex = warren_rtnl_ifindex(rtnl, name);
-		err = ifindex < 0 ? ifindex : warren_rtnl_link_set_mtu(rtnl, ifindex, DEFAULT_MTU);
+		mtu = cfg.mode == WARREN_TUN_MODE_TAP ? DEFAULT_TAP_MTU : DEFAULT_MTU;
+		err = ifindex < 0 ? ifindex : warren_rtnl_link_set_mtu(rtnl, ifindex, mtu);
 		warren_rtnl_close(rtnl);
 	}
 	if (err) {

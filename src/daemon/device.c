@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_tun.h>
 #include <limits.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -111,6 +113,17 @@ static void log_events(struct device *device, struct engine_output *out)
 		[ENGINE_EVENT_ENDPOINT_CHANGED] = "endpoint changed (roaming)",
 	};
 
+	for (unsigned i = 0; i < out->n_events; i++) {
+		const struct engine_event *ev = &out->events[i];
+
+		/* A misconfiguration, raised once per peer by the engine: always logged. */
+		if (ev->type == ENGINE_EVENT_PEER_SENDS_L2 || ev->type == ENGINE_EVENT_PEER_SENDS_L3)
+			pr_error("peer %02x%02x%02x%02x...: %s", ev->public_key[0], ev->public_key[1],
+				ev->public_key[2], ev->public_key[3],
+				ev->type == ENGINE_EVENT_PEER_SENDS_L2
+					? "sends L2 frames, this interface is L3"
+					: "sends IP packets, this interface is L2");
+	}
 	if (log_get_level() >= LOG_LEVEL_VERBOSE) {
 		for (unsigned i = 0; i < out->n_events; i++) {
 			const struct engine_event *ev = &out->events[i];
@@ -351,6 +364,7 @@ static void unbind(struct device *device)
 static int bind_port(struct device *device, uint16_t port)
 {
 	struct worker *w = &device->worker;
+	struct loop_watch old_watch;
 	struct udp_socket *s;
 	int err;
 
@@ -362,16 +376,26 @@ static int bind_port(struct device *device, uint16_t port)
 		free(s);
 		return err;
 	}
+	/*
+	 * The new socket is watched before the old one goes, so a failed
+	 * loop_add leaves the device receiving on the old socket. Both fds
+	 * share the watch for this instant; no event is dispatched in between.
+	 */
+	old_watch = w->udp_watch;
+	w->udp_watch.fd = s->fd;
+	err = loop_add(&device->loop, &w->udp_watch, w->blocked ? EPOLLIN | EPOLLOUT : EPOLLIN);
+	if (err) {
+		w->udp_watch = old_watch;
+		udp_close(s);
+		free(s);
+		return err;
+	}
 	if (w->udp) {
-		loop_del(&device->loop, &w->udp_watch);
+		loop_del(&device->loop, &old_watch);
 		udp_close(w->udp);
 		free(w->udp);
 	}
 	w->udp = s;
-	w->udp_watch.fd = s->fd;
-	err = loop_add(&device->loop, &w->udp_watch, w->blocked ? EPOLLIN | EPOLLOUT : EPOLLIN);
-	if (err)
-		return err;
 	engine_set_listen_port(device->engine, s->port);
 	pr_debug("UDP socket bound to port %u", s->port);
 	return 0;
@@ -567,6 +591,18 @@ static void worker_free(struct worker *w)
 		engine_output_reset(&w->out);
 }
 
+/* The engine's mode follows the device: a TAP device carries Ethernet frames (docs/l2.md). */
+static int set_mode(struct device *device, int tun_fd)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(tun_fd, TUNGETIFF, &ifr) || !(ifr.ifr_flags & IFF_TAP))
+		return 0;
+	pr_debug("TAP device: L2 mode (Ethernet frames)");
+	return engine_set_mode(device->engine, ENGINE_MODE_L2);
+}
+
 int device_new(struct device **devicep, const char *ifname, int tun_fd, int uapi_fd)
 {
 	struct warren_rtnl *rtnl = NULL;
@@ -609,6 +645,11 @@ int device_new(struct device **devicep, const char *ifname, int tun_fd, int uapi
 		goto err_engine;
 	}
 	engine_set_mtu(device->engine, link.mtu);
+	err = set_mode(device, tun_fd);
+	if (err) {
+		pr_error("L2 mode: %s", strerror(-err));
+		goto err_worker;
+	}
 
 	err = worker_init(&device->worker, device, tun_fd);
 	if (err) {

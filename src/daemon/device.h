@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * One WireGuard interface in the daemon: a TUN device, the engine, the UDP
- * socket and the UAPI server, driven by one event loop.
+ * One WireGuard interface in the daemon: a TUN device (or a TAP device in
+ * L2 mode, docs/l2.md: the engine follows the device's kind), the engine,
+ * the UDP socket and the UAPI server, driven by one event loop.
  *
  *     TUN queue --read--> [batch] --engine_send_batch--> sendmmsg --> peers
  *     TUN queue <-write-- [batch] <--engine_recv_batch-- recvmmsg <-- peers

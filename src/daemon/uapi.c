@@ -760,6 +760,12 @@ struct uapi_server {
 	const struct uapi_hooks *hooks;
 	struct loop_watch listen_watch;
 	int inotify_fd;
+	/*
+	 * An fd held in reserve (/dev/null; -1 if none): at EMFILE/ENFILE it is
+	 * given up to accept and close the waiting connection, which otherwise
+	 * keeps the listening socket readable and the loop spinning.
+	 */
+	int spare_fd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	dev_t dev;
 	ino_t ino;
@@ -1020,6 +1026,16 @@ static void listen_event(struct loop *loop, int fd, uint32_t events, void *arg)
 		int slot = -1;
 		int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
+		if (cfd < 0 && (errno == EMFILE || errno == ENFILE) && server->spare_fd >= 0) {
+			pr_error("UAPI: out of file descriptors: connection refused");
+			close(server->spare_fd);
+			cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+			if (cfd >= 0)
+				close(cfd);
+			server->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			if (cfd >= 0)
+				continue;
+		}
 		if (cfd < 0)
 			return;
 		for (int i = 0; i < UAPI_CONN_MAX; i++) {
@@ -1095,6 +1111,7 @@ int uapi_server_new(struct uapi_server **serverp, struct loop *loop, int fd, con
 	server->out = out;
 	server->hooks = hooks;
 	server->inotify_fd = -1;
+	server->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	err = socket_path(server->path, ifname);
 	if (err)
 		goto err_path;
@@ -1129,6 +1146,8 @@ int uapi_server_new(struct uapi_server **serverp, struct loop *loop, int fd, con
 err_inotify:
 	close(server->inotify_fd);
 err_path:
+	if (server->spare_fd >= 0)
+		close(server->spare_fd);
 	free(server);
 err_alloc:
 	close(fd);
@@ -1146,6 +1165,8 @@ void uapi_server_free(struct uapi_server *server)
 	close(server->listen_watch.fd);
 	if (server->inotify_fd >= 0)
 		close(server->inotify_fd);
+	if (server->spare_fd >= 0)
+		close(server->spare_fd);
 	if (uapi_server_socket_present(server))
 		unlink(server->path);
 	free(server);
