@@ -275,6 +275,60 @@ static void test_long_line(void **state)
 	free(req);
 }
 
+/* warren's L2 extensions (docs/l2.md): refused or absent on L3, then on an L2 engine. */
+static void test_l2_extensions(void **state)
+{
+	static const struct {
+		bool l2;	   /* the engine is in L2 mode */
+		const char *req;   /* body after "set=1\n"; %P = the peer's key */
+		int err;	   /* the errno= value */
+		const char *has;   /* a line get must show afterwards, or NULL */
+		const char *hasnt; /* a line get must not show, or NULL */
+	} cases[] = {
+		/* 1 */ { false, "mode=tap\n\n", -EINVAL, NULL, "mode=" },
+		/* 2 */ { false, "mode=tun\n\n", 0, NULL, "mode=" },
+		/* 3 */ { false, "public_key=%P\n\n", 0, NULL, "hub=" },
+		/* 4 */ { true, "mode=tap\n\n", 0, "mode=tap\nhub=false\nmac_ageing=300\n", NULL },
+		/* 5 */ { true, "mode=tun\n\n", -EINVAL, "mode=tap\n", NULL },
+		/* 6 */ { true, "mode=bridge\n\n", -EINVAL, NULL, NULL },
+		/* 7 */ { true, "hub=true\nmac_ageing=60\n\n", 0, "hub=true\nmac_ageing=60\n", NULL },
+		/* 8 */ { true, "hub=yes\n\n", -EINVAL, "hub=true\n", NULL },
+		/* 9 */ { true, "mac_ageing=0\n\n", -EINVAL, "mac_ageing=60\n", NULL },
+		/* 10 */ { true, "public_key=%P\nallowed_mac=52:54:00:12:34:56/24\n\n", 0,
+			   "allowed_mac=52:54:00:00:00:00/24\n", NULL },
+		/* 11 */ { true, "public_key=%P\nallowed_mac=02:00:00:00:00:01\n\n", 0,
+			   "allowed_mac=02:00:00:00:00:01/48\n", NULL },
+		/* 12 */ { true, "public_key=%P\nallowed_mac=02:00:00:00:00/8\n\n", -EINVAL, NULL, NULL },
+		/* 13 */ { true, "public_key=%P\nstatic_mac=02:00:00:00:00:07\n\n", 0,
+			   "mac=02:00:00:00:00:07,0,0,0,static\n", NULL },
+		/* 14 */ { true, "public_key=%P\nstatic_mac=ff:ff:ff:ff:ff:ff\n\n", -EINVAL, NULL,
+			   "mac=ff:" },
+		/* 15 */ { true, "public_key=%P\nstatic_mac=02:00:00:00:00:08/24\n\n", -EINVAL, NULL,
+			   NULL },
+		/* 16 */ { true, "public_key=%P\nreplace_allowed_macs=true\n\n", 0, NULL,
+			   "allowed_mac=" },
+		/* 17 */ { true, "public_key=%P\nreplace_allowed_macs=1\n\n", -EINVAL, NULL, NULL },
+	};
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got;
+		int ret;
+
+		if (cases[i].l2)
+			assert_int_equal(engine_set_mode(f->engine, ENGINE_MODE_L2), 0);
+		ret = set(f, cases[i].req);
+		if (ret != cases[i].err)
+			fail_msg("case %zu: errno %d, want %d", i + 1, ret, cases[i].err);
+		got = get(f);
+		if (cases[i].has && !strstr(got, cases[i].has))
+			fail_msg("case %zu: get lacks %s:\n%s", i + 1, cases[i].has, got);
+		if (cases[i].hasnt && strstr(got, cases[i].hasnt))
+			fail_msg("case %zu: get shows %s:\n%s", i + 1, cases[i].hasnt, got);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +337,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_keepalive_at_end_of_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nul_in_value, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_l2_extensions, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
