@@ -4,7 +4,8 @@
 # L2 mode (docs/l2.md): three hosts whose warrend TAP devices sit on a
 # bridge with a "VM" each; the VMs share one Ethernet across the hosts.
 # ARP, IPv4 and IPv6 (neighbour discovery) ping between every pair, a
-# broadcast ping answered by every other VM, 16 MiB over TCP intact; then
+# broadcast ping and a multicast ping answered by every other VM, 64 MiB
+# over TCP (and 16 MiB over TCP/IPv6) intact; then
 # an L2 warrend against wireguard-go and against an L3 warrend passes
 # nothing, crashes nothing, and the warrend sides log why.
 #
@@ -73,14 +74,39 @@ for a in 1 2 3; do
 		assert_ok "vm$a -> vm$b: IPv6 ping (neighbour discovery)" pings "vm$a" "fd77::$b" 2
 	done
 done
+# Learned: unicast between known MACs floods nothing (h1's counter stays).
+flooded() {
+	at h1 sh -c "printf 'get=1\n\n' | socat - UNIX-CONNECT:/var/run/wireguard/l2$$1.sock" |
+		sed -n 's/^l2_flooded=//p'
+}
+f1=$(flooded)
+at vm1 ping -q -c 5 -i 0.1 10.77.0.2 >/dev/null 2>&1
+f2=$(flooded)
+assert_eq "$f1" "$f2" "5 pings vm1 -> vm2 after learning flood nothing on h1"
+mac2=$(at vm2 cat /sys/class/net/eth0/address)
+at h1 sh -c "printf 'get=1\n\n' | socat - UNIX-CONNECT:/var/run/wireguard/l2$$1.sock" |
+	awk -v k="$(wg pubkey <"$T_DIR/key2" | base64 -d | od -An -tx1 | tr -d ' \n')" \
+		'/^public_key=/ { p = ($0 == "public_key=" k) } p && /^mac=/ { print }' |
+	grep -q "^mac=$mac2,"
+_t_report $((! $?)) "h1 learned vm2's MAC ($mac2) behind h2"
+
 replies=$(at vm1 ping -b -c 3 -i 0.3 -W 2 10.77.0.255 2>/dev/null |
 	grep -o 'from 10\.77\.0\.[23]:' | sort -u | tr '\n' ' ')
 assert_eq "from 10.77.0.2: from 10.77.0.3: " "$replies" "a broadcast ping from vm1 is answered by vm2 and vm3"
 
-sums=$(tcp_transfer vm1 vm3 10.77.0.3 16)
+replies=$(at vm1 ping -c 3 -i 0.3 -W 2 -I eth0 224.0.0.1 2>/dev/null |
+	grep -o 'from 10\.77\.0\.[23]:' | sort -u | tr '\n' ' ')
+assert_eq "from 10.77.0.2: from 10.77.0.3: " "$replies" \
+	"a ping to the all-hosts multicast group from vm1 is answered by vm2 and vm3"
+
+sums=$(tcp_transfer vm1 vm3 10.77.0.3 64)
 read -r s1 s2 <<<"$sums"
 [ -n "$s1" ] && [ "$s1" = "$s2" ]
-_t_report $((! $?)) "16 MiB over TCP vm1 -> vm3 intact"
+_t_report $((! $?)) "64 MiB over TCP vm1 -> vm3 intact"
+sums=$(tcp_transfer vm2 vm1 "[fd77::1]" 16)
+read -r s1 s2 <<<"$sums"
+[ -n "$s1" ] && [ "$s1" = "$s2" ]
+_t_report $((! $?)) "16 MiB over TCP/IPv6 vm2 -> vm1 intact"
 
 # L2 against wireguard-go (L3): the handshake completes, nothing passes, warrend says why.
 ns_new g
