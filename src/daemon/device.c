@@ -645,6 +645,8 @@ int device_new(struct device **devicep, const char *ifname, int tun_fd, int uapi
 		goto err_engine;
 	}
 	engine_set_mtu(device->engine, link.mtu);
+	/* Peers waiting for handshakes hold at most a quarter of the worker's buffers. */
+	engine_set_staged_limit(device->engine, WORKER_POOL / 4);
 	err = set_mode(device, tun_fd);
 	if (err) {
 		pr_error("L2 mode: %s", strerror(-err));

@@ -28,6 +28,8 @@ struct engine {
 	uint32_t fwmark;
 	uint32_t mtu;
 	uint64_t drops[ENGINE_DROP_COUNT];
+	/* Buffers on all peers' staged queues, and their cap (0: none). */
+	size_t staged, staged_limit;
 
 	/* L2 mode (l2.c). The table is allocated on first use (macs_ready). */
 	enum engine_mode mode;
@@ -54,6 +56,36 @@ static inline void engine_drop_buf(struct engine *engine, struct peer *peer,
 {
 	engine_drop(engine, peer, reason);
 	pktbuf_free(buf);
+}
+
+/*
+ * A peer's staged queue changes only through these, which keep
+ * engine->staged: push (consumes @buf), pop (NULL when empty) and drop
+ * everything as @reason.
+ */
+static inline void engine_stage_push(struct engine *engine, struct peer *peer,
+				     struct pktbuf *buf)
+{
+	pktbuf_queue_push(&peer->staged, buf);
+	engine->staged++;
+}
+
+static inline struct pktbuf *engine_stage_pop(struct engine *engine, struct peer *peer)
+{
+	struct pktbuf *buf = pktbuf_queue_pop(&peer->staged);
+
+	if (buf)
+		engine->staged--;
+	return buf;
+}
+
+static inline void engine_stage_drop_all(struct engine *engine, struct peer *peer,
+					 enum engine_drop reason)
+{
+	struct pktbuf *buf;
+
+	while ((buf = engine_stage_pop(engine, peer)))
+		engine_drop_buf(engine, peer, reason, buf);
 }
 
 /* Appends an event about @peer to @out (or counts it lost). */

@@ -222,6 +222,16 @@ void engine_set_mtu(struct engine *engine, uint32_t mtu)
 	engine->mtu = mtu;
 }
 
+void engine_set_staged_limit(struct engine *engine, size_t limit)
+{
+	engine->staged_limit = limit;
+}
+
+size_t engine_staged(const struct engine *engine)
+{
+	return engine->staged;
+}
+
 int engine_peer_add(struct engine *engine, const uint8_t public_key[32], struct peer **peerp)
 {
 	struct peer *peer;
@@ -260,6 +270,7 @@ void engine_peer_remove(struct engine *engine, struct peer *peer)
 	zero_keys(engine, peer);
 	timers_stop(&peer->timers);
 	peer_table_remove(&engine->peers, peer);
+	engine->staged -= peer->staged.len; /* peer_free returns them uncounted */
 	peer_free(peer);
 }
 
@@ -358,12 +369,9 @@ uint64_t engine_drops(const struct engine *engine, enum engine_drop reason)
 static void retransmit_handshake(struct engine *engine, struct peer *peer, struct engine_time now,
 				 struct engine_output *out)
 {
-	struct pktbuf *buf;
-
 	if (peer->timers.handshake_attempts > MAX_TIMER_HANDSHAKES) {
 		timers_handshake_gave_up(&peer->timers, now.mono_ns);
-		while ((buf = pktbuf_queue_pop(&peer->staged)))
-			engine_drop_buf(engine, peer, ENGINE_DROP_STAGED_GIVEUP, buf);
+		engine_stage_drop_all(engine, peer, ENGINE_DROP_STAGED_GIVEUP);
 		engine_event(out, ENGINE_EVENT_HANDSHAKE_GAVE_UP, peer);
 		return;
 	}

@@ -238,7 +238,6 @@ drop:
 
 int engine_set_mode(struct engine *engine, enum engine_mode mode)
 {
-	struct pktbuf *buf;
 	int ret;
 
 	if (mode != ENGINE_MODE_L3 && mode != ENGINE_MODE_L2)
@@ -255,8 +254,7 @@ int engine_set_mode(struct engine *engine, enum engine_mode mode)
 		mactable_flush(&engine->macs);
 	for (struct peer *p = engine->peers.first; p; p = p->list_next) {
 		/* Staged packets are of the old kind, possibly encapsulated. */
-		while ((buf = pktbuf_queue_pop(&p->staged)))
-			engine_drop_buf(engine, p, ENGINE_DROP_STAGED_GIVEUP, buf);
+		engine_stage_drop_all(engine, p, ENGINE_DROP_STAGED_GIVEUP);
 		p->mode_mismatch_reported = false;
 	}
 	return 0;

@@ -100,13 +100,23 @@ static void seal_and_send(struct engine *engine, struct peer *peer, struct keypa
 	engine_send_datagram(engine, peer, buf, out);
 }
 
-/* Stages @buf (consumed), pushing out the oldest past MAX_STAGED_PACKETS. */
+/*
+ * Stages @buf (consumed), pushing out the peer's oldest past
+ * MAX_STAGED_PACKETS or at the engine-wide cap; at the cap a peer with
+ * nothing staged loses the new packet (engine_set_staged_limit).
+ */
 static void stage(struct engine *engine, struct peer *peer, struct pktbuf *buf)
 {
-	if (peer->staged.len >= MAX_STAGED_PACKETS)
+	bool full = engine->staged_limit && engine->staged >= engine->staged_limit;
+
+	if (full && !peer->staged.len) {
+		engine_drop_buf(engine, peer, ENGINE_DROP_STAGED_OVERFLOW, buf);
+		return;
+	}
+	if (full || peer->staged.len >= MAX_STAGED_PACKETS)
 		engine_drop_buf(engine, peer, ENGINE_DROP_STAGED_OVERFLOW,
-				pktbuf_queue_pop(&peer->staged));
-	pktbuf_queue_push(&peer->staged, buf);
+				engine_stage_pop(engine, peer));
+	engine_stage_push(engine, peer, buf);
 }
 
 void engine_send_staged(struct engine *engine, struct peer *peer, struct engine_time now,
@@ -124,7 +134,7 @@ void engine_send_staged(struct engine *engine, struct peer *peer, struct engine_
 			kp->sending_valid = false;
 			goto need_handshake;
 		}
-		buf = pktbuf_queue_pop(&peer->staged);
+		buf = engine_stage_pop(engine, peer);
 		seal_and_send(engine, peer, kp, buf, now, out);
 	}
 	keep_key_fresh(engine, peer, now, out);
@@ -144,7 +154,7 @@ void engine_send_keepalive(struct engine *engine, struct peer *peer, struct engi
 			engine_drop(engine, peer, ENGINE_DROP_NO_BUFFER);
 			return;
 		}
-		pktbuf_queue_push(&peer->staged, buf);
+		engine_stage_push(engine, peer, buf);
 	}
 	engine_send_staged(engine, peer, now, out);
 }

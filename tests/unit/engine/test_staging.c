@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The engine-wide cap on staged packets (engine_set_staged_limit) and the
+ * count behind it, kept through every way a staged packet leaves.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "engine_pair.h"
+
+enum { EXTRA_PEERS = 3 };
+
+/* A peer of A's at 10.0.1.<n>, reachable nowhere (no handshake completes). */
+static struct peer *add_silent_peer(struct pair *p, uint8_t n)
+{
+	uint8_t priv[32], pub[32], ip[4] = { 10, 0, 1, n };
+	union pktbuf_addr ep;
+	struct peer *peer;
+
+	assert_int_equal(crypto_x25519_generate(priv, pub), 0);
+	assert_int_equal(engine_peer_add(p->a.engine, pub, &peer), 0);
+	assert_int_equal(engine_peer_allowedip_add(p->a.engine, peer, AF_INET, ip, 32), 0);
+	pair_addr(&ep, "192.0.2.99", (uint16_t)(40000 + n));
+	assert_int_equal(engine_peer_set_endpoint(p->a.engine, peer, &ep), 0);
+	return peer;
+}
+
+static void send_to(struct pair *p, uint8_t n, uint16_t total)
+{
+	uint8_t dst[4] = { 10, 0, 1, n };
+	struct pktbuf *buf = pair_ip4(p, p->a.tunnel_ip, dst, total);
+
+	engine_send_batch(p->a.engine, &buf, 1, p->now, &p->a.out);
+}
+
+/* Packets sent to silent peers 1..EXTRA_PEERS in turn, under a cap. */
+static void cap(void **state)
+{
+	static const struct {
+		size_t limit;
+		unsigned peers, per_peer;
+		size_t staged;
+		uint64_t overflow;
+		uint32_t first_len; /* of peer 1's oldest staged packet */
+	} cases[] = {
+		/* 1: no cap: every packet waits */
+		{ 0, 3, 5, 15, 0, 40 },
+		/* 2: cap 10: the third peer, with nothing staged, loses its packets */
+		{ 10, 3, 5, 10, 5, 40 },
+		/* 3: cap 10, one peer: its oldest make room, the total stays */
+		{ 10, 1, 12, 10, 2, 42 },
+		/* 4: the per-peer cap still applies under a larger engine cap */
+		{ 1000, 1, 130, MAX_STAGED_PACKETS, 2, 42 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct peer *peers[EXTRA_PEERS];
+		struct pair p;
+
+		pair_init(&p);
+		engine_set_staged_limit(p.a.engine, cases[i].limit);
+		for (unsigned k = 0; k < cases[i].peers; k++)
+			peers[k] = add_silent_peer(&p, (uint8_t)(k + 1));
+		/* Peer by peer, as silent peers fill up one after another. */
+		for (unsigned k = 0; k < cases[i].peers; k++)
+			for (unsigned j = 0; j < cases[i].per_peer; j++)
+				send_to(&p, (uint8_t)(k + 1), (uint16_t)(40 + j));
+		assert_int_equal(engine_staged(p.a.engine), cases[i].staged);
+		assert_int_equal(engine_drops(p.a.engine, ENGINE_DROP_STAGED_OVERFLOW),
+				 cases[i].overflow);
+		assert_int_equal(peers[0]->staged.head->len, cases[i].first_len);
+		pair_free(&p);
+	}
+}
+
+/* Drops the datagrams of @q not addressed to @addr (the silent peers'). */
+static void keep_only_to(struct pktbuf_queue *q, const union pktbuf_addr *addr)
+{
+	struct pktbuf_queue keep;
+	struct pktbuf *buf;
+
+	pktbuf_queue_init(&keep);
+	while ((buf = pktbuf_queue_pop(q))) {
+		if (pktbuf_addr_equal(&buf->addr, addr))
+			pktbuf_queue_push(&keep, buf);
+		else
+			pktbuf_free(buf);
+	}
+	pktbuf_queue_splice(q, &keep);
+}
+
+/* Every way out of the staged queues brings the count down. */
+static void count_follows(void **state)
+{
+	enum { SENT, REMOVED, GAVE_UP, MODE, CLEARED };
+	static const struct {
+		int how;
+		size_t left;
+	} cases[] = {
+		/* 1: sent after B's handshake: A->B packets leave, the silent peer's stay */
+		{ SENT, 4 },
+		/* 2: both silent peers removed */
+		{ REMOVED, 4 },
+		/* 3: the handshake gives up (retransmits exhausted) */
+		{ GAVE_UP, 0 },
+		/* 4: a mode switch drops what was staged */
+		{ MODE, 0 },
+		/* 5: replace_peers */
+		{ CLEARED, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct peer *silent[2];
+		struct pair p;
+
+		pair_init(&p);
+		engine_set_staged_limit(p.a.engine, 100);
+		silent[0] = add_silent_peer(&p, 1);
+		silent[1] = add_silent_peer(&p, 2);
+		for (int j = 0; j < 4; j++) {
+			send_to(&p, 1, 40);
+			pair_send(&p, &p.a, 60);
+		}
+		send_to(&p, 2, 40);
+		send_to(&p, 2, 40);
+		send_to(&p, 2, 40);
+		assert_int_equal(engine_staged(p.a.engine), 11);
+		switch (cases[i].how) {
+		case SENT:
+			keep_only_to(&p.a.out.tx, &p.b.addr);
+			assert_int_equal(pair_deliver(&p, &p.a), 1);
+			assert_int_equal(pair_deliver(&p, &p.b), 1);
+			assert_int_equal(engine_staged(p.a.engine), 7);
+			engine_peer_remove(p.a.engine, silent[1]);
+			break;
+		case REMOVED:
+			engine_peer_remove(p.a.engine, silent[0]);
+			engine_peer_remove(p.a.engine, silent[1]);
+			break;
+		case GAVE_UP:
+			for (int t = 0; t < 30; t++) {
+				pair_advance(&p, 6 * NSEC_PER_SEC);
+				pair_tick(&p, &p.a);
+				pair_discard(&p.a);
+			}
+			break;
+		case MODE:
+			assert_int_equal(engine_set_mode(p.a.engine, ENGINE_MODE_L2), 0);
+			break;
+		case CLEARED:
+			engine_peers_clear(p.a.engine);
+			break;
+		}
+		assert_int_equal(engine_staged(p.a.engine), cases[i].left);
+		pair_free(&p);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cap),
+		cmocka_unit_test(count_follows),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
