@@ -53,6 +53,7 @@ struct worker {
 	struct loop_watch tun_watch, udp_watch;
 	struct pktbuf_queue pending; /* datagrams waiting for room in the socket */
 	bool blocked;		     /* pending is not empty: TUN reads paused */
+	bool starved;		     /* the pool ran dry: TUN and UDP reads paused */
 	struct pktbuf *bufs[WORKER_BATCH];
 	struct udp_msg msgs[WORKER_BATCH];
 	struct device_stats stats;
@@ -142,15 +143,51 @@ static void log_events(struct device *device, struct engine_output *out)
  * the socket, so that a full socket pushes back on the sender instead of
  * dropping what the engine already sealed and counted.
  */
-static void set_blocked(struct worker *w, bool blocked)
+static uint32_t tun_events(const struct worker *w)
+{
+	return w->blocked || w->starved ? 0 : EPOLLIN;
+}
+
+static uint32_t udp_events(const struct worker *w)
+{
+	return (w->starved ? 0 : EPOLLIN) | (w->blocked ? EPOLLOUT : 0);
+}
+
+static void update_watches(struct worker *w)
 {
 	struct loop *loop = &w->device->loop;
 
+	if (w->udp)
+		loop_modify(loop, &w->udp_watch, udp_events(w));
+	loop_modify(loop, &w->tun_watch, tun_events(w));
+}
+
+static void set_blocked(struct worker *w, bool blocked)
+{
 	if (w->blocked == blocked)
 		return;
 	w->blocked = blocked;
-	loop_modify(loop, &w->udp_watch, blocked ? EPOLLIN | EPOLLOUT : EPOLLIN);
-	loop_modify(loop, &w->tun_watch, blocked ? 0 : EPOLLIN);
+	update_watches(w);
+}
+
+/*
+ * With the pool empty, readable fds would wake the loop for nothing, over
+ * and over: reads pause until a batch of buffers is back. Buffers come
+ * back as datagrams leave (EPOLLOUT while blocked), staged packets go
+ * (timers; staging holds at most a quarter of the pool) or output flushes.
+ */
+static void set_starved(struct worker *w, bool starved)
+{
+	if (w->starved == starved)
+		return;
+	w->starved = starved;
+	update_watches(w);
+}
+
+static void check_starved(struct worker *w)
+{
+	if (w->starved && pktbuf_pool_available(w->pool) >= WORKER_BATCH)
+		set_starved(w, false);
 }
 
 /*
@@ -215,6 +252,7 @@ static void worker_flush(struct worker *w)
 	flush_tun(w);
 	log_events(w->device, &w->out);
 	arm_timer(w->device);
+	check_starved(w);
 }
 
 static void tun_event(struct loop *loop, int fd, uint32_t events, void *arg)
@@ -233,6 +271,7 @@ static void tun_event(struct loop *loop, int fd, uint32_t events, void *arg)
 
 			if (!buf) {
 				w->stats.rx_no_buffer++;
+				set_starved(w, true);
 				empty = true;
 				break;
 			}
@@ -277,8 +316,10 @@ static void udp_event(struct loop *loop, int fd, uint32_t events, void *arg)
 	struct worker *w = arg;
 	struct device *device = w->device;
 
-	if (events & EPOLLOUT)
+	if (events & EPOLLOUT) {
 		flush_udp(w);
+		check_starved(w);
+	}
 	if (!(events & (EPOLLIN | EPOLLERR)))
 		return;
 	for (int round = 0; round < WORKER_ROUNDS; round++) {
@@ -298,6 +339,7 @@ static void udp_event(struct loop *loop, int fd, uint32_t events, void *arg)
 		}
 		if (!want) {
 			w->stats.rx_no_buffer++;
+			set_starved(w, true);
 			return;
 		}
 		ret = udp_recv(w->udp, w->msgs, want);
@@ -354,10 +396,9 @@ static void unbind(struct device *device)
 	free(w->udp);
 	w->udp = NULL;
 	pktbuf_queue_purge(&w->pending);
-	if (w->blocked) {
-		w->blocked = false;
-		loop_modify(&device->loop, &w->tun_watch, EPOLLIN);
-	}
+	w->blocked = false;
+	w->starved = false;
+	loop_modify(&device->loop, &w->tun_watch, tun_events(w));
 }
 
 /* Opens a socket on @port (0: any) and puts it in place of the old one. */
@@ -383,7 +424,7 @@ static int bind_port(struct device *device, uint16_t port)
 	 */
 	old_watch = w->udp_watch;
 	w->udp_watch.fd = s->fd;
-	err = loop_add(&device->loop, &w->udp_watch, w->blocked ? EPOLLIN | EPOLLOUT : EPOLLIN);
+	err = loop_add(&device->loop, &w->udp_watch, udp_events(w));
 	if (err) {
 		w->udp_watch = old_watch;
 		udp_close(s);
