@@ -203,13 +203,17 @@ static struct engine_time set_now(const struct uapi_set *set)
 /*
  * The end of one peer's lines (wireguard-go's handlePostConfig): a
  * keepalive interval that was turned on is applied now, which sends a
- * keepalive (and with it any staged packets, or a handshake).
+ * keepalive (and with it any staged packets, or a handshake); staged
+ * packets go now (or a handshake starts), not on the retransmit timer,
+ * so a peer just given an endpoint gets them at once.
  */
 static void peer_done(struct uapi_set *set)
 {
 	if (set->peer && set->keepalive_on)
 		engine_peer_set_keepalive(set->engine, set->peer, set->keepalive, set_now(set),
 					  set->out);
+	if (set->peer)
+		engine_peer_send_staged(set->engine, set->peer, set_now(set), set->out);
 	set->peer = NULL;
 	set->dummy = false;
 	set->created = false;

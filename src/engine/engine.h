@@ -238,6 +238,14 @@ void engine_peer_set_psk(struct engine *engine, struct peer *peer, const uint8_t
 int engine_peer_set_endpoint(struct engine *engine, struct peer *peer,
 			     const union pktbuf_addr *endpoint);
 /*
+ * Sends @peer's staged packets now if a keypair can send them, otherwise
+ * starts a handshake (at most one per REKEY_TIMEOUT); nothing without
+ * staged packets. For the end of a peer's configuration (a new endpoint),
+ * as wireguard-go's SendStagedPackets, rather than the retransmit timer.
+ */
+void engine_peer_send_staged(struct engine *engine, struct peer *peer, struct engine_time now,
+			     struct engine_output *out);
+/*
  * Sets the persistent keepalive interval in seconds (0 = off). Turning it
  * on sends a keepalive at once (into @out), as WireGuard does.
  */

@@ -144,6 +144,12 @@ need_handshake:
 	engine_send_initiation(engine, peer, false, now, out);
 }
 
+void engine_peer_send_staged(struct engine *engine, struct peer *peer, struct engine_time now,
+			     struct engine_output *out)
+{
+	engine_send_staged(engine, peer, now, out);
+}
+
 void engine_send_keepalive(struct engine *engine, struct peer *peer, struct engine_time now,
 			   struct engine_output *out)
 {

@@ -158,11 +158,59 @@ static void count_follows(void **state)
 	}
 }
 
+/*
+ * A peer without an endpoint stages its packets; engine_peer_send_staged
+ * after the endpoint is set starts the handshake at once, and the staged
+ * packets follow the response.
+ */
+static void send_staged_now(void **state)
+{
+	static const struct {
+		unsigned packets;
+		unsigned initiations; /* from engine_peer_send_staged */
+	} cases[] = {
+		/* 1: staged packets: a handshake now */
+		{ 3, 1 },
+		/* 2: nothing staged: nothing sent */
+		{ 0, 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		union pktbuf_addr none;
+		struct pair p;
+
+		pair_init(&p);
+		memset(&none, 0, sizeof(none));
+		p.a.peer->endpoint = none; /* as a peer configured without one */
+		for (unsigned j = 0; j < cases[i].packets; j++)
+			pair_send(&p, &p.a, 60);
+		assert_int_equal(p.a.out.tx.len, 0);
+		assert_int_equal(engine_staged(p.a.engine), cases[i].packets);
+
+		/* Past REKEY_TIMEOUT of the initiation that had no endpoint. */
+		pair_advance(&p, REKEY_TIMEOUT_NS);
+		assert_int_equal(engine_peer_set_endpoint(p.a.engine, p.a.peer, &p.b.addr), 0);
+		engine_peer_send_staged(p.a.engine, p.a.peer, p.now, &p.a.out);
+		assert_int_equal(pair_count_tx(&p.a, MESSAGE_HANDSHAKE_INITIATION),
+				 cases[i].initiations);
+		if (cases[i].initiations) {
+			assert_int_equal(pair_deliver(&p, &p.a), 1);
+			assert_int_equal(pair_deliver(&p, &p.b), 1);
+			assert_int_equal(pair_count_tx(&p.a, MESSAGE_DATA), cases[i].packets);
+			assert_int_equal(pair_deliver(&p, &p.a), cases[i].packets);
+			assert_int_equal(p.b.out.tun.len, cases[i].packets);
+		}
+		assert_int_equal(engine_staged(p.a.engine), 0);
+		pair_free(&p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cap),
 		cmocka_unit_test(count_follows),
+		cmocka_unit_test(send_staged_now),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
