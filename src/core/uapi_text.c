@@ -330,6 +330,7 @@ static const char *ip_text(char *buf, const struct wgconf_ip *ip)
 int uapi_text_write_set(FILE *out, const struct wgconf *conf, const union uapi_sockaddr *endpoints)
 {
 	char hex[KEY_HEX_LEN + 1], ep[NI_MAXHOST + NI_MAXSERV + 4], ip[INET6_ADDRSTRLEN];
+	char mac[MAC_TEXT_LEN];
 
 	fputs("set=1\n", out);
 	if (conf->has_private_key) {
@@ -340,6 +341,13 @@ int uapi_text_write_set(FILE *out, const struct wgconf *conf, const union uapi_s
 		fprintf(out, "listen_port=%u\n", conf->listen_port);
 	if (conf->has_fwmark)
 		fprintf(out, "fwmark=%" PRIu32 "\n", conf->fwmark);
+	/* warren's L2 extensions (docs/l2.md), only when the config has them. */
+	if (conf->tap)
+		fputs("mode=tap\n", out);
+	if (conf->has_hub)
+		fprintf(out, "hub=%s\n", conf->hub ? "true" : "false");
+	if (conf->mac_ageing)
+		fprintf(out, "mac_ageing=%" PRIu32 "\n", conf->mac_ageing);
 	fputs("replace_peers=true\n", out);
 	for (size_t i = 0; i < conf->n_peers; i++) {
 		const struct wgconf_peer *p = &conf->peers[i];
@@ -358,6 +366,16 @@ int uapi_text_write_set(FILE *out, const struct wgconf *conf, const union uapi_s
 		for (size_t j = 0; j < p->n_allowed_ips; j++)
 			fprintf(out, "allowed_ip=%s/%u\n", ip_text(ip, &p->allowed_ips[j]),
 				p->allowed_ips[j].cidr);
+		if (p->n_allowed_macs)
+			fputs("replace_allowed_macs=true\n", out);
+		for (size_t j = 0; j < p->n_allowed_macs; j++) {
+			mac_format(p->allowed_macs[j].mac, mac);
+			fprintf(out, "allowed_mac=%s/%u\n", mac, p->allowed_macs[j].bits);
+		}
+		for (size_t j = 0; j < p->n_static_macs; j++) {
+			mac_format(p->static_macs[j].mac, mac);
+			fprintf(out, "static_mac=%s\n", mac);
+		}
 	}
 	fputs("\n", out);
 	OPENSSL_cleanse(hex, sizeof(hex));

@@ -39,6 +39,9 @@ static bool is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
+static int list_next(char **cursor, char **item);
+static bool ifname_ok(const char *s, size_t len);
+
 /* A copy of s[0..len) without leading and trailing whitespace. */
 static char *dup_trimmed(const char *s, size_t len)
 {
@@ -394,6 +397,41 @@ static int parse_allowed_ips(struct wgconf_reader *r, struct wgconf_peer *peer, 
  * A line of `wg setconf`'s grammar; @compact has no whitespace left, @key
  * and @value are as written (trimmed), for messages.
  */
+/*
+ * AllowedMACs (@prefix: MAC[/1-48]) and StaticMACs (unicast MACs): a list
+ * split at commas, @value without whitespace (wg's grammar). Appends.
+ */
+static int parse_macs(struct wgconf_reader *r, struct wgconf_mac **macs, size_t *n,
+		      const char *value, bool prefix)
+{
+	char *copy = strdup(value), *cursor = copy, *item;
+	int ret = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	while (list_next(&cursor, &item)) {
+		struct wgconf_mac m = { .bits = MAC_BITS }, *v;
+
+		if (prefix ? mac_parse(item, m.mac, &m.bits) || !m.bits
+			   : mac_parse(item, m.mac, NULL) || mac_is_multicast(m.mac) ||
+				     mac_is_zero(m.mac)) {
+			ret = fail(r, item, "%s",
+				   prefix ? "AllowedMACs entry is not a MAC address with an optional /1-48"
+					  : "StaticMACs entry is not a unicast MAC address");
+			break;
+		}
+		v = realloc(*macs, (*n + 1) * sizeof(*v));
+		if (!v) {
+			ret = -ENOMEM;
+			break;
+		}
+		*macs = v;
+		v[(*n)++] = m;
+	}
+	free(copy);
+	return ret;
+}
+
 static int wg_line(struct wgconf_reader *r, const char *compact, const char *key,
 		   const char *value)
 {
@@ -455,6 +493,10 @@ static int wg_line(struct wgconf_reader *r, const char *compact, const char *key
 		}
 		if (KEY("Endpoint"))
 			return parse_endpoint(r, p, v, value);
+		if (!(r->flags & WGCONF_SETCONF) && KEY("AllowedMACs"))
+			return parse_macs(r, &p->allowed_macs, &p->n_allowed_macs, v, true);
+		if (!(r->flags & WGCONF_SETCONF) && KEY("StaticMACs"))
+			return parse_macs(r, &p->static_macs, &p->n_static_macs, v, false);
 		if (KEY("PersistentKeepalive")) {
 			uint32_t k;
 
@@ -611,6 +653,40 @@ static int quick_line(struct wgconf_reader *r, const char *key, char *value,
 		} else {
 			return fail(r, value, "Table is neither auto, off, a name nor 0-4294967295");
 		}
+		return 0;
+	}
+	if (!strcasecmp(key, "Mode")) {
+		if (!strcasecmp(value, "tap"))
+			c->tap = true;
+		else if (!strcasecmp(value, "tun"))
+			c->tap = false;
+		else
+			return fail(r, value, "Mode is neither tun nor tap");
+		return 0;
+	}
+	if (!strcasecmp(key, "Bridge")) {
+		if (!*value) {
+			c->bridge[0] = '\0';
+			return 0;
+		}
+		if (!ifname_ok(value, strlen(value)))
+			return fail(r, value, "Bridge is not an interface name");
+		snprintf(c->bridge, sizeof(c->bridge), "%s", value);
+		return 0;
+	}
+	if (!strcasecmp(key, "MACAgeing")) {
+		if (!parse_u32(value, UINT32_MAX, &c->mac_ageing) || !c->mac_ageing)
+			return fail(r, value, "MACAgeing is not a number of seconds 1-4294967295");
+		return 0;
+	}
+	if (!strcasecmp(key, "Hub")) {
+		if (!strcasecmp(value, "true"))
+			c->hub = true;
+		else if (!strcasecmp(value, "false"))
+			c->hub = false;
+		else
+			return fail(r, value, "Hub is neither true nor false");
+		c->has_hub = true;
 		return 0;
 	}
 	if (!strcasecmp(key, "SaveConfig")) {
@@ -906,6 +982,8 @@ void wgconf_free(struct wgconf *conf)
 	for (size_t i = 0; i < conf->n_peers; i++) {
 		free(conf->peers[i].endpoint.host);
 		free(conf->peers[i].allowed_ips);
+		free(conf->peers[i].allowed_macs);
+		free(conf->peers[i].static_macs);
 	}
 	secret_free(conf->peers, conf->n_peers * sizeof(*conf->peers));
 	OPENSSL_cleanse(conf, sizeof(*conf));

@@ -20,6 +20,12 @@
  * mangled there: ports above 65535 (wg truncates them) are refused, and
  * ports must be numbers (no /etc/services names).
  *
+ * warren's L2 extensions (docs/l2.md), which stock tools do not know, are
+ * read like wg-quick's keys (not under WGCONF_SETCONF, where they are
+ * unknown lines as they are to wg): Mode, Bridge, MACAgeing and Hub in
+ * "[Interface]", AllowedMACs and StaticMACs (comma-separated lists) in
+ * "[Peer]".
+ *
  * Errors read "FILE:LINE: what was expected: `offending value'".
  */
 #ifndef WARREN_CORE_WGCONF_H
@@ -32,6 +38,7 @@
 #include <stdio.h>
 
 #include "core/key.h"
+#include "core/mac.h"
 
 /* An address with a prefix length: AllowedIPs, Address, DNS (cidr = max). */
 struct wgconf_ip {
@@ -58,6 +65,12 @@ struct wgconf_endpoint {
 	} addr;
 };
 
+/* An AllowedMACs entry (bits 1-48; host bits kept) or a StaticMACs one (48). */
+struct wgconf_mac {
+	uint8_t mac[MAC_LEN];
+	uint8_t bits;
+};
+
 struct wgconf_peer {
 	unsigned int line; /* of its [Peer] header, for messages */
 	bool has_public_key;
@@ -71,6 +84,12 @@ struct wgconf_peer {
 	uint16_t persistent_keepalive; /* seconds, 0 = off */
 	struct wgconf_ip *allowed_ips; /* host bits cleared, as wg stores them */
 	size_t n_allowed_ips;
+
+	/* warren L2 extensions */
+	struct wgconf_mac *allowed_macs;
+	size_t n_allowed_macs;
+	struct wgconf_mac *static_macs;
+	size_t n_static_macs;
 };
 
 enum wgconf_table {
@@ -117,6 +136,13 @@ struct wgconf {
 	char *table_name;
 	struct wgconf_strings hooks[WGCONF_HOOK_COUNT]; /* in file order */
 	bool save_config;
+
+	/* [Interface], warren L2 extensions */
+	bool tap;	   /* Mode = tap (false: tun, the default) */
+	char bridge[16];   /* Bridge: "" = none */
+	uint32_t mac_ageing; /* MACAgeing seconds, 0 = unset (the daemon's 300) */
+	bool has_hub;
+	bool hub;
 
 	struct wgconf_peer *peers;
 	size_t n_peers;

@@ -49,12 +49,35 @@ static void write_quick(const struct wgconf *c, FILE *f)
 		fprintf(f, "Table = %u\n", c->table_id);
 	else if (c->table == WGCONF_TABLE_NAME)
 		fprintf(f, "Table = %s\n", c->table_name);
+	if (c->tap)
+		fputs("Mode = tap\n", f);
+	if (c->bridge[0])
+		fprintf(f, "Bridge = %s\n", c->bridge);
+	if (c->mac_ageing)
+		fprintf(f, "MACAgeing = %u\n", c->mac_ageing);
+	if (c->has_hub)
+		fprintf(f, "Hub = %s\n", c->hub ? "true" : "false");
 	if (c->save_config)
 		fputs("SaveConfig = true\n", f);
 	for (int h = 0; h < WGCONF_HOOK_COUNT; h++) {
 		for (size_t i = 0; i < c->hooks[h].n; i++)
 			fprintf(f, "%s = %s\n", wgconf_hook_key((enum wgconf_hook)h), c->hooks[h].v[i]);
 	}
+}
+
+/* AllowedMACs and StaticMACs, warren extensions: one line per list. */
+static void write_macs(FILE *f, const char *key, const struct wgconf_mac *m, size_t n)
+{
+	char text[MAC_TEXT_LEN];
+
+	for (size_t i = 0; i < n; i++) {
+		mac_format(m[i].mac, text);
+		fprintf(f, "%s%s", i ? ", " : key, text);
+		if (m[i].bits != MAC_BITS)
+			fprintf(f, "/%u", m[i].bits);
+	}
+	if (n)
+		fputs("\n", f);
 }
 
 static void write_endpoint(FILE *f, const struct wgconf_endpoint *ep)
@@ -109,6 +132,10 @@ int wgconf_write(const struct wgconf *c, FILE *f, unsigned int flags)
 			write_endpoint(f, &p->endpoint);
 		if (p->has_persistent_keepalive && p->persistent_keepalive)
 			fprintf(f, "PersistentKeepalive = %u\n", p->persistent_keepalive);
+		if (!(flags & WGCONF_SETCONF)) {
+			write_macs(f, "AllowedMACs = ", p->allowed_macs, p->n_allowed_macs);
+			write_macs(f, "StaticMACs = ", p->static_macs, p->n_static_macs);
+		}
 		if (i + 1 < c->n_peers)
 			fputs("\n", f);
 	}

@@ -233,6 +233,86 @@ static void values(void **state)
 	}
 }
 
+static char *write_string(const struct wgconf *c, unsigned int flags);
+
+/* warren's L2 keys (docs/l2.md): parsed, written back, unknown to setconf. */
+static void l2_keys(void **state)
+{
+	static const char text[] = "[Interface]\n"
+				   "Mode = TAP\n"
+				   "Bridge = br0\n"
+				   "MACAgeing = 600\n"
+				   "Hub = true\n"
+				   "[Peer]\n"
+				   "PublicKey = " K1 "\n"
+				   "AllowedMACs = 02:00:00:00:00:01, 52:54:00:00:00:00/24\n"
+				   "AllowedMACs = 02:00:00:00:00:02\n"
+				   "StaticMACs = 02:00:00:00:00:0A,02:00:00:00:00:0b\n";
+	static const char written[] = "[Interface]\n"
+				      "Mode = tap\n"
+				      "Bridge = br0\n"
+				      "MACAgeing = 600\n"
+				      "Hub = true\n"
+				      "\n"
+				      "[Peer]\n"
+				      "PublicKey = " K1 "\n"
+				      "AllowedMACs = 02:00:00:00:00:01, 52:54:00:00:00:00/24, "
+				      "02:00:00:00:00:02\n"
+				      "StaticMACs = 02:00:00:00:00:0a, 02:00:00:00:00:0b\n";
+	static const uint8_t oui[MAC_LEN] = { 0x52, 0x54, 0, 0, 0, 0 };
+	static const struct {
+		const char *text;
+		unsigned int flags;
+		int ret;
+	} refused[] = {
+		/* 1 */ { "[Interface]\nMode = tap\n", WGCONF_SETCONF, -EINVAL },
+		/* 2 */ { "[Peer]\nPublicKey = " K1 "\nAllowedMACs = 02:00:00:00:00:01\n",
+			  WGCONF_SETCONF, -EINVAL },
+		/* 3 */ { "[Peer]\nPublicKey = " K1 "\nStaticMACs = 02:00:00:00:00:01\n",
+			  WGCONF_SETCONF, -EINVAL },
+		/* 4 */ { "[Interface]\nMode = tun\nHub = false\nBridge =\n", 0, 0 },
+	};
+	char err[512] = "", *out;
+	struct wgconf c, again;
+
+	(void)state;
+	assert_int_equal(parse(&c, text, 0, err), 0);
+	assert_true(c.tap);
+	assert_string_equal(c.bridge, "br0");
+	assert_int_equal(c.mac_ageing, 600);
+	assert_true(c.has_hub && c.hub);
+	assert_int_equal(c.peers[0].n_allowed_macs, 3);
+	assert_int_equal(c.peers[0].allowed_macs[0].bits, 48);
+	assert_int_equal(c.peers[0].allowed_macs[0].mac[5], 1);
+	assert_int_equal(c.peers[0].allowed_macs[1].bits, 24);
+	assert_memory_equal(c.peers[0].allowed_macs[1].mac, oui, MAC_LEN);
+	assert_int_equal(c.peers[0].n_static_macs, 2);
+	assert_int_equal(c.peers[0].static_macs[0].mac[5], 0x0a);
+	out = write_string(&c, 0);
+	assert_string_equal(out, written);
+	assert_int_equal(parse(&again, out, 0, err), 0);
+	free(out);
+	out = write_string(&again, 0);
+	assert_string_equal(out, written);
+	free(out);
+	out = write_string(&again, WGCONF_SETCONF);
+	assert_null(strstr(out, "MAC"));
+	assert_null(strstr(out, "Mode"));
+	free(out);
+	wgconf_free(&again);
+	wgconf_free(&c);
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		print_message("case %zu\n", i + 1);
+		assert_int_equal(parse(&c, refused[i].text, refused[i].flags, err), refused[i].ret);
+		if (!refused[i].ret) {
+			assert_false(c.tap || c.hub || c.bridge[0]);
+			assert_true(c.has_hub);
+			wgconf_free(&c);
+		}
+	}
+}
+
 /* Every refusal, with its exact message. */
 static void errors(void **state)
 {
@@ -326,6 +406,30 @@ static void errors(void **state)
 			   "wg0.conf:3: Endpoint host is neither an IP address nor a host name: `[fe80::1%e/th0]:1'" },
 		/* 45 */ { "[Peer]\nPublicKey = " K1 "\nEndpoint = a:b]c:5\n",
 			   "wg0.conf:3: Endpoint host is neither an IP address nor a host name: `a:b]c:5'" },
+		/* 46 */ { "[Interface]\nMode = tup\n", "wg0.conf:2: Mode is neither tun nor tap: `tup'" },
+		/* 47 */ { "[Interface]\nHub = yes\n", "wg0.conf:2: Hub is neither true nor false: `yes'" },
+		/* 48 */ { "[Interface]\nMACAgeing = 0\n",
+			   "wg0.conf:2: MACAgeing is not a number of seconds 1-4294967295: `0'" },
+		/* 49 */ { "[Interface]\nMACAgeing = 5m\n",
+			   "wg0.conf:2: MACAgeing is not a number of seconds 1-4294967295: `5m'" },
+		/* 50 */ { "[Interface]\nBridge = br/0\n", "wg0.conf:2: Bridge is not an interface name: `br/0'" },
+		/* 51 */ { "[Interface]\nBridge = bridge-name-too-long\n",
+			   "wg0.conf:2: Bridge is not an interface name: `bridge-name-too-long'" },
+		/* 52 */ { "[Peer]\nPublicKey = " K1 "\nAllowedMACs = 02:00:00:00:00:01, 02:00:00:00:00\n",
+			   "wg0.conf:3: AllowedMACs entry is not a MAC address with an optional /1-48: `02:00:00:00:00'" },
+		/* 53 */ { "[Peer]\nPublicKey = " K1 "\nAllowedMACs = 02:00:00:00:00:01/49\n",
+			   "wg0.conf:3: AllowedMACs entry is not a MAC address with an optional /1-48: `02:00:00:00:00:01/49'" },
+		/* 54 */ { "[Peer]\nPublicKey = " K1 "\nAllowedMACs = 02:00:00:00:00:01/0\n",
+			   "wg0.conf:3: AllowedMACs entry is not a MAC address with an optional /1-48: `02:00:00:00:00:01/0'" },
+		/* 55 */ { "[Peer]\nPublicKey = " K1 "\nStaticMACs = ff:ff:ff:ff:ff:ff\n",
+			   "wg0.conf:3: StaticMACs entry is not a unicast MAC address: `ff:ff:ff:ff:ff:ff'" },
+		/* 56 */ { "[Peer]\nPublicKey = " K1 "\nStaticMACs = 02:00:00:00:00:01/24\n",
+			   "wg0.conf:3: StaticMACs entry is not a unicast MAC address: `02:00:00:00:00:01/24'" },
+		/* 57 */ { "[Peer]\nPublicKey = " K1 "\nStaticMACs = 00:00:00:00:00:00\n",
+			   "wg0.conf:3: StaticMACs entry is not a unicast MAC address: `00:00:00:00:00:00'" },
+		/* 58: the L2 interface keys are wg-quick level: not in [Peer] */
+		{ "[Peer]\nPublicKey = " K1 "\nMode = tap\n",
+		  "wg0.conf:3: Key unknown in [Peer] section: `Mode'" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -590,6 +694,7 @@ int main(void)
 		cmocka_unit_test(files),
 		cmocka_unit_test(write_and_read_back),
 		cmocka_unit_test(write_saveconfig),
+		cmocka_unit_test(l2_keys),
 		cmocka_unit_test(locate),
 	};
 	log_set_level(LOG_LEVEL_SILENT);
