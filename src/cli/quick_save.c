@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <warren/rtnl.h>
 
+#include <openssl/crypto.h>
+
 /* An endpoint as `wg showconf` prints it (getnameinfo, numeric, with a scope). */
 struct saved_host {
 	char text[NI_MAXHOST];
@@ -68,6 +70,11 @@ static int save_build(struct quick *q, const struct uapi_device *dev, struct wgc
 	c->table_name = q->conf.table_name;
 	memcpy(c->hooks, q->conf.hooks, sizeof(c->hooks));
 	c->save_config = q->conf.save_config;
+	c->tap = q->conf.tap;
+	memcpy(c->bridge, q->conf.bridge, sizeof(c->bridge));
+	c->mac_ageing = q->conf.mac_ageing;
+	c->has_hub = q->conf.has_hub;
+	c->hub = q->conf.hub;
 
 	c->has_listen_port = c->has_fwmark = true;
 	c->listen_port = dev->listen_port;
@@ -95,6 +102,18 @@ static int save_build(struct quick *q, const struct uapi_device *dev, struct wgc
 		p->n_allowed_ips = from->n_allowed_ips;
 		p->has_persistent_keepalive = true;
 		p->persistent_keepalive = from->persistent_keepalive;
+		/* L2 lists as the config gave them (borrowed, not freed here). */
+		for (size_t k = 0; k < q->conf.n_peers; k++) {
+			const struct wgconf_peer *cp = &q->conf.peers[k];
+
+			if (CRYPTO_memcmp(cp->public_key, from->public_key, KEY_LEN))
+				continue;
+			p->allowed_macs = cp->allowed_macs;
+			p->n_allowed_macs = cp->n_allowed_macs;
+			p->static_macs = cp->static_macs;
+			p->n_static_macs = cp->n_static_macs;
+			break;
+		}
 		if (ep->sa.sa_family &&
 		    !getnameinfo(&ep->sa, alen, (*hosts)[i].text, sizeof((*hosts)[i].text), NULL, 0,
 				 NI_DGRAM | NI_NUMERICHOST)) {

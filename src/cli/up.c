@@ -292,9 +292,17 @@ static int add_if(struct quick *q)
 	int ret;
 
 	daemon_program(prog, sizeof(prog));
-	quick_note("%s %s", prog, q->ifname);
+	/* Mode = tap: warrend's WARREN_MODE extension (docs/l2.md), for it alone. */
+	if (q->conf.tap) {
+		quick_note("WARREN_MODE=tap %s %s", prog, q->ifname);
+		setenv("WARREN_MODE", "tap", 1);
+	} else {
+		quick_note("%s %s", prog, q->ifname);
+		unsetenv("WARREN_MODE");
+	}
 	q->have_if = true;
 	ret = quick_run(argv, NULL, false);
+	unsetenv("WARREN_MODE");
 	if (ret) {
 		quick_die("`%s %s' failed with status %d", prog, q->ifname, ret < 0 ? 127 : ret);
 		return -ECHILD;
@@ -423,7 +431,8 @@ static int set_mtu_up(struct quick *q)
 		ret = quick_get_device(q, &dev);
 		if (ret)
 			return ret;
-		mtu = endpoint_mtu(&dev) - 80;
+		/* L2: 48 bytes of WireGuard and L2 header, not 32 (docs/l2.md "MTU"). */
+		mtu = endpoint_mtu(&dev) - (q->conf.tap ? 96 : 80);
 		uapi_device_free(&dev);
 	}
 	quick_note("ip link set mtu %u up dev %s", mtu, q->ifname);
@@ -594,6 +603,23 @@ out:
 }
 
 /* Reads the config, with wgconf's "FILE:LINE: ..." on failure. */
+/* Bridge = BR: the TAP device joins that existing Linux bridge. */
+static int set_bridge(struct quick *q)
+{
+	int master, ret;
+
+	if (!q->conf.bridge[0])
+		return 0;
+	quick_note("ip link set %s master %s", q->ifname, q->conf.bridge);
+	master = warren_rtnl_ifindex(q->rtnl, q->conf.bridge);
+	ret = master > 0 ? warren_rtnl_link_set_master(q->rtnl, q->ifindex, master)
+			 : (master ? master : -ENODEV);
+	if (ret)
+		quick_die("Unable to put `%s' into bridge `%s': %s", q->ifname, q->conf.bridge,
+			  warren_strerror(ret));
+	return ret;
+}
+
 static int read_config(struct quick *q, const char *arg)
 {
 	char error[600];
@@ -665,13 +691,16 @@ static int cmd_up_steps(struct quick *q)
 	if (!ret)
 		ret = set_config(q, eps);
 	free(eps);
+	if (!ret)
+		ret = set_bridge(q);
 	for (size_t i = 0; !ret && i < q->conf.n_addresses; i++)
 		ret = add_addr(q, &q->conf.addresses[i]);
 	if (!ret)
 		ret = set_mtu_up(q);
 	if (!ret)
 		ret = quick_set_dns(q);
-	if (!ret)
+	/* In L2 mode allowed IPs mean nothing (docs/l2.md): no routes. */
+	if (!ret && !q->conf.tap)
 		ret = add_routes(q);
 	if (!ret)
 		ret = check_interrupted();
