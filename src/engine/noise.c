@@ -141,6 +141,75 @@ static int message_decrypt(uint8_t *dst, const uint8_t *src, size_t src_len,
 	return ret;
 }
 
+/*
+ * The symmetric state of one message in flight: copies of the chaining key
+ * and hash, and the message key. Written to the handshake only by
+ * symmetric_commit() once the whole message succeeded; the caller wipes it
+ * with symmetric_wipe() on every path.
+ */
+struct symmetric {
+	uint8_t ck[NOISE_HASH_LEN];
+	uint8_t hash[NOISE_HASH_LEN];
+	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
+};
+
+static void symmetric_start(struct symmetric *st, const uint8_t ck[NOISE_HASH_LEN],
+			    const uint8_t hash[NOISE_HASH_LEN])
+{
+	memcpy(st->ck, ck, NOISE_HASH_LEN);
+	memcpy(st->hash, hash, NOISE_HASH_LEN);
+}
+
+/* Stores ck and hash in hs and moves it to state; the caller set the rest first. */
+static void symmetric_commit(struct noise_handshake *hs, const struct symmetric *st,
+			     enum noise_handshake_state state)
+{
+	memcpy(hs->chaining_key, st->ck, NOISE_HASH_LEN);
+	memcpy(hs->hash, st->hash, NOISE_HASH_LEN);
+	hs->state = state;
+}
+
+static void symmetric_wipe(struct symmetric *st)
+{
+	crypto_wipe(st, sizeof(*st));
+}
+
+/*
+ * The ephemeral key pair of a message being created: the clamped private
+ * key, its public half and the imported key object (owned). Start with
+ * ephemeral_start(); the caller wipes it with ephemeral_wipe() on every path.
+ */
+struct ephemeral {
+	uint8_t private_key[NOISE_PRIVATE_KEY_LEN];
+	uint8_t public_key[NOISE_PUBLIC_KEY_LEN];
+	struct crypto_x25519_key key;
+};
+
+static void ephemeral_start(struct ephemeral *eph, const uint8_t private_key[NOISE_PRIVATE_KEY_LEN])
+{
+	memset(eph, 0, sizeof(*eph));
+	memcpy(eph->private_key, private_key, NOISE_PRIVATE_KEY_LEN);
+	crypto_x25519_clamp(eph->private_key);
+}
+
+/* e: imports the key, writes its public half to dst and mixes it into st. */
+static int ephemeral_mix(struct ephemeral *eph, uint8_t dst[NOISE_PUBLIC_KEY_LEN],
+			 struct symmetric *st)
+{
+	int ret;
+
+	ret = crypto_x25519_key_generate_public(&eph->key, eph->private_key, eph->public_key);
+	if (!ret)
+		ret = mix_ephemeral(dst, eph->public_key, st->ck, st->hash);
+	return ret;
+}
+
+static void ephemeral_wipe(struct ephemeral *eph)
+{
+	crypto_x25519_key_free(&eph->key);
+	crypto_wipe(eph, sizeof(*eph));
+}
+
 void noise_tai64n(uint8_t out[NOISE_TIMESTAMP_LEN], uint64_t unix_ns)
 {
 	uint64_t seconds = (1ULL << 62) + 10 + unix_ns / NSEC_PER_SEC;
@@ -252,16 +321,12 @@ int noise_create_initiation_with(struct noise_handshake *hs,
 				 const uint8_t timestamp[NOISE_TIMESTAMP_LEN])
 {
 	const struct noise_static_identity *identity = hs->identity;
-	uint8_t ck[NOISE_HASH_LEN], hash[NOISE_HASH_LEN];
-	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
-	uint8_t e_priv[NOISE_PRIVATE_KEY_LEN], e_pub[NOISE_PUBLIC_KEY_LEN];
-	struct crypto_x25519_key e_key = {0};
+	struct symmetric st;
+	struct ephemeral eph;
 	int ret = -EINVAL;
 
-	memcpy(ck, initial_chaining_key, sizeof(ck));
-	memcpy(hash, hs->initiator_hash, sizeof(hash));
-	memcpy(e_priv, ephemeral_private, sizeof(e_priv));
-	crypto_x25519_clamp(e_priv);
+	symmetric_start(&st, initial_chaining_key, hs->initiator_hash);
+	ephemeral_start(&eph, ephemeral_private);
 
 	if (!identity || !identity->has_identity ||
 	    crypto_is_zero(hs->precomputed_static_static, NOISE_PUBLIC_KEY_LEN))
@@ -272,45 +337,38 @@ int noise_create_initiation_with(struct noise_handshake *hs,
 	msg->sender_index = htole32(local_index);
 
 	/* e */
-	ret = crypto_x25519_key_generate_public(&e_key, e_priv, e_pub);
-	if (ret)
-		goto out;
-	ret = mix_ephemeral(msg->unencrypted_ephemeral, e_pub, ck, hash);
+	ret = ephemeral_mix(&eph, msg->unencrypted_ephemeral, &st);
 	if (ret)
 		goto out;
 	/* es */
-	ret = mix_dh_key(ck, key, &e_key, hs->remote_static);
+	ret = mix_dh_key(st.ck, st.key, &eph.key, hs->remote_static);
 	if (ret)
 		goto out;
 	/* s */
 	ret = message_encrypt(msg->encrypted_static, identity->static_public, NOISE_PUBLIC_KEY_LEN,
-			      key, hash);
+			      st.key, st.hash);
 	if (ret)
 		goto out;
 	/* ss */
-	ret = mix_precomputed_dh(ck, key, hs->precomputed_static_static);
+	ret = mix_precomputed_dh(st.ck, st.key, hs->precomputed_static_static);
 	if (ret)
 		goto out;
 	/* {t} */
-	ret = message_encrypt(msg->encrypted_timestamp, timestamp, NOISE_TIMESTAMP_LEN, key, hash);
+	ret = message_encrypt(msg->encrypted_timestamp, timestamp, NOISE_TIMESTAMP_LEN, st.key,
+			      st.hash);
 	if (ret)
 		goto out;
 
 	noise_handshake_clear(hs);
-	memcpy(hs->chaining_key, ck, sizeof(ck));
-	memcpy(hs->hash, hash, sizeof(hash));
-	memcpy(hs->ephemeral_private, e_priv, sizeof(e_priv));
-	memcpy(hs->ephemeral_public, e_pub, sizeof(e_pub));
+	memcpy(hs->ephemeral_private, eph.private_key, NOISE_PRIVATE_KEY_LEN);
+	memcpy(hs->ephemeral_public, eph.public_key, NOISE_PUBLIC_KEY_LEN);
 	hs->local_index = local_index;
-	hs->state = HANDSHAKE_CREATED_INITIATION;
+	symmetric_commit(hs, &st, HANDSHAKE_CREATED_INITIATION);
 out:
 	if (ret)
 		memset(msg, 0, sizeof(*msg));
-	crypto_wipe(ck, sizeof(ck));
-	crypto_wipe(hash, sizeof(hash));
-	crypto_wipe(key, sizeof(key));
-	crypto_wipe(e_priv, sizeof(e_priv));
-	crypto_x25519_key_free(&e_key);
+	symmetric_wipe(&st);
+	ephemeral_wipe(&eph);
 	return ret;
 }
 
@@ -336,29 +394,29 @@ int noise_consume_initiation(const struct noise_static_identity *identity,
 			     noise_lookup_fn lookup, void *lookup_ctx,
 			     struct noise_handshake **found)
 {
-	uint8_t ck[NOISE_HASH_LEN], hash[NOISE_HASH_LEN];
-	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
+	struct symmetric st;
 	uint8_t e[NOISE_PUBLIC_KEY_LEN], s[NOISE_PUBLIC_KEY_LEN];
 	uint8_t t[NOISE_TIMESTAMP_LEN];
 	struct noise_handshake *hs;
 	int ret = -EINVAL;
 
 	*found = NULL;
-	memcpy(ck, initial_chaining_key, sizeof(ck));
-	memcpy(hash, identity->responder_hash, sizeof(hash));
+	symmetric_start(&st, initial_chaining_key, identity->responder_hash);
 	if (!identity->has_identity)
 		goto out;
 
 	/* e */
-	ret = mix_ephemeral(e, msg->unencrypted_ephemeral, ck, hash);
+	ret = mix_ephemeral(e, msg->unencrypted_ephemeral, st.ck, st.hash);
 	if (ret)
 		goto out;
 	/* es */
-	ret = mix_dh(ck, key, identity->static_private, identity->static_public, e, DH_STATIC);
+	ret =
+	    mix_dh(st.ck, st.key, identity->static_private, identity->static_public, e, DH_STATIC);
 	if (ret)
 		goto out;
 	/* s */
-	ret = message_decrypt(s, msg->encrypted_static, sizeof(msg->encrypted_static), key, hash);
+	ret = message_decrypt(s, msg->encrypted_static, sizeof(msg->encrypted_static), st.key,
+			      st.hash);
 	if (ret)
 		goto out;
 
@@ -370,12 +428,12 @@ int noise_consume_initiation(const struct noise_static_identity *identity,
 	*found = hs;
 
 	/* ss */
-	ret = mix_precomputed_dh(ck, key, hs->precomputed_static_static);
+	ret = mix_precomputed_dh(st.ck, st.key, hs->precomputed_static_static);
 	if (ret)
 		goto out;
 	/* {t} */
-	ret = message_decrypt(t, msg->encrypted_timestamp, sizeof(msg->encrypted_timestamp), key,
-			      hash);
+	ret = message_decrypt(t, msg->encrypted_timestamp, sizeof(msg->encrypted_timestamp), st.key,
+			      st.hash);
 	if (ret)
 		goto out;
 
@@ -394,16 +452,12 @@ int noise_consume_initiation(const struct noise_static_identity *identity,
 	noise_handshake_clear(hs);
 	memcpy(hs->remote_ephemeral, e, sizeof(e));
 	memcpy(hs->latest_timestamp, t, sizeof(t));
-	memcpy(hs->chaining_key, ck, sizeof(ck));
-	memcpy(hs->hash, hash, sizeof(hash));
 	hs->remote_index = le32toh(msg->sender_index);
 	hs->last_initiation_consumption_ns = now_ns;
 	hs->has_consumed_initiation = true;
-	hs->state = HANDSHAKE_CONSUMED_INITIATION;
+	symmetric_commit(hs, &st, HANDSHAKE_CONSUMED_INITIATION);
 out:
-	crypto_wipe(ck, sizeof(ck));
-	crypto_wipe(hash, sizeof(hash));
-	crypto_wipe(key, sizeof(key));
+	symmetric_wipe(&st);
 	crypto_wipe(e, sizeof(e));
 	crypto_wipe(s, sizeof(s));
 	crypto_wipe(t, sizeof(t));
@@ -414,16 +468,12 @@ int noise_create_response_with(struct noise_handshake *hs, struct message_handsh
 			       uint32_t local_index,
 			       const uint8_t ephemeral_private[NOISE_PRIVATE_KEY_LEN])
 {
-	uint8_t ck[NOISE_HASH_LEN], hash[NOISE_HASH_LEN];
-	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
-	uint8_t e_priv[NOISE_PRIVATE_KEY_LEN], e_pub[NOISE_PUBLIC_KEY_LEN];
-	struct crypto_x25519_key e_key = {0};
+	struct symmetric st;
+	struct ephemeral eph;
 	int ret = -EINVAL;
 
-	memcpy(ck, hs->chaining_key, sizeof(ck));
-	memcpy(hash, hs->hash, sizeof(hash));
-	memcpy(e_priv, ephemeral_private, sizeof(e_priv));
-	crypto_x25519_clamp(e_priv);
+	symmetric_start(&st, hs->chaining_key, hs->hash);
+	ephemeral_start(&eph, ephemeral_private);
 	if (hs->state != HANDSHAKE_CONSUMED_INITIATION)
 		goto out;
 
@@ -433,41 +483,33 @@ int noise_create_response_with(struct noise_handshake *hs, struct message_handsh
 	msg->receiver_index = htole32(hs->remote_index);
 
 	/* e */
-	ret = crypto_x25519_key_generate_public(&e_key, e_priv, e_pub);
-	if (ret)
-		goto out;
-	ret = mix_ephemeral(msg->unencrypted_ephemeral, e_pub, ck, hash);
+	ret = ephemeral_mix(&eph, msg->unencrypted_ephemeral, &st);
 	if (ret)
 		goto out;
 	/* ee */
-	ret = mix_dh_key(ck, NULL, &e_key, hs->remote_ephemeral);
+	ret = mix_dh_key(st.ck, NULL, &eph.key, hs->remote_ephemeral);
 	if (ret)
 		goto out;
 	/* se */
-	ret = mix_dh_key(ck, NULL, &e_key, hs->remote_static);
+	ret = mix_dh_key(st.ck, NULL, &eph.key, hs->remote_static);
 	if (ret)
 		goto out;
 	/* psk */
-	ret = mix_psk(ck, hash, key, hs->preshared_key);
+	ret = mix_psk(st.ck, st.hash, st.key, hs->preshared_key);
 	if (ret)
 		goto out;
 	/* {} */
-	ret = message_encrypt(msg->encrypted_nothing, NULL, 0, key, hash);
+	ret = message_encrypt(msg->encrypted_nothing, NULL, 0, st.key, st.hash);
 	if (ret)
 		goto out;
 
-	memcpy(hs->chaining_key, ck, sizeof(ck));
-	memcpy(hs->hash, hash, sizeof(hash));
 	hs->local_index = local_index;
-	hs->state = HANDSHAKE_CREATED_RESPONSE;
+	symmetric_commit(hs, &st, HANDSHAKE_CREATED_RESPONSE);
 out:
 	if (ret)
 		memset(msg, 0, sizeof(*msg));
-	crypto_wipe(ck, sizeof(ck));
-	crypto_wipe(hash, sizeof(hash));
-	crypto_wipe(key, sizeof(key));
-	crypto_wipe(e_priv, sizeof(e_priv));
-	crypto_x25519_key_free(&e_key);
+	symmetric_wipe(&st);
+	ephemeral_wipe(&eph);
 	return ret;
 }
 
@@ -487,13 +529,11 @@ int noise_create_response(struct noise_handshake *hs, struct message_handshake_r
 int noise_consume_response(struct noise_handshake *hs, const struct message_handshake_response *msg)
 {
 	const struct noise_static_identity *identity = hs->identity;
-	uint8_t ck[NOISE_HASH_LEN], hash[NOISE_HASH_LEN];
-	uint8_t key[NOISE_SYMMETRIC_KEY_LEN];
+	struct symmetric st;
 	uint8_t e[NOISE_PUBLIC_KEY_LEN];
 	int ret = -ESRCH;
 
-	memcpy(ck, hs->chaining_key, sizeof(ck));
-	memcpy(hash, hs->hash, sizeof(hash));
+	symmetric_start(&st, hs->chaining_key, hs->hash);
 	if (hs->state != HANDSHAKE_CREATED_INITIATION ||
 	    le32toh(msg->receiver_index) != hs->local_index)
 		goto out;
@@ -502,36 +542,32 @@ int noise_consume_response(struct noise_handshake *hs, const struct message_hand
 		goto out;
 
 	/* e */
-	ret = mix_ephemeral(e, msg->unencrypted_ephemeral, ck, hash);
+	ret = mix_ephemeral(e, msg->unencrypted_ephemeral, st.ck, st.hash);
 	if (ret)
 		goto out;
 	/* ee */
-	ret = mix_dh(ck, NULL, hs->ephemeral_private, hs->ephemeral_public, e, DH_EPHEMERAL);
+	ret = mix_dh(st.ck, NULL, hs->ephemeral_private, hs->ephemeral_public, e, DH_EPHEMERAL);
 	if (ret)
 		goto out;
 	/* se */
-	ret = mix_dh(ck, NULL, identity->static_private, identity->static_public, e, DH_STATIC);
+	ret = mix_dh(st.ck, NULL, identity->static_private, identity->static_public, e, DH_STATIC);
 	if (ret)
 		goto out;
 	/* psk */
-	ret = mix_psk(ck, hash, key, hs->preshared_key);
+	ret = mix_psk(st.ck, st.hash, st.key, hs->preshared_key);
 	if (ret)
 		goto out;
 	/* {} */
-	ret = message_decrypt(NULL, msg->encrypted_nothing, sizeof(msg->encrypted_nothing), key,
-			      hash);
+	ret = message_decrypt(NULL, msg->encrypted_nothing, sizeof(msg->encrypted_nothing), st.key,
+			      st.hash);
 	if (ret)
 		goto out;
 
 	memcpy(hs->remote_ephemeral, e, sizeof(e));
-	memcpy(hs->chaining_key, ck, sizeof(ck));
-	memcpy(hs->hash, hash, sizeof(hash));
 	hs->remote_index = le32toh(msg->sender_index);
-	hs->state = HANDSHAKE_CONSUMED_RESPONSE;
+	symmetric_commit(hs, &st, HANDSHAKE_CONSUMED_RESPONSE);
 out:
-	crypto_wipe(ck, sizeof(ck));
-	crypto_wipe(hash, sizeof(hash));
-	crypto_wipe(key, sizeof(key));
+	symmetric_wipe(&st);
 	crypto_wipe(e, sizeof(e));
 	return ret;
 }
