@@ -634,49 +634,57 @@ void crypto_aead_free(struct crypto_aead *aead)
 	aead->ctx = NULL;
 }
 
+/* aead_seal or aead_open: both take (ctx, key, counter, dst, src, src_len, ad, ad_len). */
+typedef int (*aead_fn)(EVP_CIPHER_CTX *ctx, const uint8_t *key, uint64_t counter, uint8_t *dst,
+		       const uint8_t *src, size_t src_len, const uint8_t *ad, size_t ad_len);
+
+/* fn in place on aead's context, which must have been set up for this direction. */
+static int aead_in_place(struct crypto_aead *aead, bool encrypt, aead_fn fn, uint64_t counter,
+			 uint8_t *data, size_t len, const uint8_t *ad, size_t ad_len)
+{
+	if (!aead->ctx || aead->encrypt != encrypt)
+		return -EINVAL;
+	return fn(aead->ctx, NULL, counter, data, data, len, ad, ad_len);
+}
+
 int crypto_aead_seal(struct crypto_aead *aead, uint64_t counter, uint8_t *data, size_t len,
 		     const uint8_t *ad, size_t ad_len)
 {
-	if (!aead->ctx || !aead->encrypt)
-		return -EINVAL;
-	return aead_seal(aead->ctx, NULL, counter, data, data, len, ad, ad_len);
+	return aead_in_place(aead, true, aead_seal, counter, data, len, ad, ad_len);
 }
 
 int crypto_aead_open(struct crypto_aead *aead, uint64_t counter, uint8_t *data, size_t len,
 		     const uint8_t *ad, size_t ad_len)
 {
-	if (!aead->ctx || aead->encrypt)
-		return -EINVAL;
-	return aead_open(aead->ctx, NULL, counter, data, data, len, ad, ad_len);
+	return aead_in_place(aead, false, aead_open, counter, data, len, ad, ad_len);
+}
+
+/* fn with key on this thread's scratch context; the key schedule is dropped after. */
+static int aead_once(aead_fn fn, uint8_t *dst, const uint8_t *src, size_t src_len,
+		     const uint8_t *ad, size_t ad_len, uint64_t counter, const uint8_t *key)
+{
+	struct scratch *s = scratch_get();
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	ret = fn(s->aead, key, counter, dst, src, src_len, ad, ad_len);
+	EVP_CIPHER_CTX_reset(s->aead);
+	return ret;
 }
 
 int crypto_aead_seal_once(uint8_t *dst, const uint8_t *src, size_t len, const uint8_t *ad,
 			  size_t ad_len, uint64_t counter,
 			  const uint8_t key[CHACHA20POLY1305_KEY_LEN])
 {
-	struct scratch *s = scratch_get();
-	int ret;
-
-	if (!s)
-		return -ENOMEM;
-	ret = aead_seal(s->aead, key, counter, dst, src, len, ad, ad_len);
-	/* Drop the key schedule from the reused context. */
-	EVP_CIPHER_CTX_reset(s->aead);
-	return ret;
+	return aead_once(aead_seal, dst, src, len, ad, ad_len, counter, key);
 }
 
 int crypto_aead_open_once(uint8_t *dst, const uint8_t *src, size_t src_len, const uint8_t *ad,
 			  size_t ad_len, uint64_t counter,
 			  const uint8_t key[CHACHA20POLY1305_KEY_LEN])
 {
-	struct scratch *s = scratch_get();
-	int ret;
-
-	if (!s)
-		return -ENOMEM;
-	ret = aead_open(s->aead, key, counter, dst, src, src_len, ad, ad_len);
-	EVP_CIPHER_CTX_reset(s->aead);
-	return ret;
+	return aead_once(aead_open, dst, src, src_len, ad, ad_len, counter, key);
 }
 
 /* XChaCha20-Poly1305 */
