@@ -63,8 +63,7 @@ static inline void engine_drop_buf(struct engine *engine, struct peer *peer,
  * engine->staged: push (consumes @buf), pop (NULL when empty) and drop
  * everything as @reason.
  */
-static inline void engine_stage_push(struct engine *engine, struct peer *peer,
-				     struct pktbuf *buf)
+static inline void engine_stage_push(struct engine *engine, struct peer *peer, struct pktbuf *buf)
 {
 	pktbuf_queue_push(&peer->staged, buf);
 	engine->staged++;
@@ -97,6 +96,14 @@ void engine_event(struct engine_output *out, enum engine_event_type type, const 
  * engine_send_datagram: queues the finished UDP payload @buf (consumed) to
  * the peer's endpoint and counts it in tx_bytes; drops it without an
  * endpoint.
+ * engine_handshake_create: builds the handshake message @type
+ * (MESSAGE_HANDSHAKE_INITIATION or _RESPONSE) of @peer in a new buffer under
+ * a newly inserted handshake index, MACs added. Returns 0 with *@bufp owned by
+ * the caller; -ENOBUFS for an empty pool, counted as ENGINE_DROP_NO_BUFFER;
+ * any other -errno uncounted, with the buffer freed and, if the index was
+ * inserted, the index removed and the handshake cleared.
+ * engine_handshake_send: queues @buf (consumed) from engine_handshake_create
+ * and notes the send for the timers and the one-per-REKEY_TIMEOUT limit.
  * engine_send_initiation: makes and sends an initiation unless one went out
  * less than REKEY_TIMEOUT ago; @retry keeps the attempt counter.
  * engine_send_keepalive: sends an empty packet (or flushes staged ones).
@@ -105,6 +112,11 @@ void engine_event(struct engine_output *out, enum engine_event_type type, const 
  */
 void engine_send_datagram(struct engine *engine, struct peer *peer, struct pktbuf *buf,
 			  struct engine_output *out);
+int engine_handshake_create(struct engine *engine, struct peer *peer, enum message_type type,
+			    struct engine_time now, struct engine_output *out,
+			    struct pktbuf **bufp);
+void engine_handshake_send(struct engine *engine, struct peer *peer, struct pktbuf *buf,
+			   struct engine_time now, struct engine_output *out);
 void engine_send_initiation(struct engine *engine, struct peer *peer, bool retry,
 			    struct engine_time now, struct engine_output *out);
 void engine_send_keepalive(struct engine *engine, struct peer *peer, struct engine_time now,

@@ -87,33 +87,20 @@ out:
 static void send_response(struct engine *engine, struct peer *peer, struct engine_time now,
 			  struct engine_output *out)
 {
-	struct message_handshake_response *msg;
-	struct pktbuf *buf = pktbuf_alloc(out->pool);
+	struct pktbuf *buf;
+	int ret;
 
-	if (!buf) {
-		engine_drop(engine, peer, ENGINE_DROP_NO_BUFFER);
+	ret = engine_handshake_create(engine, peer, MESSAGE_HANDSHAKE_RESPONSE, now, out, &buf);
+	if (ret) {
+		if (ret != -ENOBUFS)
+			engine_drop(engine, peer, ENGINE_DROP_CRYPTO);
 		return;
 	}
-	msg = (struct message_handshake_response *)pktbuf_put(buf, sizeof(*msg));
-	if (!msg || index_insert(&engine->indices, &peer->handshake_entry))
-		goto err;
-	if (noise_create_response(&peer->handshake, msg, peer->handshake_entry.index) ||
-	    cookie_add_macs(&peer->cookie, msg, sizeof(*msg), now.mono_ns)) {
-		index_remove(&engine->indices, &peer->handshake_entry);
-		noise_handshake_clear(&peer->handshake);
-		goto err;
+	if (begin_session(engine, peer, now)) {
+		engine_drop_buf(engine, peer, ENGINE_DROP_CRYPTO, buf);
+		return;
 	}
-	if (begin_session(engine, peer, now))
-		goto err;
-	timers_any_authenticated_packet_traversal(&peer->timers, now.mono_ns);
-	timers_any_authenticated_packet_sent(&peer->timers);
-	peer->last_sent_handshake_ns = now.mono_ns;
-	peer->has_sent_handshake = true;
-	engine_send_datagram(engine, peer, buf, out);
-	return;
-
-err:
-	engine_drop_buf(engine, peer, ENGINE_DROP_CRYPTO, buf);
+	engine_handshake_send(engine, peer, buf, now, out);
 }
 
 static void send_cookie_reply(struct engine *engine, const struct pktbuf *in,

@@ -23,10 +23,65 @@ void engine_send_datagram(struct engine *engine, struct peer *peer, struct pktbu
 	pktbuf_queue_push(&out->tx, buf);
 }
 
+int engine_handshake_create(struct engine *engine, struct peer *peer, enum message_type type,
+			    struct engine_time now, struct engine_output *out, struct pktbuf **bufp)
+{
+	bool initiation = type == MESSAGE_HANDSHAKE_INITIATION;
+	size_t len = initiation ? sizeof(struct message_handshake_initiation)
+				: sizeof(struct message_handshake_response);
+	uint32_t index;
+	struct pktbuf *buf;
+	void *msg;
+	int ret;
+
+	*bufp = NULL;
+	buf = pktbuf_alloc(out->pool);
+	if (!buf) {
+		engine_drop(engine, peer, ENGINE_DROP_NO_BUFFER);
+		return -ENOBUFS;
+	}
+	msg = pktbuf_put(buf, len);
+	if (!msg) {
+		ret = -EMSGSIZE;
+		goto err;
+	}
+	ret = index_insert(&engine->indices, &peer->handshake_entry);
+	if (ret)
+		goto err;
+	index = peer->handshake_entry.index;
+	/* An initiation fails for a low-order peer key: such a peer never gets a packet. */
+	if (initiation)
+		ret = noise_create_initiation(&peer->handshake, msg, index, now.wall_ns);
+	else
+		ret = noise_create_response(&peer->handshake, msg, index);
+	if (!ret)
+		ret = cookie_add_macs(&peer->cookie, msg, len, now.mono_ns);
+	if (ret)
+		goto err_index;
+	*bufp = buf;
+	return 0;
+
+err_index:
+	index_remove(&engine->indices, &peer->handshake_entry);
+	noise_handshake_clear(&peer->handshake);
+err:
+	pktbuf_free(buf);
+	return ret;
+}
+
+void engine_handshake_send(struct engine *engine, struct peer *peer, struct pktbuf *buf,
+			   struct engine_time now, struct engine_output *out)
+{
+	timers_any_authenticated_packet_traversal(&peer->timers, now.mono_ns);
+	timers_any_authenticated_packet_sent(&peer->timers);
+	peer->last_sent_handshake_ns = now.mono_ns;
+	peer->has_sent_handshake = true;
+	engine_send_datagram(engine, peer, buf, out);
+}
+
 void engine_send_initiation(struct engine *engine, struct peer *peer, bool retry,
 			    struct engine_time now, struct engine_output *out)
 {
-	struct message_handshake_initiation *msg;
 	struct pktbuf *buf;
 
 	if (!retry)
@@ -38,34 +93,10 @@ void engine_send_initiation(struct engine *engine, struct peer *peer, bool retry
 	if (!engine->identity.has_identity)
 		return;
 
-	buf = pktbuf_alloc(out->pool);
-	if (!buf) {
-		engine_drop(engine, peer, ENGINE_DROP_NO_BUFFER);
+	if (engine_handshake_create(engine, peer, MESSAGE_HANDSHAKE_INITIATION, now, out, &buf))
 		return;
-	}
-	msg = (struct message_handshake_initiation *)pktbuf_put(buf, sizeof(*msg));
-	if (!msg || index_insert(&engine->indices, &peer->handshake_entry))
-		goto err;
-	/* Fails for a low-order peer key: such a peer never gets a packet. */
-	if (noise_create_initiation(&peer->handshake, msg, peer->handshake_entry.index,
-				    now.wall_ns))
-		goto err_index;
-	if (cookie_add_macs(&peer->cookie, msg, sizeof(*msg), now.mono_ns))
-		goto err_index;
-
-	timers_any_authenticated_packet_traversal(&peer->timers, now.mono_ns);
-	timers_any_authenticated_packet_sent(&peer->timers);
-	peer->last_sent_handshake_ns = now.mono_ns;
-	peer->has_sent_handshake = true;
-	engine_send_datagram(engine, peer, buf, out);
+	engine_handshake_send(engine, peer, buf, now, out);
 	timers_handshake_initiated(&peer->timers, now.mono_ns);
-	return;
-
-err_index:
-	index_remove(&engine->indices, &peer->handshake_entry);
-	noise_handshake_clear(&peer->handshake);
-err:
-	pktbuf_free(buf);
 }
 
 /* Initiator or not, rekey before the current keypair wears out (on send). */
