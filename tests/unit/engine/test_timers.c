@@ -20,6 +20,14 @@ static void at(struct pair *p, uint64_t t0, uint64_t offset)
 	pair_advance(p, t0 + offset - p->now.mono_ns);
 }
 
+/* Sets up @p and runs one handshake; returns T0, the clock at its end. */
+static uint64_t start(struct pair *p)
+{
+	pair_init(p);
+	pair_handshake(p);
+	return p->now.mono_ns;
+}
+
 static unsigned initiations(struct side *s)
 {
 	unsigned n = pair_count_tx(s, MESSAGE_HANDSHAKE_INITIATION);
@@ -34,6 +42,26 @@ static bool has_event(const struct side *s, enum engine_event_type type)
 		if (s->out.events[i].type == type)
 			return true;
 	return false;
+}
+
+static unsigned queued(struct side *s)
+{
+	return s->out.tx.len;
+}
+
+/*
+ * Ticks @s at T0 + @before, where @count must find nothing, then at
+ * T0 + @deadline, where it must find @expected.
+ */
+static void tick_across(struct pair *p, struct side *s, uint64_t t0, uint64_t before,
+			uint64_t deadline, unsigned (*count)(struct side *), unsigned expected)
+{
+	at(p, t0, before);
+	pair_tick(p, s);
+	assert_int_equal(count(s), 0);
+	at(p, t0, deadline);
+	pair_tick(p, s);
+	assert_int_equal(count(s), expected);
 }
 
 /* The initiator rekeys on send once its keypair is 120 s old; the responder does not. */
@@ -51,9 +79,7 @@ static void rekey_after_time_on_send(void **state)
 	uint64_t t0;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		pair_init(&p);
-		pair_handshake(&p);
-		t0 = p.now.mono_ns;
+		t0 = start(&p);
 		at(&p, t0, cases[i].offset);
 		pair_send(&p, &p.a, 84);
 		assert_int_equal(pair_count_tx(&p.a, MESSAGE_DATA), 1);
@@ -71,9 +97,7 @@ static void reject_after_time(void **state)
 	struct pair p;
 	uint64_t t0;
 
-	pair_init(&p);
-	pair_handshake(&p);
-	t0 = p.now.mono_ns;
+	t0 = start(&p);
 
 	/* Sealed at 179.9 s, arriving at 180 s: dropped. */
 	at(&p, t0, S(180) - MS(100));
@@ -106,9 +130,7 @@ static void rekey_on_receive_at_165s(void **state)
 	struct pair p;
 	uint64_t t0;
 
-	pair_init(&p);
-	pair_handshake(&p);
-	t0 = p.now.mono_ns;
+	t0 = start(&p);
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		at(&p, t0, steps[i].offset);
 		pair_send(&p, &p.b, 84);
@@ -171,9 +193,7 @@ static void zero_keys_after_540s(void **state)
 	struct pair p;
 	uint64_t t0;
 
-	pair_init(&p);
-	pair_handshake(&p);
-	t0 = p.now.mono_ns;
+	t0 = start(&p);
 	assert_int_equal(engine_next_deadline(p.a.engine), t0 + S(540));
 	assert_int_equal(engine_next_deadline(p.b.engine), t0 + S(540));
 
@@ -216,9 +236,7 @@ static void keepalive_after_10s(void **state)
 		struct pair p;
 		uint64_t t0;
 
-		pair_init(&p);
-		pair_handshake(&p);
-		t0 = p.now.mono_ns;
+		t0 = start(&p);
 		pair_send(&p, &p.a, 84);
 		assert_int_equal(pair_deliver(&p, &p.a), 1);
 		pair_discard(&p.b);
@@ -227,12 +245,7 @@ static void keepalive_after_10s(void **state)
 			pair_send(&p, &p.b, 84);
 			pair_discard(&p.b);
 		}
-		at(&p, t0, S(10) - 1);
-		pair_tick(&p, &p.b);
-		assert_int_equal(p.b.out.tx.len, 0);
-		at(&p, t0, S(10));
-		pair_tick(&p, &p.b);
-		assert_int_equal(p.b.out.tx.len, cases[i].keepalives_at_10s);
+		tick_across(&p, &p.b, t0, S(10) - 1, S(10), queued, cases[i].keepalives_at_10s);
 		if (p.b.out.tx.len)
 			assert_int_equal(p.b.out.tx.head->len, MESSAGE_MINIMUM_LENGTH);
 		pair_free(&p);
@@ -254,9 +267,7 @@ static void new_handshake_after_15s(void **state)
 		struct pair p;
 		uint64_t t0;
 
-		pair_init(&p);
-		pair_handshake(&p);
-		t0 = p.now.mono_ns;
+		t0 = start(&p);
 		pair_send(&p, &p.a, 84);
 		pair_discard(&p.a);
 		if (cases[i].b_answers_at_5s) {
@@ -264,12 +275,8 @@ static void new_handshake_after_15s(void **state)
 			pair_send(&p, &p.b, 84);
 			assert_int_equal(pair_deliver(&p, &p.b), 1);
 		}
-		at(&p, t0, S(15) - 1);
-		pair_tick(&p, &p.a);
-		assert_int_equal(initiations(&p.a), 0);
-		at(&p, t0, S(15) + NSEC_PER_SEC / 3);
-		pair_tick(&p, &p.a);
-		assert_int_equal(initiations(&p.a), cases[i].initiations_at_16s);
+		tick_across(&p, &p.a, t0, S(15) - 1, S(15) + NSEC_PER_SEC / 3, initiations,
+			    cases[i].initiations_at_16s);
 		pair_free(&p);
 	}
 }
@@ -280,9 +287,7 @@ static void persistent_keepalive(void **state)
 	struct pair p;
 	uint64_t t0;
 
-	pair_init(&p);
-	pair_handshake(&p);
-	t0 = p.now.mono_ns;
+	t0 = start(&p);
 	engine_peer_set_keepalive(p.a.engine, p.a.peer, 25, p.now, &p.a.out);
 	assert_int_equal(pair_count_tx(&p.a, MESSAGE_DATA), 1);
 	assert_int_equal(pair_deliver(&p, &p.a), 1);
