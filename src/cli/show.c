@@ -4,11 +4,14 @@
  * interfaces of userspace daemons (warrend, wireguard-go), read over their
  * UAPI sockets. The text layout is wg's, colours included (WG_COLOR_MODE,
  * WG_HIDE_KEYS as wg reads them); keys a daemon adds to its get reply
- * (warrend's drop counters) follow the fields wg knows, one per line. -j
- * prints the same facts as JSON for scripts (docs/up.md).
+ * (warrend's drop counters) follow the fields wg knows, one per line. The
+ * L2 extension's per-peer `mac=` and `allowed_mac=` lines (docs/l2.md)
+ * become a table of MACs and one list. -j prints the same facts as JSON
+ * for scripts (docs/up.md).
  */
 #include "cli/command.h"
 
+#include "core/mac.h"
 #include "core/uapi_text.h"
 #include "engine/crypto.h"
 #include "os/uapi_client.h"
@@ -155,9 +158,80 @@ static int peer_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/* A peer's `mac=MAC,AGE_MS,RX_FRAMES,TX_FRAMES[,static]` line (docs/l2.md). */
+struct mac_line {
+	char mac[MAC_TEXT_LEN];
+	uint64_t age_ms, rx, tx;
+	bool is_static;
+};
+
+static bool is_l2_list(const char *key)
+{
+	return !strcmp(key, "mac") || !strcmp(key, "allowed_mac");
+}
+
+static bool parse_mac_line(const char *value, struct mac_line *m)
+{
+	int end = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (sscanf(value, "%17[0-9a-fA-F:],%" SCNu64 ",%" SCNu64 ",%" SCNu64 "%n", m->mac,
+		   &m->age_ms, &m->rx, &m->tx, &end) != 4 ||
+	    !end)
+		return false;
+	if (!strcmp(value + end, ",static"))
+		m->is_static = true;
+	else if (value[end])
+		return false;
+	return true;
+}
+
+/* "allowed macs: A/48, B/24" and the "macs:" table, one MAC per line. */
+static void print_l2_lists(const struct uapi_extra *v, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].key, "allowed_mac"))
+			continue;
+		if (!k++)
+			printf("  %sallowed macs%s: ", BOLD, RESET);
+		else
+			fputs(", ", stdout);
+		fputs(v[i].value, stdout);
+	}
+	if (k)
+		putchar('\n');
+	k = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct mac_line m;
+
+		if (strcmp(v[i].key, "mac"))
+			continue;
+		if (k++)
+			fputs("        ", stdout);
+		else
+			printf("  %smacs%s: ", BOLD, RESET);
+		if (!parse_mac_line(v[i].value, &m)) {
+			printf("%s\n", v[i].value);
+			continue;
+		}
+		printf("%s (", m.mac);
+		if (m.is_static)
+			fputs("static", stdout);
+		else if (m.age_ms < 1000)
+			fputs("now", stdout);
+		else
+			printf("%" PRIu64 " s ago", m.age_ms / 1000);
+		printf(", rx %" PRIu64 ", tx %" PRIu64 ")\n", m.rx, m.tx);
+	}
+}
+
 static void print_extra(const struct uapi_extra *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (is_l2_list(v[i].key))
+			continue;
 		printf("  %s", BOLD);
 		for (const char *s = v[i].key; *s; s++)
 			putchar(*s == '_' ? ' ' : *s);
@@ -219,6 +293,7 @@ static void pretty_print(const char *name, struct uapi_device *dev)
 			printf("  %spersistent keepalive%s: every %s\n", BOLD, RESET, buf);
 		}
 		print_extra(p->extra, p->n_extra);
+		print_l2_lists(p->extra, p->n_extra);
 		if (i + 1 < dev->n_peers)
 			putchar('\n');
 	}
@@ -242,14 +317,52 @@ static void json_string(const char *s)
 	putchar('"');
 }
 
+/* "allowed_macs": [...] and "macs": [{...}], only when the peer has them. */
+static void json_l2_lists(const struct uapi_extra *v, size_t n, const char *indent)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].key, "allowed_mac"))
+			continue;
+		if (!k++)
+			printf(",\n%s\"allowed_macs\": [", indent);
+		else
+			fputs(", ", stdout);
+		json_string(v[i].value);
+	}
+	if (k)
+		putchar(']');
+	k = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct mac_line m;
+
+		if (strcmp(v[i].key, "mac") || !parse_mac_line(v[i].value, &m))
+			continue;
+		if (!k++)
+			printf(",\n%s\"macs\": [", indent);
+		else
+			putchar(',');
+		printf("\n%s  { \"mac\": \"%s\", \"age_ms\": %" PRIu64 ", \"rx_frames\": %" PRIu64
+		       ", \"tx_frames\": %" PRIu64 ", \"static\": %s }",
+		       indent, m.mac, m.age_ms, m.rx, m.tx, m.is_static ? "true" : "false");
+	}
+	if (k)
+		printf("\n%s]", indent);
+}
+
 static void json_extra(const struct uapi_extra *v, size_t n, const char *indent)
 {
+	size_t shown = 0;
+
 	printf(",\n%s\"extensions\": {", indent);
 	for (size_t i = 0; i < n; i++) {
 		const char *val = v[i].value;
 		bool number = *val && strspn(val, "0123456789") == strlen(val) && strlen(val) < 20;
 
-		printf("%s\n%s  ", i ? "," : "", indent);
+		if (is_l2_list(v[i].key))
+			continue;
+		printf("%s\n%s  ", shown++ ? "," : "", indent);
 		json_string(v[i].key);
 		fputs(": ", stdout);
 		if (number)
@@ -257,9 +370,10 @@ static void json_extra(const struct uapi_extra *v, size_t n, const char *indent)
 		else
 			json_string(val);
 	}
-	if (n)
+	if (shown)
 		printf("\n%s", indent);
 	putchar('}');
+	json_l2_lists(v, n, indent);
 }
 
 static void json_print(const char *name, struct uapi_device *dev)

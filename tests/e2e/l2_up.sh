@@ -104,6 +104,27 @@ assert_ok "va -> vb: IPv4 ping (ARP across hosts)" at va ping -c 3 -i 0.2 -W 2 1
 assert_ok "vb -> va: IPv4 ping" at vb ping -c 2 -i 0.2 -W 2 10.78.0.1
 assert_eq "$MACB" "$(at va ip neigh show 10.78.0.2 | grep -o "$MACB")" "va resolved vb's MAC by ARP"
 
+# 16-21: warren show lists the learned MACs under the peer, and -j too
+show_a=$(at a "$WARREN" show "$IA")
+echo "$show_a" | sed 's/^/# /'
+assert_ok "show a: vb's MAC learned under the peer with age and counts" \
+	[ -n "$(grep -E "^  macs: $MACB \((now|[0-9]+ s ago), rx [1-9][0-9]*, tx [1-9][0-9]*\)$" <<<"$show_a")" ]
+assert_ok "show a: the allowed MACs" [ -n "$(grep -x "  allowed macs: $MACB/48, 02:00:00:79:00:00/32" <<<"$show_a")" ]
+assert_ok "show a: the flood counter" [ -n "$(grep -E '^  l2 flooded: [0-9]+$' <<<"$show_a")" ]
+show_b=$(at b "$WARREN" show "$IB")
+assert_ok "show b: the StaticMACs entry, marked static" \
+	[ -n "$(grep -E "^  macs: $MACA \(static, rx [0-9]+, tx [1-9][0-9]*\)$" <<<"$show_b")" ]
+json=$(at a "$WARREN" show "$IA" -j)
+assert_eq "$MACB False 1 1 02:00:00:79:00:00/32 tap" "$(python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])[0]
+p = d["peers"][0]
+m = p["macs"][0]
+print(m["mac"], m["static"], int(m["rx_frames"] > 0), int(m["tx_frames"] > 0), p["allowed_macs"][1], d["extensions"]["mode"])' "$json")" \
+	"show -j: macs as objects, allowed_macs as a list, mode in extensions"
+assert_ok "show -j: no mac lines left among the extensions" \
+	python3 -c 'import json,sys; p=json.loads(sys.argv[1])[0]["peers"][0]; sys.exit("mac" in p["extensions"] or "allowed_mac" in p["extensions"])' "$json"
+
 assert_ok "warren down in a" at a "$WARREN" down "$T_DIR/$IA.conf"
 assert_ok "warren down in b" at b "$WARREN" down "$T_DIR/$IB.conf"
 nothing_left a "$IA" "a"
