@@ -11,8 +11,15 @@
 #   +-------------------------------+                +-------------------------------+
 #
 # The tunnel comes up from the configs below (wg-quick's format), carries a
-# ping and a short TCP transfer, and `warren show` prints its counters. Then
-# the TUN/TAP side: devices made, shown and deleted by `warren tuntap`.
+# ping and a short TCP transfer, and `warren show` prints its counters.
+# Then L2 mode (docs/l2.md): on each host a bridge holds a "VM" (its own
+# namespace, joined by veth) and a warren TAP device brought up with
+# `Mode = tap` and `Bridge = br0`, so the two VMs share one Ethernet across
+# the hosts; they ping each other and `warren show` lists the MACs it
+# learned. Then the TUN/TAP side: devices made, shown and deleted by
+# `warren tuntap`.
+#
+#   vm-a 10.99.0.1 --veth-- br0 + wl2-a (TAP)  <== WireGuard, L2 ==>  wl2-b (TAP) + br0 --veth-- vm-b 10.99.0.2
 set -eu
 build=${1:-build}
 cd "$(dirname "$0")/.."
@@ -99,6 +106,52 @@ echo
 step "Down again"
 show a warren down "$T_DIR/wdemo-a.conf"
 show b warren down "$T_DIR/wdemo-b.conf"
+
+step "L2: two VMs on one Ethernet across the hosts (Mode = tap, Bridge = br0)"
+for h in a b; do
+	ns_new "vm$h"
+	at "$h" ip link add br0 type bridge
+	at "$h" ip link set br0 up
+	veth "vm$h" eth0 "$h" vm
+	# The VM's MTU fits the warren TAP device's (1500 - 96 = 1404).
+	at "$h" ip link set vm mtu 1404
+	at "vm$h" ip link set eth0 mtu 1404
+	at "$h" ip link set vm master br0
+	at "vm$h" ip link set eth0 address "02:00:00:99:00:0$([ $h = a ] && echo 1 || echo 2)"
+	at "vm$h" ip addr add "10.99.0.$([ $h = a ] && echo 1 || echo 2)/24" dev eth0
+done
+cat >"$T_DIR/wl2-a.conf" <<CONF
+[Interface]
+PrivateKey = $key_a
+ListenPort = 51821
+Mode = tap
+Bridge = br0
+
+[Peer]
+PublicKey = $pub_b
+Endpoint = 10.77.0.2:51821
+AllowedMACs = 02:00:00:99:00:00/40
+CONF
+cat >"$T_DIR/wl2-b.conf" <<CONF
+[Interface]
+PrivateKey = $key_b
+ListenPort = 51821
+Mode = tap
+Bridge = br0
+
+[Peer]
+PublicKey = $pub_a
+Endpoint = 10.77.0.1:51821
+CONF
+sed 's/^PrivateKey = .*/PrivateKey = (hidden)/' "$T_DIR/wl2-a.conf"
+echo
+show a warren up "$T_DIR/wl2-a.conf"
+show b warren up "$T_DIR/wl2-b.conf"
+show vma ping -c 3 -i 0.2 10.99.0.2
+show vma ip neigh show dev eth0
+show a warren show wl2-a
+show a warren down "$T_DIR/wl2-a.conf"
+show b warren down "$T_DIR/wl2-b.conf"
 
 step "TUN and TAP devices, with warren tuntap (the grammar of ip tuntap)"
 show a warren tuntap add dev tun0 mode tun
