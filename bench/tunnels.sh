@@ -9,7 +9,12 @@
 #   | tunnel 10.201.0.1/24  |  outer: the tunnel's   | tunnel 10.201.0.2/24  |
 #   +-----------------------+  encrypted UDP         +-----------------------+
 #
-#   bench/tunnels.sh [BUILD] [TARGET...]   TARGET: veth warren wireguard-go openvpn fastd
+#   bench/tunnels.sh [BUILD] [TARGET...]
+#   TARGET: veth warren warren-l2 wireguard-go openvpn fastd
+#
+# warren-l2 is warrend in L2 mode (docs/l2.md: WARREN_MODE=tap, Ethernet
+# frames inside WireGuard) with the addresses on the TAP devices directly
+# (no bridge), MTU 1404; ARP crosses the tunnel like any frame.
 #
 # Each target runs iperf3 for BENCH_TCP_SECONDS (default 10) with 1 stream and
 # with 4 streams; the figure is the median of the per-second rates (the first
@@ -19,7 +24,7 @@ set -u
 build=${1:-build}
 shift || true
 targets=("$@")
-[ ${#targets[@]} = 0 ] && targets=(veth warren wireguard-go openvpn fastd)
+[ ${#targets[@]} = 0 ] && targets=(veth warren warren-l2 wireguard-go openvpn fastd)
 secs=${BENCH_TCP_SECONDS:-10}
 root=$(cd "$(dirname "$0")/.." && pwd)
 case "$build" in /*) ;; *) build=$root/$build ;; esac
@@ -45,21 +50,23 @@ iperf3_median() {
 			if length == 0 then "0" else .[(length / 2 | floor)] / 1e9 | tostring end'
 }
 
-# wg_up IMPL: a WireGuard tunnel with the userspace daemon IMPL on both sides.
+# wg_up IMPL [tap]: a WireGuard tunnel with the userspace daemon IMPL on both
+# sides; with "tap", warrend in L2 mode (a TAP device, MTU 1500 - 96).
 wg_up() {
-	local impl=$1 ka kb
+	local impl=$1 mode=${2:-tun} mtu=1420 ka kb
+	[ "$mode" = tap ] && mtu=1404
 	ka=$(wg genkey) kb=$(wg genkey)
 	for side in a b; do
 		local dev="wb$$$side" key peer ip peerip
 		if [ $side = a ]; then key=$ka peer=$(wg pubkey <<<"$kb") ip=$TA peerip=$B
 		else key=$kb peer=$(wg pubkey <<<"$ka") ip=$TB peerip=$A; fi
-		WG_PROCESS_FOREGROUND=1 bg $side "$impl" "$dev"
+		WG_PROCESS_FOREGROUND=1 WARREN_MODE=$mode bg $side "$impl" "$dev"
 		wait_for 5 at $side ip link show "$dev" || return 1
 		wait_for 5 test -S "/var/run/wireguard/$dev.sock" || return 1
 		at $side wg set "$dev" private-key <(echo "$key") listen-port 51820 \
 			peer "$peer" endpoint "$peerip:51820" allowed-ips 10.201.0.0/24 || return 1
 		at $side ip addr add "$ip/24" dev "$dev"
-		at $side ip link set "$dev" mtu 1420 up
+		at $side ip link set "$dev" mtu "$mtu" up
 	done
 }
 
@@ -139,6 +146,8 @@ for t in "${targets[@]}"; do
 	veth) DST=$B ;;
 	warren)
 		if [ -x "$WARREND" ]; then wg_up "$WARREND" || ok=0; else ok=0; fi ;;
+	warren-l2)
+		if [ -x "$WARREND" ]; then wg_up "$WARREND" tap || ok=0; else ok=0; fi ;;
 	wireguard-go) require_cmd wireguard-go; wg_up wireguard-go || ok=0 ;;
 	openvpn) require_cmd openvpn; openvpn_up || ok=0 ;;
 	fastd) require_cmd fastd; fastd_up || ok=0 ;;
@@ -150,7 +159,7 @@ for t in "${targets[@]}"; do
 	else
 		one[$t]=fail four[$t]=fail
 	fi
-	case "$t" in warren|wireguard-go) wg_down ;; esac
+	case "$t" in warren|warren-l2|wireguard-go) wg_down ;; esac
 	# Keep the iperf3 server, stop the tunnel's daemons.
 	_bg_pids=("${_bg_pids[@]/$SERVER_PID}")
 	stop_bg
