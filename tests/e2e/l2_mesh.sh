@@ -74,15 +74,19 @@ for a in 1 2 3; do
 		assert_ok "vm$a -> vm$b: IPv6 ping (neighbour discovery)" pings "vm$a" "fd77::$b" 2
 	done
 done
-# Learned: unicast between known MACs floods nothing (h1's counter stays).
+# Learned: unicast between known MACs is not flooded. 50 pings that were
+# flooded would add at least 50 to h1's counter; background multicast that
+# is rightly flooded meanwhile (IPv6 router solicitations, MLD reports) adds
+# a few at most, so the bound is 10, not 0.
 flooded() {
 	at h1 sh -c "printf 'get=1\n\n' | socat - UNIX-CONNECT:/var/run/wireguard/l2$$1.sock" |
 		sed -n 's/^l2_flooded=//p'
 }
 f1=$(flooded)
-at vm1 ping -q -c 5 -i 0.1 10.77.0.2 >/dev/null 2>&1
+at vm1 ping -q -c 50 -i 0.01 10.77.0.2 >/dev/null 2>&1
 f2=$(flooded)
-assert_eq "$f1" "$f2" "5 pings vm1 -> vm2 after learning flood nothing on h1"
+assert_ok "50 pings vm1 -> vm2 after learning: not flooded on h1 ($f1 -> $f2)" \
+	test "$((f2 - f1))" -lt 10
 mac2=$(at vm2 cat /sys/class/net/eth0/address)
 at h1 sh -c "printf 'get=1\n\n' | socat - UNIX-CONNECT:/var/run/wireguard/l2$$1.sock" |
 	awk -v k="$(wg pubkey <"$T_DIR/key2" | base64 -d | od -An -tx1 | tr -d ' \n')" \
