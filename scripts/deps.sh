@@ -12,7 +12,7 @@
 #   scripts/deps.sh bench   + the peers that `make bench` measures
 set -eu
 
-build=(gcc pkg-config meson ninja-build libssl-dev libsodium-dev libmnl-dev libcmocka-dev)
+build=(make gcc libc6-dev pkg-config meson ninja-build libssl-dev libsodium-dev libmnl-dev libcmocka-dev)
 test=(iproute2 iputils-ping iperf3 nftables procps psmisc wireguard-tools wireguard-go socat python3)
 fuzz=(clang libclang-rt-14-dev)
 bench=(openvpn fastd openssl jq util-linux)
