@@ -147,6 +147,18 @@ static void strings_free(struct wgconf_strings *s)
 }
 
 /* A decimal number without sign, at most @max. */
+/* wg-quick's booleans: "true" or "false", in any case. */
+static bool parse_bool(const char *s, bool *out)
+{
+	if (!strcasecmp(s, "true"))
+		*out = true;
+	else if (!strcasecmp(s, "false"))
+		*out = false;
+	else
+		return false;
+	return true;
+}
+
 static bool parse_u32(const char *s, uint32_t max, uint32_t *out)
 {
 	unsigned long long v = 0;
@@ -680,21 +692,13 @@ static int quick_line(struct wgconf_reader *r, const char *key, char *value,
 		return 0;
 	}
 	if (!strcasecmp(key, "Hub")) {
-		if (!strcasecmp(value, "true"))
-			c->hub = true;
-		else if (!strcasecmp(value, "false"))
-			c->hub = false;
-		else
+		if (!parse_bool(value, &c->hub))
 			return fail(r, value, "Hub is neither true nor false");
 		c->has_hub = true;
 		return 0;
 	}
 	if (!strcasecmp(key, "SaveConfig")) {
-		if (!strcasecmp(value, "true"))
-			c->save_config = true;
-		else if (!strcasecmp(value, "false"))
-			c->save_config = false;
-		else
+		if (!parse_bool(value, &c->save_config))
 			return fail(r, value, "SaveConfig is neither true nor false");
 		return 0;
 	}
