@@ -755,6 +755,17 @@ struct uapi_conn {
 	char *outbuf;	/* pending answer bytes */
 	size_t out_len, out_off;
 	uint32_t events; /* what the watch asks for */
+	size_t drained;	 /* input discarded after the last answer (CONN_CLOSING) */
+};
+
+enum {
+	/*
+	 * After its last answer a connection is closed only once the client
+	 * has stopped sending (or this much more arrived): closing a unix
+	 * socket with input unread resets the peer, whose write then fails
+	 * before it reads the answer (a client still writing a too-long line).
+	 */
+	CONN_DRAIN_MAX = 1 << 20,
 };
 
 struct uapi_server {
@@ -1008,8 +1019,21 @@ static void conn_event(struct loop *loop, int fd, uint32_t events, void *arg)
 		if (conn->in_len == before)
 			break;
 	}
-	if (conn->out_len == 0 && (conn->state == CONN_CLOSING || conn->eof))
+	if (conn->out_len == 0 && conn->state == CONN_CLOSING && !conn->eof) {
+		char sink[4096];
+		ssize_t n;
+
+		/* The answer is out: discard what the client still sends, to its EOF. */
+		while ((n = recv(fd, sink, sizeof(sink), MSG_DONTWAIT)) > 0) {
+			conn->drained += (size_t)n;
+			if (conn->drained > CONN_DRAIN_MAX)
+				goto close;
+		}
+		if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+			goto close;
+	} else if (conn->out_len == 0 && (conn->state == CONN_CLOSING || conn->eof)) {
 		goto close;
+	}
 	want = conn->out_len ? EPOLLOUT : EPOLLIN;
 	if (want != conn->events) {
 		conn->events = want;
