@@ -54,8 +54,10 @@ for h in 0 1 2 3; do
 	at "vm$h" ip addr add "10.78.0.$h/24" dev eth0
 	at "vm$h" ip addr add "fd78::$h/64" dev eth0 nodad
 	at "vm$h" sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0
-	at "$n" wg set "l2h$$$h" peer "$PUB0" endpoint "192.168.78.1:51830"
+	# The hub first: a spoke initiates as soon as it has a peer (its VM's
+	# MLD reports), and a lost initiation is retried only after 5 s.
 	at h0 wg set "l2h$$0" peer "$(eval echo "\$PUB$h")" endpoint "192.168.78.$((h + 1)):$((51830 + h))"
+	at "$n" wg set "l2h$$$h" peer "$PUB0" endpoint "192.168.78.1:51830"
 done
 
 # Without hub mode the spokes do not reach each other.

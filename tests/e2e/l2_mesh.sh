@@ -44,7 +44,6 @@ for h in 1 2 3; do
 	wait_for 5 test -S "/var/run/wireguard/$L2IF.sock" || { cat "$BG_LOG"; exit 1; }
 	at "h$h" ip link add br0 type bridge
 	at "h$h" ip link set "$L2IF" master br0
-	at "h$h" ip link set "$L2IF" up
 	at "h$h" ip link set br0 up
 	veth "vm$h" eth0 "h$h" "vm$h"
 	# A VM's MTU must fit the TAP device's (1404): the bridge drops longer frames.
@@ -65,6 +64,12 @@ for h in 1 2 3; do
 	done
 	assert_eq "mode=tap" "$(at "h$h" sh -c "printf 'get=1\n\n' | socat - UNIX-CONNECT:/var/run/wireguard/$L2IF.sock" | grep '^mode=')" \
 		"h$h: the UAPI says mode=tap"
+done
+# The TAP devices come up only now that every host knows every peer: a
+# frame that a VM sends earlier (an MLD report) would start a handshake
+# with a host that does not know us yet, and the retry waits 5 s.
+for h in 1 2 3; do
+	at "h$h" ip link set "l2$$$h" up
 done
 
 for a in 1 2 3; do

@@ -79,8 +79,11 @@ uapi_get() { # NS IFNAME
 }
 
 # 1-2
-assert_ok "warren up (Mode = tap) in a" at a "$WARREN" up "$T_DIR/$IA.conf"
+# b first: a's TAP device sends its first frames (DAD, MLD) the moment it
+# comes up, and the initiation they start must find b listening, or the
+# retry waits 5 s.
 assert_ok "warren up (Mode = tap) in b" at b "$WARREN" up "$T_DIR/$IB.conf"
+assert_ok "warren up (Mode = tap) in a" at a "$WARREN" up "$T_DIR/$IA.conf"
 # 3-6: a TAP device, in the bridge, with the L2 MTU (1500 - 96)
 assert_ok "$IA is a TAP device" [ "$(at a cat /sys/class/net/"$IA"/type)" = 1 -a \
 	-n "$(at a ip -d link show dev "$IA" | grep -o 'tun type tap')" ]
