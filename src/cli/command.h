@@ -13,6 +13,10 @@ struct cli_options {
 	int json;    /* -j, -json */
 	int pretty;  /* -p, -pretty */
 	int oneline; /* -o, -oneline */
+	int stats;   /* -s, -stats, -statistics: accepted; no command shows more yet */
+	/* -c[olor][=always|auto|never], NO_COLOR: the escape sequence that
+	 * starts an interface name, NULL when output is not coloured. */
+	const char *ifname_color;
 };
 
 extern struct cli_options cli_options;

@@ -527,8 +527,12 @@ static int do_show(void)
 		}
 	}
 
-	tuntap_print_begin(&pr, stdout, cli_options.json, cli_options.pretty, cli_options.details,
-			   cli_options.oneline);
+	tuntap_print_begin(&pr, stdout,
+			   &(struct tuntap_print_opts){ .json = cli_options.json,
+							.pretty = cli_options.pretty,
+							.details = cli_options.details,
+							.oneline = cli_options.oneline,
+							.ifname_color = cli_options.ifname_color });
 	for (size_t i = 0; i < links.len; i++) {
 		struct tuntap_dev dev = {.name = links.names[i], .holders = mine};
 		long flags;

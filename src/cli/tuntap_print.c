@@ -27,15 +27,15 @@ static const struct {
     {IFF_NOFILTER, true, "filter"},
 };
 
-void tuntap_print_begin(struct tuntap_printer *pr, FILE *out, bool json, bool pretty, bool details,
-			bool oneline)
+void tuntap_print_begin(struct tuntap_printer *pr, FILE *out, const struct tuntap_print_opts *opts)
 {
 	pr->out = out;
-	pr->json = json;
-	pr->details = details;
-	pr->line_sep = oneline ? "\\" : "\n";
-	if (json) {
-		tuntap_json_init(&pr->jw, out, pretty);
+	pr->json = opts->json;
+	pr->details = opts->details;
+	pr->line_sep = opts->oneline ? "\\" : "\n";
+	pr->ifname_color = opts->json ? NULL : opts->ifname_color;
+	if (pr->json) {
+		tuntap_json_init(&pr->jw, out, opts->pretty);
 		tuntap_json_start_array(&pr->jw);
 	}
 }
@@ -106,6 +106,9 @@ void tuntap_print_dev(struct tuntap_printer *pr, const struct tuntap_dev *dev)
 		tuntap_json_start_object(&pr->jw);
 		tuntap_json_name(&pr->jw, "ifname");
 		tuntap_json_string(&pr->jw, dev->name);
+	} else if (pr->ifname_color) {
+		/* iproute2 colours the colon too, and resets after it */
+		fprintf(pr->out, "%s%s:\033[0m", pr->ifname_color, dev->name);
 	} else {
 		fprintf(pr->out, "%s:", dev->name);
 	}

@@ -33,17 +33,23 @@ struct tuntap_dev {
 	size_t n_holders;
 };
 
+/* How to print: the global options of `warren` that `show` heeds. */
+struct tuntap_print_opts {
+	bool json, pretty, details, oneline;
+	const char *ifname_color; /* starts a coloured name (text only); NULL: none */
+};
+
 struct tuntap_printer {
 	FILE *out; /* borrowed */
 	bool json;
 	bool details;
-	const char *line_sep; /* "\n", or "\\" with -oneline */
+	const char *line_sep;	  /* "\n", or "\\" with -oneline */
+	const char *ifname_color; /* NULL: none */
 	struct tuntap_json jw;
 };
 
 /* Starts the listing (the JSON array). @out is borrowed. */
-void tuntap_print_begin(struct tuntap_printer *pr, FILE *out, bool json, bool pretty, bool details,
-			bool oneline);
+void tuntap_print_begin(struct tuntap_printer *pr, FILE *out, const struct tuntap_print_opts *opts);
 
 /* Prints one device. */
 void tuntap_print_dev(struct tuntap_printer *pr, const struct tuntap_dev *dev);

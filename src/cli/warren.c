@@ -1,28 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * warren: the command line. Global options come first, as with `ip`; then a
- * command word, dispatched from the table below.
+ * warren: the command line. Global options come first, as with `ip`, with
+ * iproute2 6.1's names, prefixes and order of matching; then a command word,
+ * matched by prefix in the order of the table below (as `ip` matches its
+ * objects: `warren tunt` is tuntap, and `tap` is its alias).
  */
 #include "cli/command.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "os/netns.h"
+
+#ifndef WARREN_VERSION
+#define WARREN_VERSION "0"
+#endif
 
 struct cli_options cli_options;
+
+static int cmd_help(int argc, char **argv);
 
 static const struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *help;
+	const char *help; /* NULL: an alias, not listed */
 } commands[] = {
 	{ "tuntap", cmd_tuntap, "manage TUN/TAP devices, as `ip tuntap`" },
+	{ "tap", cmd_tuntap, NULL },
 	{ "genkey", cmd_genkey, "print a new private key, as `wg genkey`" },
 	{ "pubkey", cmd_pubkey, "print the public key of the private key on stdin" },
 	{ "genpsk", cmd_genpsk, "print a new preshared key, as `wg genpsk`" },
 	{ "up", cmd_up, "bring up a WireGuard interface from a wg-quick config" },
 	{ "down", cmd_down, "take down an interface brought up by `warren up`" },
 	{ "show", cmd_show, "show WireGuard interfaces, as `wg show`, with drop counters" },
+	{ "help", cmd_help, "print this help" },
 };
+
+enum { N_COMMANDS = sizeof(commands) / sizeof(commands[0]) };
 
 int cli_matches(const char *arg, const char *word)
 {
@@ -36,17 +53,91 @@ int cli_matches(const char *arg, const char *word)
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: warren [ OPTIONS ] COMMAND [ ARGUMENTS ]\n"
-		   "where  OPTIONS := { -d[etails] | -j[son] | -p[retty] | -o[neline] }\n"
+		   "where  OPTIONS := { -d[etails] | -j[son] | -p[retty] | -o[neline] |\n"
+		   "                    -s[tatistics] | -c[olor] | -n[etns] name | -V[ersion] }\n"
 		   "       COMMAND := ");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "%s%s", i ? " | " : "{ ", commands[i].name);
+	for (size_t i = 0, n = 0; i < N_COMMANDS; i++)
+		if (commands[i].help)
+			fprintf(f, "%s%s", n++ ? " | " : "{ ", commands[i].name);
 	fprintf(f, " }\n\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (commands[i].help)
+			fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return 0;
+}
+
+enum color_opt { COLOR_NEVER, COLOR_AUTO, COLOR_ALWAYS };
+
+/* iproute2's matches_color(): -c[olor][=always|auto|never]. */
+static bool matches_color(const char *opt, enum color_opt *val)
+{
+	const char *eq = strchr(opt, '=');
+	size_t len = eq ? (size_t)(eq - opt) : strlen(opt);
+	char word[sizeof("-color")];
+
+	if (len >= sizeof(word))
+		return false;
+	memcpy(word, opt, len);
+	word[len] = '\0';
+	if (cli_matches(word, "-color"))
+		return false;
+	if (!eq || !eq[1] || !strcmp(eq + 1, "always"))
+		*val = COLOR_ALWAYS;
+	else if (!strcmp(eq + 1, "auto"))
+		*val = COLOR_AUTO;
+	else if (!strcmp(eq + 1, "never"))
+		*val = COLOR_NEVER;
+	else
+		return false;
+	return true;
+}
+
+/*
+ * iproute2 6.1's palette for interface names: cyan, bold when COLORFGBG
+ * says the background is dark (its last field 0-6 or 8).
+ */
+static const char *ifname_color(enum color_opt color)
+{
+	const char *bg = getenv("COLORFGBG");
+	bool dark;
+
+	if (cli_options.json || color == COLOR_NEVER)
+		return NULL;
+	if (color == COLOR_AUTO && !isatty(STDOUT_FILENO))
+		return NULL;
+	bg = bg ? strrchr(bg, ';') : NULL;
+	dark = bg && ((bg[1] >= '0' && bg[1] <= '6') || bg[1] == '8') && !bg[2];
+	return dark ? "\033[1;36m" : "\033[36m";
+}
+
+static int enter_netns(const char *name)
+{
+	const char *step = "open";
+	int err = netns_enter(name, &step);
+
+	if (!err)
+		return 0;
+	if (!strcmp(step, "open"))
+		fprintf(stderr, "Cannot open network namespace \"%s\": %s\n", name, strerror(-err));
+	else if (!strcmp(step, "setns"))
+		fprintf(stderr, "setting the network namespace \"%s\" failed: %s\n", name,
+			strerror(-err));
+	else
+		fprintf(stderr, "%s failed: %s\n", step, strerror(-err));
+	return err;
 }
 
 int main(int argc, char **argv)
 {
+	enum color_opt color = COLOR_NEVER; /* Debian's iproute2 is built with colour off */
+
 	while (argc > 1 && argv[1][0] == '-' && argv[1][1]) {
 		const char *opt = argv[1];
 
@@ -57,17 +148,38 @@ int main(int argc, char **argv)
 		}
 		if (opt[1] == '-' && opt[2])
 			opt++;
-		if (!cli_matches(opt, "-help")) {
-			usage(stdout);
-			return 0;
+		/* The options that change nothing for warren's commands are
+		 * accepted, as ip accepts them for `ip tuntap`. */
+		if (!strcmp(opt, "-4") || !strcmp(opt, "-6") || !cli_matches(opt, "-human") ||
+		    !cli_matches(opt, "-human-readable") || !cli_matches(opt, "-iec")) {
+		} else if (!cli_matches(opt, "-stats") || !cli_matches(opt, "-statistics")) {
+			cli_options.stats++;
 		} else if (!cli_matches(opt, "-details")) {
 			cli_options.details++;
+		} else if (!cli_matches(opt, "-resolve")) {
+		} else if (!cli_matches(opt, "-oneline")) {
+			cli_options.oneline++;
+		} else if (!cli_matches(opt, "-Version")) {
+			printf("warren utility, warren-%s\n", WARREN_VERSION);
+			return 0;
 		} else if (!cli_matches(opt, "-json")) {
 			cli_options.json++;
 		} else if (!cli_matches(opt, "-pretty")) {
 			cli_options.pretty++;
-		} else if (!cli_matches(opt, "-oneline")) {
-			cli_options.oneline++;
+		} else if (matches_color(opt, &color)) {
+		} else if (!cli_matches(opt, "-help")) {
+			usage(stdout);
+			return 0;
+		} else if (!cli_matches(opt, "-netns")) {
+			if (argc < 3) {
+				fprintf(stderr, "Command line is not complete. Try option \"help\"\n");
+				return 255;
+			}
+			if (enter_netns(argv[2]))
+				return 255;
+			argc--;
+			argv++;
+		} else if (!cli_matches(opt, "-Numeric")) {
 		} else {
 			fprintf(stderr,
 				"Option \"%s\" is unknown, try \"warren -help\".\n",
@@ -77,14 +189,15 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
+	cli_options.ifname_color = ifname_color(color);
 	if (argc < 2) {
 		usage(stderr);
 		return 255;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (!strcmp(argv[1], commands[i].name))
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		if (!cli_matches(argv[1], commands[i].name))
 			return commands[i].fn(argc - 2, argv + 2);
 	}
 	fprintf(stderr, "Object \"%s\" is unknown, try \"warren help\".\n", argv[1]);
-	return 255;
+	return 1;
 }

@@ -23,6 +23,7 @@
 #    "name","pid" keys wrapped in an object; -d -j -p holds the same data.
 # 4. Deleting crosswise: warren deletes ip's devices by name alone, ip
 #    deletes warren's with the flags restated (every flag set, both ways).
+# 5. -n NETNS, run from outside the namespace, lists it as ip -n does.
 source "$(dirname "$0")/lib/netns.sh"
 require_root
 require_cmd ip python3
@@ -111,7 +112,11 @@ PY
 variants=("tuntap" "tuntap show" "tuntap list" "tuntap lst" "tuntap sh extra words"
 	"-d tuntap show" "-details tuntap list" "-o -d tuntap show" "-o tuntap show"
 	"-j tuntap show" "-j -p tuntap show" "-json -pretty tuntap lst" "-p tuntap show"
-	"-d -j tuntap show" "-d -j -p tuntap show")
+	"-d -j tuntap show" "-d -j -p tuntap show"
+	# 15-: ip's other global options and its object words
+	"-c tuntap show" "-color=always -d tuntap show" "-c=never tuntap show"
+	"-c=auto tuntap show" "-j -c tuntap show" "-s tuntap show" "-stats -d tuntap show"
+	"-h -4 -r -N tuntap show" "tunt show" "tap" "tap list")
 mkdir "$T_DIR/out"
 {
 	echo 'python3 "$T_DIR/hold.py" tt-holder-a "$T_DIR/out/pid.a" '"${hold_a[*]}"' &'
@@ -186,5 +191,14 @@ assert_eq "$(printf '%s\n' "${left[@]}")" "$(at c ip tuntap show 2>&1)" \
 	"exactly the deleted devices are gone"
 assert_eq "$(at c ip -j tuntap show 2>/dev/null)" "$(at c "$WARREN" -j tuntap show)" \
 	"-j after the deletes, as ip prints it"
+
+# --- 5. -n NETNS from outside the namespace, as ip -n: the listing comes
+# from the namespace's own /sys
+for opts in "-n $NS_c" "-netns $NS_c -d" "-n $NS_c -j -p"; do
+	# shellcheck disable=SC2086
+	assert_eq "$(ip $opts tuntap show 2>/dev/null; echo "exit $?")" \
+		"$("$WARREN" $opts tuntap show 2>"$T_DIR/n.err"; echo "exit $?")" "$opts tuntap show, as ip prints it"
+	assert_eq "" "$(cat "$T_DIR/n.err")" "$opts tuntap show: nothing on stderr"
+done
 
 t_done

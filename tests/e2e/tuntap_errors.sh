@@ -50,6 +50,19 @@ same_failure() {
 	assert_eq "$want (exit $rc_ip)" "$got (exit $rc_w)" "tuntap $*: ${want%%$'\n'*}"
 }
 
+# same_global_failure OPTS...: `warren OPTS` fails as `ip OPTS` does, with
+# "ip -help" said as "warren -help".
+same_global_failure() {
+	local want got rc_ip rc_w
+	want=$(at e ip "$@" 2>&1)
+	rc_ip=$?
+	got=$(at e "$WARREN" "$@" 2>&1)
+	rc_w=$?
+	want=${want//\"ip -help\"/\"warren -help\"}
+	want=${want//\"ip help\"/\"warren help\"}
+	assert_eq "$want (exit $rc_ip)" "$got (exit $rc_w)" "$*: ${want%%$'\n'*}"
+}
+
 # --- the error cases, in the order of ip/iptuntap.c
 same_failure frob                                   # unknown command
 same_failure ''                                     # empty command
@@ -79,6 +92,19 @@ same_failure del mode tun held                      # held open: busy
 same_failure del mode tap busy                      # wrong mode
 same_failure del mode tun lo                        # not TUN/TAP
 same_failure del mode tun a:b
+
+# --- the global options, as ip/ip.c refuses them
+same_global_failure -c=bad tuntap show              # not a colour mode
+same_global_failure -zz tuntap show                 # unknown option
+same_global_failure --frob tuntap show
+same_global_failure -n "nosuch$$" tuntap show       # no such namespace
+same_global_failure tuntapx show                    # unknown object
+out=$(at e "$WARREN" -d 2>&1 >/dev/null)
+assert_eq "Usage: warren [ OPTIONS ] COMMAND [ ARGUMENTS ] (exit 255)" "${out%%$'\n'*} (exit $?)" \
+	"-d and no object: the usage on stderr, exit 255 as ip"
+# (ip -n without a name tries to open "(null)"; warren says what is missing)
+assert_eq 'Command line is not complete. Try option "help" (exit 255)' \
+	"$(at e "$WARREN" -n 2>&1) (exit $?)" "-n without a name"
 
 # ip and warren agree that deleting what is not there succeeds (with a
 # mode, as iproute2 requires one).

@@ -21,6 +21,7 @@ enum {
 	PRETTY = 1 << 1,
 	DETAILS = 1 << 2,
 	ONELINE = 1 << 3,
+	COLOR = 1 << 4,
 };
 
 /* clang-format off */
@@ -134,6 +135,14 @@ static const struct tcase {
 		   "[{\"ifname\":\"b\",\"flags\":[\"tun\",\"pi\",\"filter\"],\"processes\":[{\"name\":"
 		   "\"e\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80|\\u0080|\\u00e2\\u0082|\\u00c0\\u00af|"
 		   "\\u00ed\\u00a0\\u0080|\\u00ff\",\"pid\":9}]}]\n" },
+	/* 20: -c: the name and its colon in cyan, as iproute2 6.1 */
+	/* 20 */ { COLOR, { &t1, &tp2 },
+		   "\033[36mt1:\033[0m tun persist\n"
+		   "\033[36mtp2:\033[0m tap pi one_queue multi_queue vnet_hdr persist filter user 1 group 2\n" },
+	/* 21 */ { COLOR | DETAILS | ONELINE, { &held },
+		   "\033[36mt1:\033[0m tun persist\\\tAttached to processes:python3(6417)qemu-system-x86(22)\n" },
+	/* 22: -j -c: JSON is never coloured */
+	/* 22 */ { COLOR | JSON, { &t1 }, "[{\"ifname\":\"t1\",\"flags\":[\"tun\",\"persist\"]}]\n" },
 };
 /* clang-format on */
 
@@ -147,8 +156,13 @@ static void print_cases(void **state)
 		FILE *f = open_memstream(&buf, &len);
 
 		assert_non_null(f);
-		tuntap_print_begin(&pr, f, c->opts & JSON, c->opts & PRETTY, c->opts & DETAILS,
-				   c->opts & ONELINE);
+		tuntap_print_begin(&pr, f,
+				   &(struct tuntap_print_opts){
+				       .json = c->opts & JSON,
+				       .pretty = c->opts & PRETTY,
+				       .details = c->opts & DETAILS,
+				       .oneline = c->opts & ONELINE,
+				       .ifname_color = c->opts & COLOR ? "\033[36m" : NULL });
 		for (size_t j = 0; c->devs[j]; j++)
 			tuntap_print_dev(&pr, c->devs[j]);
 		tuntap_print_end(&pr);
