@@ -120,6 +120,11 @@ pings() {
 	at "$1" ping -q -c "${3:-3}" -i 0.2 -W 2 "$2" >/dev/null 2>&1
 }
 
+# listening NS tcp|udp PORT: true once a socket in NS listens on PORT.
+listening() {
+	at "$1" ss -Hln --"$2" "sport = :$3" | grep -q .
+}
+
 # tcp_transfer FROM_NS TO_NS TO_ADDR MIB: MIB MiB of random bytes over TCP
 # through the tunnel; prints "sent-sha256 received-sha256".
 tcp_transfer() {
@@ -128,7 +133,7 @@ tcp_transfer() {
 	at "$to" timeout 120 socat -u "TCP6-LISTEN:$port,reuseaddr,ipv6only=0" - 2>/dev/null |
 		sha256sum | cut -d' ' -f1 >"$T_DIR/recv.sha" &
 	local rpid=$!
-	sleep 0.3
+	wait_for 10 listening "$to" tcp "$port" # socat does not retry a refused connect
 	head -c "${mib}M" /dev/urandom | tee >(sha256sum | cut -d' ' -f1 >"$T_DIR/sent.sha") |
 		at "$from" timeout 120 socat -u - "TCP:$addr:$port,connect-timeout=5" 2>/dev/null
 	wait "$rpid"

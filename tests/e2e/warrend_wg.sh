@@ -164,7 +164,7 @@ assert_eq "51840" "$(at a wg show "$IA" listen-port)" "listen-port changed"
 assert_ok "after rebinding: a -> b" pings a "$IN4_B"
 assert_eq "$OUT4_A:51840" "$(at b wg show "$IB" endpoints | cut -f2)" "b follows a to its new port"
 at a socat -u UDP-RECV:51850 /dev/null &
-sleep 0.3
+wait_for 10 listening a udp 51850
 assert_fail "listen-port taken by another socket is refused" at a wg set "$IA" listen-port 51850
 kill %% 2>/dev/null
 assert_eq "51840" "$(at a wg show "$IA" listen-port)" "the refused port left the old one"
