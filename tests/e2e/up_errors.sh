@@ -126,11 +126,12 @@ check_undone "failing daemon"
 # SIGTERM while a PostUp hook runs: wg-quick's trap undoes everything
 write_conf "$GOOD
 [Interface]
-PostUp = sleep 1"
+PostUp = touch $T_DIR/postup; sleep 2"
 # not through at(): $! must be warren itself (ip netns exec execs it)
+rm -f "$T_DIR/postup"
 ip netns exec "$NS_a" "$WARREN" up "$CONF" 2>"$T_DIR/sigterm.log" &
 pid=$!
-sleep 0.5
+wait_for 10 test -e "$T_DIR/postup"
 kill -TERM "$pid"
 wait "$pid"
 assert_eq 1 "$?" "SIGTERM during up fails up"
