@@ -137,6 +137,10 @@ int loop_modify(struct loop *loop, struct loop_watch *w, uint32_t events)
 
 int loop_del(struct loop *loop, struct loop_watch *w)
 {
+	/* Its events already collected in this round must not reach it. */
+	for (int i = loop->next; i < loop->n_ready; i++)
+		if (loop->ready[i].data.ptr == w)
+			loop->ready[i].data.ptr = NULL;
 	return ctl(loop, EPOLL_CTL_DEL, w, 0);
 }
 
@@ -182,11 +186,16 @@ int loop_run(struct loop *loop)
 				continue;
 			return error_record("epoll_wait", errno);
 		}
-		for (int i = 0; i < n && !loop->stop; i++) {
-			struct loop_watch *w = events[i].data.ptr;
+		loop->ready = events;
+		loop->n_ready = n;
+		for (loop->next = 0; loop->next < n && !loop->stop;) {
+			struct epoll_event *ev = &events[loop->next++];
+			struct loop_watch *w = ev->data.ptr;
 
-			w->fn(loop, w->fd, events[i].events, w->arg);
+			if (w) /* NULL: removed by an earlier callback of this round */
+				w->fn(loop, w->fd, ev->events, w->arg);
 		}
+		loop->n_ready = loop->next = 0;
 	}
 	return 0;
 }

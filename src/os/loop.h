@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct epoll_event;
+
 struct loop;
 
 /* Called with the epoll events (EPOLLIN, ...) that are ready on @fd. */
@@ -39,6 +41,10 @@ struct loop {
 	bool stop;
 	int signal; /* the signal that stopped the loop, or 0 */
 	sigset_t old_mask;
+	/* The round being dispatched: events [next, n_ready) are still to come;
+	 * loop_del clears the ones of the watch it removes. */
+	struct epoll_event *ready;
+	int n_ready, next;
 };
 
 /* Nanoseconds of CLOCK_MONOTONIC. */
@@ -54,9 +60,9 @@ void loop_free(struct loop *loop);
 
 /*
  * Watches @w->fd for @events (EPOLLIN, EPOLLOUT, ...). 0 or -errno.
- * A watch removed from inside a callback may still have events collected in
- * the current round: keep it valid (do not free it) until loop_run returns
- * to epoll_wait, e.g. by freeing it from the deadline callback or later.
+ * loop_del stops the watch at once, also for events of the current round
+ * that are not yet dispatched, so a callback may remove (and free) any
+ * watch, its own or another's, and close its fd.
  */
 int loop_add(struct loop *loop, struct loop_watch *w, uint32_t events);
 int loop_modify(struct loop *loop, struct loop_watch *w, uint32_t events);

@@ -374,6 +374,64 @@ static int loop_deadline_and_fd(void)
 	return 0;
 }
 
+/* Two pipes ready in one round; whichever callback runs first removes,
+ * closes and frees the other's watch, as the daemon does when a link goes
+ * down while datagrams wait. */
+struct closer {
+	struct loop_watch w;
+	struct closer **other;
+	int calls;
+};
+
+static void close_other(struct loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct closer *me = arg, *victim = *me->other;
+
+	char c;
+
+	me->calls++;
+	if (read(fd, &c, 1) != 1)
+		me->calls += 100; /* shows as a failure below */
+	if (victim) {
+		loop_del(loop, &victim->w);
+		close(victim->w.fd);
+		memset(victim, 0xa5, sizeof(*victim)); /* as a free would leave it */
+		*me->other = NULL;
+	}
+}
+
+static void stop_loop(struct loop *loop, uint64_t now, void *arg)
+{
+	loop_stop(loop);
+}
+
+static int loop_del_in_callback(void)
+{
+	struct closer a = { 0 }, b = { 0 }, *pa = &a, *pb = &b;
+	int pipe_a[2], pipe_b[2];
+	struct loop loop;
+
+	CHECK(pipe(pipe_a) == 0 && pipe(pipe_b) == 0);
+	a = (struct closer){ .w = { pipe_a[0], close_other, &a }, .other = &pb };
+	b = (struct closer){ .w = { pipe_b[0], close_other, &b }, .other = &pa };
+	CHECK(write(pipe_a[1], "x", 1) == 1 && write(pipe_b[1], "x", 1) == 1);
+	CHECK_OK(loop_init(&loop));
+	CHECK_OK(loop_add(&loop, &a.w, EPOLLIN));
+	CHECK_OK(loop_add(&loop, &b.w, EPOLLIN));
+	loop_set_timer(&loop, stop_loop, NULL);
+	CHECK_OK(loop_set_deadline(&loop, loop_now() + 50000000)); /* 50 ms */
+	CHECK_OK(loop_run(&loop));
+	/* Exactly one ran; the other was removed before its turn. */
+	CHECK((pa == NULL) != (pb == NULL));
+	CHECK((pa ? pa->calls : 0) + (pb ? pb->calls : 0) == 1);
+	CHECK_OK(loop_del(&loop, pa ? &pa->w : &pb->w));
+	close(pa ? pa->w.fd : pb->w.fd);
+	close(pipe_a[1]);
+	close(pipe_b[1]);
+	loop_free(&loop);
+	return 0;
+}
+
 static int loop_stops_on_sigterm(void)
 {
 	struct loop loop;
@@ -412,6 +470,7 @@ int main(void)
 		{ "replies leave from the address the request arrived at", sticky_source },
 		{ "SO_REUSEPORT sockets on one port share the flows", reuseport_spreads_flows },
 		{ "the loop's deadline fires on time, fd callbacks run", loop_deadline_and_fd },
+		{ "a watch removed by a callback gets no event of the round", loop_del_in_callback },
 		{ "SIGTERM stops the loop through its signalfd", loop_stops_on_sigterm },
 		{ "close", close_pair },
 	};
