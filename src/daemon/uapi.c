@@ -749,7 +749,11 @@ struct uapi_conn {
 	struct loop_watch watch;
 	enum conn_state state;
 	bool eof;
-	struct uapi_set set;
+	/* The lines of the set being received, each with its '\n'; applied
+	 * whole at its end. May hold keys: grown and freed wiped. */
+	char *set_text;
+	size_t set_len, set_cap;
+	bool set_too_big; /* beyond UAPI_SET_MAX: the rest is read and dropped */
 	char *in;	/* UAPI_LINE_MAX + 1 bytes */
 	size_t in_len;
 	char *outbuf;	/* pending answer bytes */
@@ -788,6 +792,14 @@ struct uapi_server {
 	struct uapi_conn *conns[UAPI_CONN_MAX];
 };
 
+static void set_text_free(struct uapi_conn *conn)
+{
+	secret_free(conn->set_text, conn->set_len);
+	conn->set_text = NULL;
+	conn->set_len = conn->set_cap = 0;
+	conn->set_too_big = false;
+}
+
 static void conn_free(struct uapi_conn *conn)
 {
 	struct uapi_server *server = conn->server;
@@ -800,6 +812,7 @@ static void conn_free(struct uapi_conn *conn)
 	if (conn->in)
 		OPENSSL_cleanse(conn->in, UAPI_LINE_MAX + 1);
 	free(conn->in);
+	set_text_free(conn);
 	if (conn->outbuf)
 		OPENSSL_cleanse(conn->outbuf, conn->out_len);
 	free(conn->outbuf);
@@ -837,16 +850,63 @@ static void changed(struct uapi_server *server)
 		server->hooks->changed(server->hooks->ctx);
 }
 
+/* Adds one line of a set body (and its '\n'); false when out of memory. */
+static bool set_text_add(struct uapi_conn *conn, const char *line, size_t len)
+{
+	char *n;
+
+	if (conn->set_too_big || conn->set_len + len + 1 > UAPI_SET_MAX) {
+		set_text_free(conn);
+		conn->set_too_big = true;
+		return true;
+	}
+	if (conn->set_len + len + 1 > conn->set_cap) {
+		/* Doubling: a long setconf grows in linear time. */
+		size_t cap = conn->set_cap ? conn->set_cap * 2 : 4096;
+
+		while (cap < conn->set_len + len + 1)
+			cap *= 2;
+		n = secret_realloc(conn->set_text, conn->set_len, cap);
+		if (!n)
+			return false;
+		conn->set_text = n;
+		conn->set_cap = cap;
+	}
+	memcpy(conn->set_text + conn->set_len, line, len);
+	conn->set_text[conn->set_len + len] = '\n';
+	conn->set_len += len + 1;
+	return true;
+}
+
+/*
+ * Applies the set received so far in one go and answers it, with @err
+ * (-EIO: a line too long came next) unless the set itself failed first;
+ * @more: the connection may send another request.
+ */
+static bool set_apply(struct uapi_conn *conn, int err, bool more)
+{
+	struct uapi_server *server = conn->server;
+	int ret = -EFBIG;
+
+	if (!conn->set_too_big)
+		ret = uapi_set_text(server->engine, server->out, server->hooks, conn->set_text,
+				    conn->set_len);
+	set_text_free(conn);
+	changed(server);
+	if (!ret)
+		ret = err;
+	if (ret)
+		pr_error("UAPI: set failed: errno=%d", ret);
+	conn->state = !ret && more ? CONN_OP : CONN_CLOSING;
+	return conn_errno(conn, ret);
+}
+
 /* Handles one complete line (without '\n'); false closes the connection. */
 static bool conn_line(struct uapi_conn *conn, const char *line, size_t len)
 {
-	struct uapi_server *server = conn->server;
-	int ret;
-
 	switch (conn->state) {
 	case CONN_OP:
 		if (len == 5 && !memcmp(line, "set=1", 5)) {
-			uapi_set_begin(&conn->set, server->engine, server->out, server->hooks);
 			conn->state = CONN_SET;
 			return true;
 		}
@@ -858,17 +918,10 @@ static bool conn_line(struct uapi_conn *conn, const char *line, size_t len)
 		pr_error("UAPI: invalid operation (a line of %zu bytes)", len);
 		return false;
 	case CONN_SET:
-		ret = uapi_set_line(&conn->set, line, len);
-		if (ret == 0)
-			return true;
-		changed(server);
-		if (ret == 1) {
-			conn->state = CONN_OP;
-			return conn_errno(conn, 0);
-		}
-		pr_error("UAPI: set failed: errno=%d", ret);
-		conn->state = CONN_CLOSING;
-		return conn_errno(conn, ret);
+		/* The empty line ends it (bufio.ScanLines drops one '\r'). */
+		if (!len || (len == 1 && line[0] == '\r'))
+			return set_apply(conn, 0, true);
+		return set_text_add(conn, line, len);
 	default:
 		return false;
 	}
@@ -924,32 +977,14 @@ static bool conn_parse(struct uapi_conn *conn)
 		/* A line longer than the limit: bufio.Scanner's ErrTooLong. */
 		if (conn->state != CONN_SET)
 			return false;
-		uapi_set_end(&conn->set);
-		changed(conn->server);
-		conn->state = CONN_CLOSING;
-		ok = conn_errno(conn, -EIO);
+		return set_apply(conn, -EIO, false);
 	}
 	if (ok && conn->eof && conn->state == CONN_SET) {
-		/* The input ended inside a set: finish it and answer. */
-		if (conn->in_len) {
-			int ret = uapi_set_line(&conn->set, conn->in, conn->in_len);
-
-			conn->in_len = 0;
-			if (ret < 0) {
-				changed(conn->server);
-				conn->state = CONN_CLOSING;
-				return conn_errno(conn, ret);
-			}
-			if (ret == 1) {
-				changed(conn->server);
-				conn->state = CONN_CLOSING;
-				return conn_errno(conn, 0);
-			}
-		}
-		uapi_set_end(&conn->set);
-		changed(conn->server);
-		conn->state = CONN_CLOSING;
-		ok = conn_errno(conn, 0);
+		/* The input ended inside a set: its last line may lack its '\n'. */
+		if (conn->in_len && !set_text_add(conn, conn->in, conn->in_len))
+			return false;
+		conn->in_len = 0;
+		return set_apply(conn, 0, false);
 	}
 	return ok;
 }

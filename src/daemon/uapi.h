@@ -17,7 +17,12 @@
  *   does not know, `warren show` prints them;
  * - a set stops at its first error (what came before it stays applied) and
  *   the connection is closed after the answer; an unknown operation closes
- *   the connection without an answer.
+ *   the connection without an answer;
+ * - the server applies a set whole, once its empty line (or the end of the
+ *   input) has arrived, as wireguard-go applies one under its ipcMutex:
+ *   no other connection runs in between, so none sees half of it or
+ *   removes a peer it is configuring. A set body longer than UAPI_SET_MAX
+ *   is refused whole with -EFBIG.
  *
  * The set parser is separate from the socket (uapi_set_*) so that the fuzzer
  * and the unit tests drive it on a bare engine.
@@ -42,6 +47,8 @@ enum {
 	UAPI_LINE_MAX = 65535,
 	/* Connections served at once; more are closed at accept. */
 	UAPI_CONN_MAX = 64,
+	/* Longest set body the server holds to apply whole (~400k lines). */
+	UAPI_SET_MAX = 64 << 20,
 };
 
 #define UAPI_SOCKET_DIR "/var/run/wireguard"

@@ -122,6 +122,45 @@ assert_eq "10.5.0.0/16" "$(ask "$IA" 'get=1\n\n' | sed -n 's,^allowed_ip=\(10\.[
 long="set=1\npublic_key=$HPB\nallowed_ip=$(head -c 70000 /dev/zero | tr '\0' 1)\n\n"
 assert_eq "$(ask "$IB" "$long")" "$(ask "$IA" "$long")" "a 70000-byte line: same answer"
 
+# Two connections at once: a set arriving in pieces is applied whole at its
+# empty line. In between, another connection removes the peer it is
+# configuring and a third reads the state (found in review: the first set
+# then wrote through the freed peer).
+cat >"$T_DIR/interleave.py" <<'EOPY'
+import socket, sys, time
+path, pub = sys.argv[1], sys.argv[2]
+def conn():
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(path)
+    return s
+def ask(req):
+    s = conn()
+    s.sendall(req.encode())
+    out = b""
+    while not out.endswith(b"\n\n"):
+        b = s.recv(65536)
+        if not b:
+            break
+        out += b
+    s.close()
+    return out.decode()
+first = conn()
+first.sendall(("set=1\npublic_key=%s\nendpoint=192.0.2.2:9\n" % pub).encode())
+time.sleep(0.3)
+half = ask("get=1\n\n")
+print("half seen:", "endpoint=192.0.2.2:9" in half)
+print("removed:", ask("set=1\npublic_key=%s\nremove=true\n\n" % pub).strip())
+first.sendall(b"allowed_ip=10.77.0.0/16\npersistent_keepalive_interval=1\n\n")
+print("first:", first.recv(100).decode().strip())
+full = ask("get=1\n\n")
+print("applied:", "endpoint=192.0.2.2:9" in full and "allowed_ip=10.77.0.0/16" in full)
+EOPY
+HPD=$(hex "$(wg genkey | wg pubkey)")
+assert_eq "$(printf 'half seen: False\nremoved: errno=0\nfirst: errno=0\napplied: True')" \
+	"$(timeout 10 python3 "$T_DIR/interleave.py" "/var/run/wireguard/$IA.sock" "$HPD" 2>&1)" \
+	"a set in pieces is applied whole, after another connection's remove"
+assert_ok "warrend still answers" at a wg show "$IA"
+
 # the socket is private to root
 assert_eq "srwx------" "$(stat -c %A "/var/run/wireguard/$IA.sock")" "socket mode 0700 (umask 077)"
 
