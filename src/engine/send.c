@@ -185,13 +185,25 @@ void engine_send_keepalive(struct engine *engine, struct peer *peer, struct engi
 			   struct engine_output *out)
 {
 	if (!peer->staged.len) {
-		struct pktbuf *buf = pktbuf_alloc(out->pool);
+		struct pktbuf *buf;
 
+		/*
+		 * Without a session there is nothing to keep alive: start the
+		 * handshake and stage nothing (receiving the response sends the
+		 * keepalive that confirms the session). An empty packet staged
+		 * here would hold a pool buffer per unreachable peer, past the
+		 * staging cap, until the pool ran dry for everyone.
+		 */
+		if (!keypair_can_send(peer->keypairs.current, now.mono_ns)) {
+			engine_send_initiation(engine, peer, false, now, out);
+			return;
+		}
+		buf = pktbuf_alloc(out->pool);
 		if (!buf) {
 			engine_drop(engine, peer, ENGINE_DROP_NO_BUFFER);
 			return;
 		}
-		engine_stage_push(engine, peer, buf);
+		stage(engine, peer, buf);
 	}
 	engine_send_staged(engine, peer, now, out);
 }

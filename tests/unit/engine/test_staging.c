@@ -205,12 +205,47 @@ static void send_staged_now(void **state)
 	}
 }
 
+/*
+ * Persistent keepalives to peers that never answer start handshakes and
+ * stage nothing: the reviewer's 1500 silent peers held 1500 pool buffers
+ * past a cap of 512 and starved the tunnel.
+ */
+static void keepalive_stages_nothing(void **state)
+{
+	static const struct {
+		unsigned peers;
+		size_t limit;
+	} cases[] = {
+		/* 1 */ { 3, 0 },
+		/* 2: more peers than the cap */
+		{ 40, 8 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pair p;
+
+		pair_init(&p);
+		engine_set_staged_limit(p.a.engine, cases[i].limit);
+		for (unsigned k = 0; k < cases[i].peers; k++)
+			engine_peer_set_keepalive(p.a.engine, add_silent_peer(&p, (uint8_t)(k + 1)), 1,
+						  p.now, &p.a.out);
+		for (int s = 0; s < 30; s++) { /* 30 s: keepalives, retries */
+			pair_advance(&p, 1000000000ULL);
+			pair_tick(&p, &p.a);
+		}
+		assert_int_equal(engine_staged(p.a.engine), 0);
+		assert_true(pair_count_tx(&p.a, MESSAGE_HANDSHAKE_INITIATION) >= cases[i].peers);
+		pair_free(&p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cap),
 		cmocka_unit_test(count_follows),
 		cmocka_unit_test(send_staged_now),
+		cmocka_unit_test(keepalive_stages_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
