@@ -275,12 +275,22 @@ static bool mask_host_bits(struct wgconf_ip *ip)
 	return had;
 }
 
+/*
+ * A key in base64. A bad secret key (@secret: PrivateKey, PresharedKey) is
+ * not quoted back: most of it may be right, and errors end up in logs.
+ */
 static int parse_key(struct wgconf_reader *r, uint8_t key[KEY_LEN], const char *value,
-		     const char *shown)
+		     const char *shown, bool secret)
 {
-	if (key_from_base64(key, value))
+	if (!key_from_base64(key, value))
+		return 0;
+	if (!secret)
 		return fail(r, shown, "Key is not the correct length or format");
-	return 0;
+	snprintf(r->error, sizeof(r->error),
+		 "%s:%u: Key is not the correct length or format: a secret of %zu characters, "
+		 "not shown (a key is 44 characters of base64)",
+		 r->file, r->line, strlen(shown));
+	return -EINVAL;
 }
 
 static int parse_port(struct wgconf_reader *r, const char *value, const char *shown,
@@ -461,7 +471,7 @@ static int wg_line(struct wgconf_reader *r, const char *compact, const char *key
 		return fail(r, compact, "Value missing");
 	if (r->section == SECTION_INTERFACE) {
 		if (KEY("PrivateKey")) {
-			int ret = parse_key(r, c->private_key, v, value);
+			int ret = parse_key(r, c->private_key, v, value, true);
 
 			c->has_private_key |= !ret;
 			return ret;
@@ -482,13 +492,13 @@ static int wg_line(struct wgconf_reader *r, const char *compact, const char *key
 		struct wgconf_peer *p = &c->peers[c->n_peers - 1];
 
 		if (KEY("PublicKey")) {
-			int ret = parse_key(r, p->public_key, v, value);
+			int ret = parse_key(r, p->public_key, v, value, false);
 
 			p->has_public_key |= !ret;
 			return ret;
 		}
 		if (KEY("PresharedKey")) {
-			int ret = parse_key(r, p->preshared_key, v, value);
+			int ret = parse_key(r, p->preshared_key, v, value, true);
 
 			p->has_preshared_key |= !ret;
 			return ret;

@@ -27,7 +27,7 @@ write_conf() {
 BAD=(
 "[Interface]
 PrivateKey = abc"
-"FILE:2: Key is not the correct length or format: \`abc'"
+"FILE:2: Key is not the correct length or format: a secret of 3 characters, not shown (a key is 44 characters of base64)"
 
 "[Interface]
 PrivateKey = $KEY

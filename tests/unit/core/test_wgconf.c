@@ -320,10 +320,13 @@ static void errors(void **state)
 		const char *text;
 		const char *error;
 	} cases[] = {
+		/* 1: a secret key is not quoted back */
 		/* 1 */ { "[Interface]\nPrivateKey = abc\n",
-			  "wg0.conf:2: Key is not the correct length or format: `abc'" },
+			  "wg0.conf:2: Key is not the correct length or format: a secret of 3 characters, "
+			  "not shown (a key is 44 characters of base64)" },
 		/* 2 */ { "[Interface]\n\n\n\n\n\nPrivateKey = abc # seven\n",
-			  "wg0.conf:7: Key is not the correct length or format: `abc'" },
+			  "wg0.conf:7: Key is not the correct length or format: a secret of 3 characters, "
+			  "not shown (a key is 44 characters of base64)" },
 		/* 3 */ { "[Peer]\nPublicKey = " K1 "x\n",
 			  "wg0.conf:2: Key is not the correct length or format: `" K1 "x'" },
 		/* 4 */ { "[Interface]\nListenPort = 70000\n",
@@ -397,7 +400,8 @@ static void errors(void **state)
 		/* 40: wg-quick keys count only under a header written exactly so */
 		{ "[ Interface ]\nMTU = 1400\n", "wg0.conf:2: Key unknown in [Interface] section: `MTU'" },
 		/* 41 */ { "[Interface]\nPrivateKey = " K1 " x\n",
-			   "wg0.conf:2: Key is not the correct length or format: `" K1 " x'" },
+			   "wg0.conf:2: Key is not the correct length or format: a secret of 46 "
+			   "characters, not shown (a key is 44 characters of base64)" },
 		/* 42 */ { "[Peer]\nPublicKey = AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=\n",
 			   "wg0.conf:2: Key is not the correct length or format: `AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB='" },
 		/* 43 */ { "[Peer]\nPublicKey = " K1 "\nEndpoint = host!:1\n",
@@ -430,6 +434,10 @@ static void errors(void **state)
 		/* 58: the L2 interface keys are wg-quick level: not in [Peer] */
 		{ "[Peer]\nPublicKey = " K1 "\nMode = tap\n",
 		  "wg0.conf:3: Key unknown in [Peer] section: `Mode'" },
+		/* 59: a preshared key is a secret too */
+		/* 59 */ { "[Peer]\nPublicKey = " K1 "\nPresharedKey = short\n",
+			   "wg0.conf:3: Key is not the correct length or format: a secret of 5 characters, "
+			   "not shown (a key is 44 characters of base64)" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
