@@ -39,7 +39,7 @@ for h in 0 1 2 3; do
 	echo "$key" >"$T_DIR/key$h"
 	printf -v "PUB$h" '%s' "$(wg pubkey <<<"$key")"
 	bg "$n" env WARREN_MODE=tap "$WARREND" -f "l2h$$$h"
-	wait_for 5 test -S "/var/run/wireguard/l2h$$$h.sock" || { cat "$BG_LOG"; exit 1; }
+	wait_for 10 test -S "/var/run/wireguard/l2h$$$h.sock" || { cat "$BG_LOG"; exit 1; }
 	at "$n" ip link add br0 type bridge
 	at "$n" ip link set "l2h$$$h" master br0
 	at "$n" ip link set "l2h$$$h" up

@@ -41,7 +41,7 @@ for h in 1 2 3; do
 	L2IF="l2$$$h"
 	bg "h$h" env WARREN_MODE=tap "$WARREND" -f "$L2IF"
 	printf -v "LOG$h" '%s' "$BG_LOG"
-	wait_for 5 test -S "/var/run/wireguard/$L2IF.sock" || { cat "$BG_LOG"; exit 1; }
+	wait_for 10 test -S "/var/run/wireguard/$L2IF.sock" || { cat "$BG_LOG"; exit 1; }
 	at "h$h" ip link add br0 type bridge
 	at "h$h" ip link set "$L2IF" master br0
 	at "h$h" ip link set br0 up
@@ -126,7 +126,7 @@ keyg=$(wg genkey)
 echo "$keyg" >"$T_DIR/keyg"
 PUBG=$(wg pubkey <<<"$keyg")
 bg g env WG_PROCESS_FOREGROUND=1 wireguard-go -f "wgg$$"
-wait_for 5 test -S "/var/run/wireguard/wgg$$.sock" || exit 1
+wait_for 10 test -S "/var/run/wireguard/wgg$$.sock" || exit 1
 at g ip addr add 10.77.0.9/24 dev "wgg$$"
 at g ip link set "wgg$$" up
 at g wg set "wgg$$" private-key "$T_DIR/keyg" listen-port 51829 \
@@ -134,7 +134,7 @@ at g wg set "wgg$$" private-key "$T_DIR/keyg" listen-port 51829 \
 at h1 wg set "l2$$1" peer "$PUBG" endpoint 192.168.77.9:51829
 assert_fail "wireguard-go cannot ping vm1 over an L2 interface" pings g 10.77.0.1 2
 assert_ok "yet the handshake completed" test "$(handshake g "wgg$$")" -gt 0
-wait_for 3 grep -q "sends IP packets, this interface is L2" "$LOG1"
+wait_for 10 grep -q "sends IP packets, this interface is L2" "$LOG1"
 _t_report $((! $?)) "warrend logs the mismatch"
 assert_ok "wireguard-go still runs" kill -0 "$BG_PID"
 
@@ -148,7 +148,7 @@ echo "$keyt" >"$T_DIR/keyt"
 PUBT=$(wg pubkey <<<"$keyt")
 bg t "$WARREND" -f "l3$$"
 LOGT=$BG_LOG
-wait_for 5 test -S "/var/run/wireguard/l3$$.sock" || exit 1
+wait_for 10 test -S "/var/run/wireguard/l3$$.sock" || exit 1
 at t ip addr add 10.77.0.8/24 dev "l3$$"
 at t ip link set "l3$$" up
 at t wg set "l3$$" private-key "$T_DIR/keyt" listen-port 51828 \
@@ -156,7 +156,7 @@ at t wg set "l3$$" private-key "$T_DIR/keyt" listen-port 51828 \
 at h1 wg set "l2$$1" peer "$PUBT" endpoint 192.168.77.8:51828
 assert_fail "an L3 warrend cannot ping vm1 over an L2 interface" pings t 10.77.0.1 2
 at vm1 ping -c 2 -i 0.3 -W 1 -b 10.77.0.255 >/dev/null 2>&1 # frames flooded to it
-wait_for 3 grep -q "sends L2 frames, this interface is L3" "$LOGT"
+wait_for 10 grep -q "sends L2 frames, this interface is L3" "$LOGT"
 _t_report $((! $?)) "the L3 warrend logs the mismatch"
 assert_eq 2 "$(grep -c "sends IP packets, this interface is L2" "$LOG1")" \
 	"h1 logged it once per peer (wireguard-go and the L3 warrend)"

@@ -166,7 +166,7 @@ while True:
         pass
     c.close()
 ' "/var/run/wireguard/$IX.sock" "$REPLY"
-wait_for 5 test -S "/var/run/wireguard/$IX.sock"
+wait_for 10 test -S "/var/run/wireguard/$IX.sock"
 WANT="interface: $IX
   listening port: 4242
   drop no route: 7
@@ -189,7 +189,7 @@ if [ "$UP_DAEMON" = warrend ]; then
 	done
 	at a ping -c 2 -i 0.2 -W 1 10.78.0.99 >/dev/null 2>&1
 	junk_counted() { [ "$(count "invalid message")" -ge $((junk + 3)) ]; }
-	wait_for 2 junk_counted # the daemon reads them after the shell has sent them
+	wait_for 10 junk_counted # the daemon reads them after the shell has sent them
 	assert_eq $((junk + 3)) "$(count "invalid message")" "three junk datagrams: drop invalid message + 3"
 	# (at least: the kernel's own IPv6 router solicitations go there too)
 	assert_ok "two pings to nobody: drop no route + 2 or more" [ "$(count "no route")" -ge $((noroute + 2)) ]

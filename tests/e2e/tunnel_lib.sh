@@ -46,7 +46,7 @@ start_daemon() {
 	wireguard-go) bg "$ns" env WG_PROCESS_FOREGROUND=1 wireguard-go -f "$ifname" ;;
 	*) echo "FATAL: unknown implementation $impl" >&2; exit 1 ;;
 	esac
-	wait_for 5 test -S "/var/run/wireguard/$ifname.sock" || {
+	wait_for 10 test -S "/var/run/wireguard/$ifname.sock" || {
 		echo "FATAL: $impl did not create /var/run/wireguard/$ifname.sock" >&2
 		cat "$BG_LOG" >&2
 		exit 1

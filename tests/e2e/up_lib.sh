@@ -56,7 +56,7 @@ _up_ns_empty() {
 # nothing_left NS IFNAME WHAT: no device, no socket and no process in NS.
 nothing_left() {
 	local ns=$1 ifname=$2 what=$3
-	wait_for 5 _up_ns_empty "$ns"
+	wait_for 10 _up_ns_empty "$ns"
 	assert_fail "$what: no device $ifname" at "$ns" ip link show dev "$ifname"
 	assert_fail "$what: no socket" [ -e "/var/run/wireguard/$ifname.sock" ]
 	assert_eq "" "$(ip netns pids "$NS_PREFIX-$ns")" "$what: no process (daemon) in the namespace"

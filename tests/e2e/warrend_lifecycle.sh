@@ -18,7 +18,9 @@ trap '_tunnel_cleanup; rm -f "$SOCK" "/var/run/wireguard/$QIF.sock"' EXIT
 
 ns_new a
 
-# gone PID: the process has exited (or is a zombie).
+# gone PID: the process has exited (or is a zombie). Waits for it are long:
+# removing its device takes the RTNL lock, which other namespaces' teardown
+# may hold for seconds on a loaded machine.
 gone() {
 	! kill -0 "$1" 2>/dev/null || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
 }
@@ -36,7 +38,7 @@ assert_clean() {
 }
 start_fg() {
 	bg a "$WARREND" -f "$IF"
-	wait_for 5 test -S "$SOCK" && at a ip link show "$IF" >/dev/null
+	wait_for 10 test -S "$SOCK" && at a ip link show "$IF" >/dev/null
 	_t_report $((! $?)) "$1: warrend -f made the device and the socket"
 }
 
@@ -51,7 +53,7 @@ assert_fail "a name longer than 15 characters is refused" at a "$WARREND" -f abc
 start_fg "SIGTERM"
 pid=$BG_PID
 kill -TERM "$pid"
-wait_for 3 gone "$pid"
+wait_for 15 gone "$pid"
 _t_report $((! $?)) "SIGTERM: warrend exits"
 assert_clean "SIGTERM"
 
@@ -59,7 +61,7 @@ assert_clean "SIGTERM"
 start_fg "SIGINT"
 pid=$BG_PID
 kill -INT "$pid"
-wait_for 3 gone "$pid"
+wait_for 15 gone "$pid"
 _t_report $((! $?)) "SIGINT: warrend exits"
 assert_clean "SIGINT"
 
@@ -67,7 +69,7 @@ assert_clean "SIGINT"
 start_fg "device deleted"
 pid=$BG_PID
 at a ip link del "$IF"
-wait_for 3 gone "$pid"
+wait_for 15 gone "$pid"
 _t_report $((! $?)) "ip link del: warrend exits"
 assert_clean "ip link del"
 
@@ -75,7 +77,7 @@ assert_clean "ip link del"
 start_fg "socket deleted"
 pid=$BG_PID
 rm -f "$SOCK"
-wait_for 3 gone "$pid"
+wait_for 15 gone "$pid"
 _t_report $((! $?)) "socket removed: warrend exits"
 assert_clean "socket removed"
 
@@ -85,7 +87,7 @@ pid=$BG_PID
 assert_fail "a second warrend for the same interface fails" at a "$WARREND" -f "$IF"
 assert_ok "the first one still answers" at a wg show "$IF"
 kill -TERM "$pid"
-wait_for 3 gone "$pid"
+wait_for 15 gone "$pid"
 assert_clean "second daemon"
 
 # background: the parent exits 0 with the device and socket in place

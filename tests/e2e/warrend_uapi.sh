@@ -104,7 +104,7 @@ assert_ok "link up: warrend's socket is bound to 40003" bash -c "ip netns exec $
 at a ip link set "$IA" down
 at b ip link set "$IB" down
 # warrend closes its socket when it sees the link go down
-wait_for 5 bash -c "! ip netns exec $NS_a ss -Huln | grep -q ':40003 '"
+wait_for 10 bash -c "! ip netns exec $NS_a ss -Huln | grep -q ':40003 '"
 assert_eq "$(state "$IB")" "$(state "$IA")" "link down again: the same state"
 assert_fail "link down: warrend's socket is closed" bash -c "ip netns exec $NS_a ss -Huln | grep -q ':40003 '"
 
