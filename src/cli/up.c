@@ -14,6 +14,7 @@
 #include "cli/quick.h"
 
 #include "core/uapi_text.h"
+#include "core/secret.h"
 #include "core/wgconf.h"
 #include "engine/crypto.h"
 #include "os/fibrule.h"
@@ -364,9 +365,8 @@ static int resolve_endpoints(struct quick *q, union uapi_sockaddr **out)
 /* wg-quick's set_config(): `wg setconf` through the UAPI. */
 static int set_config(struct quick *q, const union uapi_sockaddr *eps)
 {
-	char *req = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&req, &len);
+	struct secret_buf req = { 0 };
+	FILE *f = secret_stream(&req); /* the request holds private_key= */
 	int ret;
 
 	if (!f)
@@ -376,11 +376,8 @@ static int set_config(struct quick *q, const union uapi_sockaddr *eps)
 		ret = -EIO;
 	quick_note("wg setconf %s /dev/fd/63", q->ifname);
 	if (!ret)
-		ret = uapi_set(q->ifname, req, len);
-	if (req) {
-		crypto_wipe(req, len);
-		free(req);
-	}
+		ret = uapi_set(q->ifname, req.data ? req.data : "", req.len);
+	secret_buf_free(&req);
 	if (ret)
 		quick_die("Unable to modify interface: %s", strerror(-ret));
 	return ret;

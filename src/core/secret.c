@@ -4,7 +4,9 @@
  */
 #include "core/secret.h"
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,4 +50,51 @@ void secret_free(void *p, size_t len)
 		return;
 	OPENSSL_cleanse(p, len);
 	free(p);
+}
+
+static ssize_t stream_write(void *cookie, const char *data, size_t len)
+{
+	struct secret_buf *sb = cookie;
+
+	if (len >= SIZE_MAX / 4 - sb->len) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (sb->len + len + 1 > sb->cap) {
+		size_t cap = sb->cap ? sb->cap : 256;
+		char *n;
+
+		while (cap < sb->len + len + 1)
+			cap *= 2;
+		n = secret_realloc(sb->data, sb->cap, cap);
+		if (!n) {
+			errno = ENOMEM;
+			return -1;
+		}
+		sb->data = n;
+		sb->cap = cap;
+	}
+	memcpy(sb->data + sb->len, data, len);
+	sb->len += len;
+	sb->data[sb->len] = '\0';
+	return (ssize_t)len;
+}
+
+FILE *secret_stream(struct secret_buf *sb)
+{
+	FILE *f = fopencookie(sb, "w", (cookie_io_functions_t){ .write = stream_write });
+
+	/* Unbuffered: stdio's own heap buffer would be freed unwiped. */
+	if (f && setvbuf(f, NULL, _IONBF, 0)) {
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
+void secret_buf_free(struct secret_buf *sb)
+{
+	secret_free(sb->data, sb->cap);
+	sb->data = NULL;
+	sb->len = sb->cap = 0;
 }

@@ -8,6 +8,7 @@
 #define WARREN_CORE_SECRET_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /*
  * Returns a new buffer of @new_len bytes (not 0) that starts with the first
@@ -29,5 +30,22 @@ void *secret_array_push(void *v, size_t *n, size_t size);
 
 /* Wipes @len bytes of @p and frees it. Accepts NULL. */
 void secret_free(void *p, size_t len);
+
+/* A text that holds secrets, written through a FILE (secret_stream). */
+struct secret_buf {
+	char *data; /* NUL-terminated after each write; NULL until then */
+	size_t len, cap;
+};
+
+/*
+ * open_memstream() for secrets: a FILE without a stdio buffer whose writes
+ * append to @sb (zeroed by the caller), growing it by secret_realloc, so
+ * no copy is left unwiped. Fails writes with ENOMEM. Close it with fclose,
+ * then release @sb with secret_buf_free. NULL if the FILE cannot be made.
+ */
+FILE *secret_stream(struct secret_buf *sb);
+
+/* Wipes and frees @sb's text; @sb may be reused. */
+void secret_buf_free(struct secret_buf *sb);
 
 #endif

@@ -131,12 +131,52 @@ static void array_push(void **state)
 	secret_free(v, 1000 * sizeof(*v));
 }
 
+/* secret_stream: what fprintf writes arrives whole, NUL-terminated. */
+static void stream(void **state)
+{
+	static const struct {
+		unsigned lines; /* of "private_key=<64 hex digits>\n" */
+	} cases[] = {
+		/* 1: nothing written */
+		{ 0 },
+		/* 2: one line, within the first allocation */
+		{ 1 },
+		/* 3: 1000 lines: grows by doubling */
+		{ 1000 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct secret_buf sb = { 0 };
+		FILE *f = secret_stream(&sb);
+
+		assert_non_null(f);
+		for (unsigned n = 0; n < cases[i].lines; n++)
+			assert_int_equal(fprintf(f, "private_key=%064x\n", n), 77);
+		assert_int_equal(fclose(f), 0);
+		assert_int_equal(sb.len, cases[i].lines * 77);
+		if (cases[i].lines) {
+			char want[80];
+
+			assert_true(sb.cap > sb.len);
+			assert_int_equal(sb.data[sb.len], '\0');
+			snprintf(want, sizeof(want), "private_key=%064x\n", cases[i].lines - 1);
+			assert_memory_equal(sb.data + sb.len - 77, want, 77);
+		} else {
+			assert_null(sb.data);
+		}
+		secret_buf_free(&sb);
+		assert_null(sb.data);
+		assert_int_equal(sb.len, 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(grow_and_shrink),
 		cmocka_unit_test(refused),
 		cmocka_unit_test(array_push),
+		cmocka_unit_test(stream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
