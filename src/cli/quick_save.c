@@ -10,6 +10,7 @@
 #include "os/rtnl_query.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -161,11 +162,22 @@ int quick_save_config(struct quick *q)
 		ret = -ENAMETOOLONG;
 		goto out;
 	}
+	/*
+	 * A new file of our own, 0600: not through a symlink or into a file
+	 * someone made there first (a stale one from a crash is replaced).
+	 */
 	old_umask = umask(077);
-	f = fopen(tmp, "we");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST && !unlink(tmp))
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	umask(old_umask);
+	f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!f) {
 		ret = -errno;
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
 		quick_die("Could not write configuration file: %s: %s", tmp, strerror(errno));
 		goto out;
 	}

@@ -118,9 +118,14 @@ assert_fail "a second up is refused" at a "$WARREN" up "$CONF"
 assert_eq "\`$IF' already exists" "$(at a "$WARREN" up "$CONF" 2>&1 | sed 's/^warren: //')" \
 	"already exists message"
 
-# 20-30: down
+# 20-30: down. SaveConfig's temporary file is planted as a symlink to a
+# file of someone else's: it must be neither followed nor left.
+echo "not yours" >"$T_DIR/victim"
+ln -s "$T_DIR/victim" "$CONF.tmp"
 : >"$T_DIR/hooks"
 assert_ok "warren down" at a "$WARREN" down "$CONF"
+assert_eq "not yours" "$(cat "$T_DIR/victim")" "SaveConfig did not write through a planted $CONF.tmp symlink"
+assert_fail "and left no temporary file" test -e "$CONF.tmp"
 assert_eq "pre-down $IF
 post-down $IF" "$(cat "$T_DIR/hooks")" "PreDown then PostDown ran"
 assert_eq "-d $IF -f" "$(tail -n1 "$T_DIR/resolvconf.args")" "resolvconf -d"
