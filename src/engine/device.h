@@ -16,6 +16,7 @@
 #include "engine/mactable.h"
 #include "engine/noise.h"
 #include "engine/peer.h"
+#include "engine/timerq.h"
 
 struct engine {
 	struct noise_static_identity identity;
@@ -24,6 +25,7 @@ struct engine {
 	struct index_table indices;
 	struct allowedips allowedips;
 	struct load load;
+	struct timerq timerq; /* every peer's timers, by next deadline */
 	uint16_t listen_port;
 	uint32_t fwmark;
 	uint32_t mtu;

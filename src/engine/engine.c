@@ -92,6 +92,7 @@ int engine_new(struct engine **enginep)
 		goto err_engine;
 	index_table_init(&engine->indices);
 	allowedips_init(&engine->allowedips);
+	timerq_init(&engine->timerq);
 	ret = load_init(&engine->load, ENGINE_DEFAULT_HANDSHAKE_LOAD);
 	if (ret)
 		goto err_engine;
@@ -113,6 +114,7 @@ void engine_free(struct engine *engine)
 	if (!engine)
 		return;
 	engine_peers_clear(engine);
+	timerq_free(&engine->timerq);
 	mactable_free(&engine->macs);
 	allowedips_free(&engine->allowedips);
 	load_free(&engine->load);
@@ -247,9 +249,13 @@ int engine_peer_add(struct engine *engine, const uint8_t public_key[32], struct 
 		return -EINVAL;
 	if (engine->peers.count >= MAX_PEERS)
 		return -ENOSPC;
+	/* Its slot in the timer queue now, so that arming never allocates. */
+	if (timerq_reserve(&engine->timerq, engine->peers.count + 1))
+		return -ENOMEM;
 	peer = peer_new(engine, &engine->identity, public_key);
 	if (!peer)
 		return -ENOMEM;
+	timers_attach(&peer->timers, &engine->timerq);
 	peer_table_insert(&engine->peers, peer);
 	*peerp = peer;
 	return 0;
@@ -269,6 +275,7 @@ void engine_peer_remove(struct engine *engine, struct peer *peer)
 		mactable_remove_by_peer(&engine->macs, peer);
 	zero_keys(engine, peer);
 	timers_stop(&peer->timers);
+	timers_detach(&peer->timers);
 	peer_table_remove(&engine->peers, peer);
 	engine->staged -= peer->staged.len; /* peer_free returns them uncounted */
 	peer_free(peer);
@@ -403,21 +410,23 @@ static void run_timers(struct engine *engine, struct peer *peer, struct engine_t
 
 void engine_tick(struct engine *engine, struct engine_time now, struct engine_output *out)
 {
-	for (struct peer *peer = engine->peers.first; peer; peer = peer->list_next)
-		if (timers_next(&peer->timers) <= now.mono_ns)
+	/*
+	 * Only the peers whose key has come up. A key may be early (a
+	 * deadline moved later since): such a peer has nothing due and is
+	 * queued again at its true deadline, which lies in the future, so
+	 * the loop ends.
+	 */
+	while (timerq_next(&engine->timerq) <= now.mono_ns) {
+		struct timers *t = timerq_pop(&engine->timerq);
+		struct peer *peer = peer_from_timers(t);
+
+		if (timers_next(t) <= now.mono_ns)
 			run_timers(engine, peer, now, out);
+		timerq_lower(&engine->timerq, t, timers_next(t));
+	}
 }
 
-uint64_t engine_next_deadline(const struct engine *engine)
+uint64_t engine_next_deadline(struct engine *engine)
 {
-	uint64_t next = UINT64_MAX;
-
-	/* O(peers); a heap of deadlines is the upgrade when that matters. */
-	for (const struct peer *peer = engine->peers.first; peer; peer = peer->list_next) {
-		uint64_t t = timers_next(&peer->timers);
-
-		if (t < next)
-			next = t;
-	}
-	return next;
+	return timerq_settle(&engine->timerq);
 }

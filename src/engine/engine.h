@@ -175,8 +175,10 @@ void engine_tick(struct engine *engine, struct engine_time now, struct engine_ou
 /*
  * The monotonic time at which engine_tick() must run next, or UINT64_MAX
  * when no timer is armed. Valid until the next call into the engine.
+ * O(1) but for deadlines that moved later since (timerq.h): it settles
+ * those it meets at the top of the queue, hence the non-const engine.
  */
-uint64_t engine_next_deadline(const struct engine *engine);
+uint64_t engine_next_deadline(struct engine *engine);
 
 /* Under load: see the top of this file. */
 void engine_set_under_load(struct engine *engine, bool forced);

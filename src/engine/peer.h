@@ -68,6 +68,12 @@ struct peer {
 	bool mode_mismatch_reported;
 };
 
+/* The peer whose timers @t are (from the engine's timer queue). */
+static inline struct peer *peer_from_timers(struct timers *t)
+{
+	return (struct peer *)((char *)t - offsetof(struct peer, timers));
+}
+
 enum { PEER_BUCKETS = 1 << 11 };
 
 struct peer_table {

@@ -6,12 +6,16 @@
 #include <string.h>
 
 #include "engine/messages.h"
+#include "engine/timerq.h"
 #include "engine/timers.h"
 
 static void arm(struct timers *t, enum timer_kind kind, uint64_t at)
 {
 	/* 0 means disarmed: a deadline is never 0. */
 	t->deadline[kind] = at ? at : 1;
+	/* Queued: its key need only come down (one comparison, usually not). */
+	if (t->q)
+		timerq_lower(t->q, t, t->q_index == TIMERQ_NONE ? timers_next(t) : t->deadline[kind]);
 }
 
 static void disarm(struct timers *t, enum timer_kind kind)
@@ -23,6 +27,20 @@ void timers_init(struct timers *t, uint64_t seed)
 {
 	memset(t, 0, sizeof(*t));
 	t->rng = seed;
+	t->q_index = TIMERQ_NONE;
+}
+
+void timers_attach(struct timers *t, struct timerq *q)
+{
+	t->q = q;
+	timerq_lower(q, t, timers_next(t));
+}
+
+void timers_detach(struct timers *t)
+{
+	if (t->q)
+		timerq_remove(t->q, t);
+	t->q = NULL;
 }
 
 void timers_stop(struct timers *t)

@@ -16,7 +16,10 @@
 #define WARREN_ENGINE_TIMERS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+struct timerq;
 
 enum timer_kind {
 	TIMER_RETRANSMIT_HANDSHAKE,
@@ -41,13 +44,28 @@ struct timers {
 	bool sent_lastminute_handshake;
 	/* State of the jitter generator (not secret; seeded randomly). */
 	uint64_t rng;
+	/* The engine's queue (timerq.h) once attached: a slot and a key no
+	 * later than the earliest armed deadline. */
+	struct timerq *q;
+	size_t q_index; /* TIMERQ_NONE: not queued */
+	uint64_t q_key;
 };
+
+#define TIMERQ_NONE ((size_t)-1)
 
 /* Disarms everything; @seed seeds the jitter. */
 void timers_init(struct timers *t, uint64_t seed);
 
 /* Disarms everything (the peer is being removed or its keys zeroed). */
 void timers_stop(struct timers *t);
+
+/*
+ * Puts @t in the engine's queue @q, which has room for it reserved
+ * (timerq_reserve); from then on every deadline armed is queued.
+ */
+void timers_attach(struct timers *t, struct timerq *q);
+/* Takes @t out of its queue (the peer is being removed). */
+void timers_detach(struct timers *t);
 
 /* A random jitter in [0, REKEY_TIMEOUT_JITTER_MAX_NS). */
 uint64_t timers_jitter(struct timers *t);
