@@ -31,6 +31,11 @@ warrend_pids() {
 		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = warrend ] && echo "$p"
 	done
 }
+# no_warrend NS: no warrend runs in namespace NS (a function, so that
+# wait_for asks again each time).
+no_warrend() {
+	[ -z "$(warrend_pids "$1")" ]
+}
 # clean: neither the socket file nor the device is left.
 assert_clean() {
 	assert_fail "$1: no socket file left" test -e "$SOCK"
@@ -98,7 +103,7 @@ pids=$(warrend_pids a)
 assert_eq 1 "$(wc -w <<<"$pids")" "background: one warrend runs in the namespace"
 assert_ok "background: wg talks to it" at a wg show "$IF"
 at a ip link del "$IF"
-wait_for 10 test -z "$(warrend_pids a)"
+wait_for 15 no_warrend a
 _t_report $((! $?)) "background: warrend exits when its device is deleted"
 assert_clean "background"
 
@@ -135,7 +140,7 @@ CONF
 	assert_eq "$OUT4_A:51820" "$(at b wg show "$IB" endpoints | cut -f2)" \
 		"wg-quick: the peer sees our ListenPort"
 	assert_ok "wg-quick down" at a wg-quick down "$T_DIR/$QIF.conf"
-	wait_for 10 test -z "$(warrend_pids a)"
+	wait_for 15 no_warrend a
 	_t_report $((! $?)) "wg-quick down: no warrend left"
 	assert_fail "wg-quick down: no socket left" test -e "/var/run/wireguard/$QIF.sock"
 	assert_fail "wg-quick down: no device left" at a ip link show "$QIF"
