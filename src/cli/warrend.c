@@ -6,8 +6,11 @@
  *
  *   warrend [-f|--foreground] IFNAME      warrend --version
  *
- *   WG_TUN_FD=N              use this open TUN queue instead of creating IFNAME
- *   WG_UAPI_FD=N             use this listening UAPI socket
+ *   WG_TUN_FD=N              use this open TUN queue instead of creating IFNAME;
+ *                            the device's own name replaces IFNAME and its MTU
+ *                            is set as for a new one (as wireguard-go does)
+ *   WG_UAPI_FD=N             use this listening UAPI socket; it must be bound
+ *                            to /var/run/wireguard/NAME.sock, which wg reads
  *   WG_PROCESS_FOREGROUND=1  same as -f
  *   LOG_LEVEL=verbose|debug|error|silent   (default: error)
  *   WARREN_MODE=tap          warren extension: a TAP device, Ethernet frames
@@ -18,10 +21,16 @@
  * then goes to the background: the parent exits 0 once the child has the
  * device, the socket and the rest of its setup in place, 1 if any of it
  * failed. Exits 0 on SIGINT/SIGTERM, when the device is deleted or the
- * socket file removed, leaving neither behind.
+ * socket file removed, leaving neither behind: the socket file is removed
+ * and the TUN queue closed, which deletes a device that is not persistent.
+ * A device from WG_TUN_FD is never deleted otherwise (as with wireguard-go):
+ * a persistent one, or one whose queue another process holds, stays.
+ * A WG_TUN_FD or WG_UAPI_FD that is not a number, not open, or not a TUN
+ * queue or a listening unix socket is reported, with its value, and exits 1.
  *
  * Unlike wireguard-go, a usage error exits 1 (wireguard-go exits 0).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
@@ -31,7 +40,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,20 +68,109 @@ static void usage(const char *prog)
 	fprintf(stderr, "Usage: %s [-f/--foreground] INTERFACE-NAME\n", prog);
 }
 
-/* A descriptor number from the environment: -1 when unset, -2 when malformed. */
-static int env_fd(const char *name)
+/*
+ * The descriptor named by environment variable @var: 0 and *@fd = -1 when
+ * it is unset or empty (as wireguard-go), 0 and the descriptor when it is
+ * open, else -EBADF or -EINVAL with the bad value logged after @what.
+ * A descriptor 0-2 is moved up (daemonizing puts /dev/null there); every
+ * descriptor taken is close-on-exec.
+ */
+static int env_fd(const char *var, const char *what, int *fd)
 {
-	const char *s = getenv(name);
+	const char *s = getenv(var);
 	char *end;
 	long v;
+	int moved;
 
+	*fd = -1;
 	if (!s || !*s)
-		return -1;
+		return 0;
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno || *end || v < 0 || v > INT32_MAX || fcntl((int)v, F_GETFD) < 0)
-		return -2;
-	return (int)v;
+	if (errno || *end || v < 0 || v > INT32_MAX || !isdigit((unsigned char)*s)) {
+		pr_error("%s: %s=`%s' is not a descriptor number", what, var, s);
+		return -EINVAL;
+	}
+	if (fcntl((int)v, F_GETFD) < 0) {
+		pr_error("%s: %s=%ld: %s", what, var, v, strerror(errno));
+		return -EBADF;
+	}
+	*fd = (int)v;
+	if (*fd <= STDERR_FILENO) {
+		moved = fcntl(*fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+		if (moved < 0) {
+			moved = -errno;
+			pr_error("%s: %s=%d: fcntl(F_DUPFD): %s", what, var, *fd, strerror(-moved));
+			*fd = -1;
+			return moved;
+		}
+		close(*fd);
+		*fd = moved;
+	}
+	fcntl(*fd, F_SETFD, FD_CLOEXEC);
+	return 0;
+}
+
+/*
+ * Takes the TUN queue of WG_TUN_FD, as wireguard-go's CreateTUNFromFile:
+ * the device's own name replaces IFNAME in @name. The queue must carry bare
+ * packets or frames (IFF_NO_PI, no IFF_VNET_HDR), as the queue warrend
+ * opens itself does. Returns 0 with the descriptor in *@fd (-1 when
+ * WG_TUN_FD is unset) and in *@tap whether it is a TAP device, or -errno
+ * (logged).
+ */
+static int take_tun(char name[IFNAMSIZ], int *fd, bool *tap)
+{
+	static const char what[] = "Failed to create TUN device";
+	struct ifreq ifr;
+	int err;
+
+	err = env_fd("WG_TUN_FD", what, fd);
+	if (err || *fd < 0)
+		return err;
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(*fd, TUNGETIFF, &ifr)) {
+		err = -errno;
+		pr_error("%s: WG_TUN_FD=%s is not a TUN/TAP queue: ioctl(TUNGETIFF): %s", what,
+			 getenv("WG_TUN_FD"), strerror(errno));
+		goto err_close;
+	}
+	if (!(ifr.ifr_flags & IFF_NO_PI) || (ifr.ifr_flags & IFF_VNET_HDR)) {
+		err = -EINVAL;
+		pr_error("%s: WG_TUN_FD=%s: %.*s has %s, warrend needs a queue without headers "
+			 "(IFF_NO_PI, no IFF_VNET_HDR)",
+			 what, getenv("WG_TUN_FD"), IFNAMSIZ, ifr.ifr_name,
+			 ifr.ifr_flags & IFF_VNET_HDR ? "IFF_VNET_HDR"
+						      : "packet information (no IFF_NO_PI)");
+		goto err_close;
+	}
+	snprintf(name, IFNAMSIZ, "%.*s", IFNAMSIZ - 1, ifr.ifr_name);
+	*tap = ifr.ifr_flags & IFF_TAP;
+	return 0;
+
+err_close:
+	close(*fd);
+	*fd = -1;
+	return err;
+}
+
+/* Sets the MTU of @name (wireguard-go does, for its own device and for WG_TUN_FD's). */
+static int set_mtu(const char *name, bool tap)
+{
+	struct warren_rtnl *rtnl;
+	int err, ifindex;
+
+	err = warren_rtnl_open(&rtnl);
+	if (!err) {
+		ifindex = warren_rtnl_ifindex(rtnl, name);
+		err = ifindex < 0 ? ifindex
+				  : warren_rtnl_link_set_mtu(rtnl, ifindex,
+							     tap ? DEFAULT_TAP_MTU : DEFAULT_MTU);
+		warren_rtnl_close(rtnl);
+	}
+	if (err)
+		pr_error("Failed to set the MTU of %s: %s", name, warren_strerror(err));
+	return err;
 }
 
 /* Opens or takes the TUN queue; fills @name with the device's real name. */
@@ -82,51 +182,78 @@ static int open_tun(char name[IFNAMSIZ])
 		.flags = WARREN_TUN_NONBLOCK,
 	};
 	const char *mode = getenv("WARREN_MODE");
-	struct warren_rtnl *rtnl;
-	struct ifreq ifr;
-	int fd, err, ifindex, mtu;
+	bool tap = false;
+	int fd, err;
 
-	fd = env_fd("WG_TUN_FD");
-	if (fd == -2) {
-		pr_error("Failed to create TUN device: WG_TUN_FD is not an open descriptor");
-		return -EBADF;
-	}
-	if (fd >= 0) {
-		memset(&ifr, 0, sizeof(ifr));
-		if (ioctl(fd, TUNGETIFF, &ifr)) {
-			err = -errno;
-			pr_error("Failed to create TUN device: ioctl(TUNGETIFF): %s", strerror(errno));
-			return err;
-		}
-		snprintf(name, IFNAMSIZ, "%s", ifr.ifr_name);
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
-		return fd;
-	}
-
-	if (mode && !strcmp(mode, "tap")) {
-		cfg.mode = WARREN_TUN_MODE_TAP;
-	} else if (mode && *mode && strcmp(mode, "tun")) {
-		pr_error("Failed to create TUN device: WARREN_MODE is `%s', not tun or tap", mode);
-		return -EINVAL;
-	}
-	fd = warren_tun_open(&cfg, name);
+	err = take_tun(name, &fd, &tap);
+	if (err)
+		return err;
 	if (fd < 0) {
-		pr_error("Failed to create TUN device: %s", warren_strerror(fd));
-		return fd;
+		if (mode && !strcmp(mode, "tap")) {
+			cfg.mode = WARREN_TUN_MODE_TAP;
+		} else if (mode && *mode && strcmp(mode, "tun")) {
+			pr_error("Failed to create TUN device: WARREN_MODE is `%s', not tun or tap",
+				 mode);
+			return -EINVAL;
+		}
+		fd = warren_tun_open(&cfg, name);
+		if (fd < 0) {
+			pr_error("Failed to create TUN device: %s", warren_strerror(fd));
+			return fd;
+		}
+		tap = cfg.mode == WARREN_TUN_MODE_TAP;
 	}
-	err = warren_rtnl_open(&rtnl);
-	if (!err) {
-		ifindex = warren_rtnl_ifindex(rtnl, name);
-		mtu = cfg.mode == WARREN_TUN_MODE_TAP ? DEFAULT_TAP_MTU : DEFAULT_MTU;
-		err = ifindex < 0 ? ifindex : warren_rtnl_link_set_mtu(rtnl, ifindex, mtu);
-		warren_rtnl_close(rtnl);
-	}
+	err = set_mtu(name, tap);
 	if (err) {
-		pr_error("Failed to set the MTU of %s: %s", name, warren_strerror(err));
 		close(fd);
 		return err;
 	}
 	return fd;
+}
+
+/*
+ * Takes the listening socket of WG_UAPI_FD. wg finds a daemon by its socket
+ * file, and warrend (as wireguard-go) exits when that file goes, so
+ * /var/run/wireguard/@name.sock must exist. Returns 0 with the descriptor
+ * in *@fd (-1 when WG_UAPI_FD is unset), or -errno (logged).
+ */
+static int take_uapi(const char *name, int *fd)
+{
+	static const char what[] = "UAPI listen error";
+	int err, domain, type, listening;
+	socklen_t len = sizeof(int);
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct stat st;
+
+	err = env_fd("WG_UAPI_FD", what, fd);
+	if (err || *fd < 0)
+		return err;
+	if (getsockopt(*fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) ||
+	    getsockopt(*fd, SOL_SOCKET, SO_TYPE, &type, &len) ||
+	    getsockopt(*fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len)) {
+		err = -errno;
+		pr_error("%s: WG_UAPI_FD=%s: %s", what, getenv("WG_UAPI_FD"), strerror(errno));
+		goto err_close;
+	}
+	if (domain != AF_UNIX || type != SOCK_STREAM || !listening) {
+		err = -EINVAL;
+		pr_error("%s: WG_UAPI_FD=%s is not a listening unix stream socket", what,
+			 getenv("WG_UAPI_FD"));
+		goto err_close;
+	}
+	snprintf(path, sizeof(path), "%s/%s.sock", UAPI_SOCKET_DIR, name);
+	if (lstat(path, &st) || !S_ISSOCK(st.st_mode)) {
+		err = -ENOENT;
+		pr_error("%s: WG_UAPI_FD=%s: no socket %s (wg finds the daemon there)", what,
+			 getenv("WG_UAPI_FD"), path);
+		goto err_close;
+	}
+	return 0;
+
+err_close:
+	close(*fd);
+	*fd = -1;
+	return err;
 }
 
 /*
@@ -177,11 +304,11 @@ static void daemonize(int *ready)
 int main(int argc, char **argv)
 {
 	static const char *const why[] = {
-		[DEVICE_STOP_NONE] = "stopped",
-		[DEVICE_STOP_SIGNAL] = "signal received",
-		[DEVICE_STOP_TUN_GONE] = "TUN device removed",
-		[DEVICE_STOP_SOCKET_GONE] = "UAPI socket removed",
-		[DEVICE_STOP_ERROR] = "error",
+	    [DEVICE_STOP_NONE] = "stopped",
+	    [DEVICE_STOP_SIGNAL] = "signal received",
+	    [DEVICE_STOP_TUN_GONE] = "TUN device removed",
+	    [DEVICE_STOP_SOCKET_GONE] = "UAPI socket removed",
+	    [DEVICE_STOP_ERROR] = "error",
 	};
 	char name[IFNAMSIZ], prefix[IFNAMSIZ + 16];
 	const char *ifname, *env;
@@ -226,9 +353,7 @@ int main(int argc, char **argv)
 		return 1;
 	snprintf(prefix, sizeof(prefix), "(%s) ", name);
 
-	uapi_fd = env_fd("WG_UAPI_FD");
-	if (uapi_fd == -2) {
-		pr_error("UAPI listen error: WG_UAPI_FD is not an open descriptor");
+	if (take_uapi(name, &uapi_fd)) {
 		close(tun_fd);
 		return 1;
 	}
