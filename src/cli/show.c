@@ -6,8 +6,10 @@
  * WG_HIDE_KEYS as wg reads them); keys a daemon adds to its get reply
  * (warrend's drop counters) follow the fields wg knows, one per line. The
  * L2 extension's per-peer `mac=` and `allowed_mac=` lines (docs/l2.md)
- * become a table of MACs and one list. -j prints the same facts as JSON
- * for scripts (docs/up.md).
+ * become a table of MACs and one list, the device's MAC table counters
+ * (`l2_macs_learned=` ...) one `mac table:` line. -j prints the same facts
+ * as JSON for scripts (docs/up.md); the counters stay numbers in
+ * "extensions".
  */
 #include "cli/command.h"
 
@@ -227,16 +229,43 @@ static void print_l2_lists(const struct uapi_extra *v, size_t n)
 	}
 }
 
+/* The MAC table's counters, l2_macs_<what>=N (docs/l2.md): one line in text. */
+#define MAC_TABLE_PREFIX "l2_macs_"
+
+static bool is_mac_table_counter(const char *key)
+{
+	return !strncmp(key, MAC_TABLE_PREFIX, strlen(MAC_TABLE_PREFIX));
+}
+
+/* "mac table: local 1, learned 5, moved 1, ..." in the daemon's order. */
+static void print_mac_table(const struct uapi_extra *v, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!is_mac_table_counter(v[i].key))
+			continue;
+		if (!k++)
+			printf("  %smac table%s: ", BOLD, RESET);
+		else
+			fputs(", ", stdout);
+		printf("%s %s", v[i].key + strlen(MAC_TABLE_PREFIX), v[i].value);
+	}
+	if (k)
+		putchar('\n');
+}
+
 static void print_extra(const struct uapi_extra *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (is_l2_list(v[i].key))
+		if (is_l2_list(v[i].key) || is_mac_table_counter(v[i].key))
 			continue;
 		printf("  %s", BOLD);
 		for (const char *s = v[i].key; *s; s++)
 			putchar(*s == '_' ? ' ' : *s);
 		printf("%s: %s\n", RESET, v[i].value);
 	}
+	print_mac_table(v, n);
 }
 
 static void pretty_print(const char *name, struct uapi_device *dev)

@@ -93,11 +93,25 @@ f2=$(flooded)
 assert_ok "50 pings vm1 -> vm2 after learning: not flooded on h1 ($f1 -> $f2)" \
 	test "$((f2 - f1))" -lt 10
 mac2=$(at vm2 cat /sys/class/net/eth0/address)
-at h1 sh -c "printf 'get=1\n\n' | socat - UNIX-CONNECT:/var/run/wireguard/l2$$1.sock" |
-	awk -v k="$(wg pubkey <"$T_DIR/key2" | base64 -d | od -An -tx1 | tr -d ' \n')" \
-		'/^public_key=/ { p = ($0 == "public_key=" k) } p && /^mac=/ { print }' |
-	grep -q "^mac=$mac2,"
+# behind H MAC: MAC is listed under host H's peer in h1's get.
+behind() {
+	at h1 sh -c "printf 'get=1\n\n' | socat -t 5 - UNIX-CONNECT:/var/run/wireguard/l2$$1.sock" |
+		awk -v k="$(wg pubkey <"$T_DIR/key$1" | base64 -d | od -An -tx1 | tr -d ' \n')" \
+			'/^public_key=/ { p = ($0 == "public_key=" k) } p && /^mac=/ { print }' |
+		grep -q "^mac=$2,"
+}
+# counter H KEY: a device-level number from host H's get.
+counter() {
+	at "h$1" sh -c "printf 'get=1\n\n' | socat -t 5 - UNIX-CONNECT:/var/run/wireguard/l2$$$1.sock" |
+		sed -n "s/^$2=//p"
+}
+behind 2 "$mac2"
 _t_report $((! $?)) "h1 learned vm2's MAC ($mac2) behind h2"
+learned=$(counter 1 l2_macs_learned)
+[ "${learned:-0}" -ge 3 ] # vm1 (local), vm2 and vm3 (behind peers)
+_t_report $((! $?)) "h1's MAC table counts what it learned (l2_macs_learned=$learned >= 3)"
+assert_ok "wg show still reads an L2 interface (it skips the l2_ keys)" at h1 wg show "l2$$1"
+assert_ok "wg showconf too" at h1 wg showconf "l2$$1"
 
 replies=$(at vm1 ping -b -c 3 -i 0.3 -W 2 10.77.0.255 2>/dev/null |
 	grep -o 'from 10\.77\.0\.[23]:' | sort -u | tr '\n' ' ')
@@ -165,4 +179,28 @@ drops=$(at t sh -c "printf 'get=1\n\n' | socat - UNIX-CONNECT:/var/run/wireguard
 [ "${drops:-0}" -gt 0 ]
 _t_report $((! $?)) "the L3 warrend counts drop_frame_on_l3 ($drops)"
 assert_ok "vm1 -> vm2 still works" pings vm1 10.77.0.2 2
+
+# A VM that migrates: vm2's MAC turns up behind h3 (vm3 takes it for a
+# broadcast) and h1 moves it there; back on vm2 it moves back to h2.
+mac3=$(at vm3 cat /sys/class/net/eth0/address)
+moved0=$(counter 1 l2_macs_moved)
+at vm3 ip link set eth0 address "$mac2"
+at vm3 ping -c 1 -W 1 -b 10.77.0.255 >/dev/null 2>&1
+wait_for 3 behind 3 "$mac2"
+_t_report $((! $?)) "vm2's MAC sent from vm3: h1 lists it behind h3"
+moved1=$(counter 1 l2_macs_moved)
+[ "${moved1:-0}" -gt "${moved0:-0}" ]
+_t_report $((! $?)) "h1 counts the move (l2_macs_moved $moved0 -> $moved1)"
+at vm3 ip link set eth0 address "$mac3"
+at vm2 ping -c 1 -W 1 -b 10.77.0.255 >/dev/null 2>&1
+wait_for 3 behind 2 "$mac2"
+_t_report $((! $?)) "sent from vm2 again: h1 lists it behind h2"
+moved2=$(counter 1 l2_macs_moved)
+[ "${moved2:-0}" -gt "${moved1:-0}" ]
+_t_report $((! $?)) "h1 counts the move back (l2_macs_moved $moved1 -> $moved2)"
+for v in 1 2 3; do
+	at "vm$v" ip neigh flush dev eth0
+done
+assert_ok "after the move back: vm1 -> vm2" pings vm1 10.77.0.2 2
+assert_ok "after the move back: vm1 -> vm3" pings vm1 10.77.0.3 2
 t_done

@@ -114,17 +114,22 @@ assert_ok "show a: vb's MAC learned under the peer with age and counts" \
 	[ -n "$(grep -E "^  macs: $MACB \((now|[0-9]+ s ago), rx [1-9][0-9]*, tx [1-9][0-9]*\)$" <<<"$show_a")" ]
 assert_ok "show a: the allowed MACs" [ -n "$(grep -x "  allowed macs: $MACB/48, 02:00:00:79:00:00/32" <<<"$show_a")" ]
 assert_ok "show a: the flood counter" [ -n "$(grep -E '^  l2 flooded: [0-9]+$' <<<"$show_a")" ]
+assert_ok "show a: the MAC table's counters on one line, the MACs learned counted" \
+	[ -n "$(grep -E '^  mac table: local [0-9]+, learned [1-9][0-9]*, moved [0-9]+, expired [0-9]+, evicted [0-9]+, ignored [0-9]+, refused [0-9]+$' <<<"$show_a")" ]
+assert_eq "" "$(grep '^  l2 macs ' <<<"$show_a")" "show a: the MAC table's counters are not repeated one per line"
 show_b=$(at b "$WARREN" show "$IB")
 assert_ok "show b: the StaticMACs entry, marked static" \
 	[ -n "$(grep -E "^  macs: $MACA \(static, rx [0-9]+, tx [1-9][0-9]*\)$" <<<"$show_b")" ]
 json=$(at a "$WARREN" show "$IA" -j)
-assert_eq "$MACB False 1 1 02:00:00:79:00:00/32 tap" "$(python3 -c '
+assert_eq "$MACB False 1 1 02:00:00:79:00:00/32 tap 1 0" "$(python3 -c '
 import json, sys
 d = json.loads(sys.argv[1])[0]
 p = d["peers"][0]
 m = p["macs"][0]
-print(m["mac"], m["static"], int(m["rx_frames"] > 0), int(m["tx_frames"] > 0), p["allowed_macs"][1], d["extensions"]["mode"])' "$json")" \
-	"show -j: macs as objects, allowed_macs as a list, mode in extensions"
+e = d["extensions"]
+print(m["mac"], m["static"], int(m["rx_frames"] > 0), int(m["tx_frames"] > 0), p["allowed_macs"][1], e["mode"],
+      int(e["l2_macs_learned"] >= 2), e["l2_macs_refused"])' "$json")" \
+	"show -j: macs as objects, allowed_macs as a list, mode and the MAC table counters in extensions"
 assert_ok "show -j: no mac lines left among the extensions" \
 	python3 -c 'import json,sys; p=json.loads(sys.argv[1])[0]["peers"][0]; sys.exit("mac" in p["extensions"] or "allowed_mac" in p["extensions"])' "$json"
 

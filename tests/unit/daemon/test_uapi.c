@@ -18,6 +18,7 @@
 #include "core/key.h"
 #include "daemon/uapi.h"
 #include "engine/engine.h"
+#include "os/loop.h"
 
 /* Clamped already, so get shows it unchanged. */
 #define PRIV "0811111111111111111111111111111111111111111111111111111111111151"
@@ -329,6 +330,59 @@ static void test_l2_extensions(void **state)
 	}
 }
 
+/*
+ * The MAC table's counters in get (docs/l2.md): frames from the TAP device
+ * of an L2 engine with a two-entry table, the counts after each frame.
+ */
+static void test_l2_mac_counters(void **state)
+{
+	static const struct {
+		uint8_t src[6];	 /* the frame's source MAC */
+		unsigned macs, local, learned, evicted, ignored;
+	} cases[] = {
+		/* 1 */ { { 0x02, 0, 0, 0, 0, 0x01 }, 1, 1, 1, 0, 0 },
+		/* 2 */ { { 0x02, 0, 0, 0, 0, 0x01 }, 1, 1, 1, 0, 0 }, /* seen again */
+		/* 3 */ { { 0x02, 0, 0, 0, 0, 0x02 }, 2, 2, 2, 0, 0 },
+		/* 4 */ { { 0x03, 0, 0, 0, 0, 0x03 }, 2, 2, 2, 0, 1 }, /* multicast */
+		/* 5 */ { { 0, 0, 0, 0, 0, 0 }, 2, 2, 2, 0, 2 },	      /* all-zero */
+		/* 6 */ { { 0x02, 0, 0, 0, 0, 0x04 }, 2, 2, 3, 1, 2 }, /* full: evicts */
+	};
+	static const uint8_t dst[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct fixture *f = *state;
+	char want[512], *got;
+
+	got = get(f);
+	if (strstr(got, "l2_"))
+		fail_msg("an L3 get shows L2 counters:\n%s", got);
+	free(got);
+	assert_int_equal(engine_set_mode(f->engine, ENGINE_MODE_L2), 0);
+	assert_int_equal(engine_set_mac_capacity(f->engine, 2), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct engine_time now = { .mono_ns = loop_now() };
+		uint8_t eth[60] = { 0 };
+		struct pktbuf *buf;
+
+		memcpy(eth, dst, 6);
+		memcpy(eth + 6, cases[i].src, 6);
+		eth[12] = 0x88; /* local experimental ethertype 88b5 */
+		eth[13] = 0xb5;
+		buf = pktbuf_from(f->pool, eth, sizeof(eth));
+		assert_non_null(buf);
+		engine_send_batch(f->engine, &buf, 1, now, &f->out);
+		engine_output_reset(&f->out);
+		snprintf(want, sizeof(want),
+			 "l2_macs=%u\nl2_macs_local=%u\nl2_macs_learned=%u\nl2_macs_moved=0\n"
+			 "l2_macs_expired=0\nl2_macs_evicted=%u\nl2_macs_ignored=%u\n"
+			 "l2_macs_refused=0\n",
+			 cases[i].macs, cases[i].local, cases[i].learned, cases[i].evicted,
+			 cases[i].ignored);
+		got = get(f);
+		if (!strstr(got, want))
+			fail_msg("case %zu: get lacks\n%s in\n%s", i + 1, want, got);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +392,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_nul_in_value, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_l2_extensions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_l2_mac_counters, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
