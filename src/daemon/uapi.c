@@ -624,8 +624,9 @@ int uapi_get_text(const struct engine *engine, char **text, size_t *len)
 		sb_addf(&sb, "mode=tap\nhub=%s\nmac_ageing=%" PRIu64 "\n",
 			engine_get_hub(engine) ? "true" : "false",
 			(uint64_t)(engine_get_mac_ageing(engine) / 1000000000U));
-		sb_addf(&sb, "l2_flooded=%" PRIu64 "\nl2_flood_copies=%" PRIu64
-			     "\nl2_forwarded=%" PRIu64 "\nl2_macs=%" PRIu64 "\n",
+		sb_addf(&sb,
+			"l2_flooded=%" PRIu64 "\nl2_flood_copies=%" PRIu64 "\nl2_forwarded=%" PRIu64
+			"\nl2_macs=%" PRIu64 "\n",
 			st.flooded, st.flood_copies, st.forwarded, st.macs);
 		/* The MAC table's own counters (mactable.h), one l2_macs_ prefix for show. */
 		sb_addf(&sb,
