@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The MAC table: a fixed pool of entries, found through a chained hash by
- * address, and kept on one of two lists: learned entries in order of last
- * seen (oldest first, so ageing and eviction both take from the head), or
- * static entries in the order added. Links are pool indices plus one, so
- * 0 is "none" and nothing is allocated after init.
+ * The MAC table: addresses in a hashpool, an entry beside each slot, kept
+ * on one of two lists: learned entries in order of last seen (oldest
+ * first, so ageing and eviction both take from the head), or static
+ * entries in the order added. List links are slots plus one, so 0 is
+ * "none" and nothing is allocated after init.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,28 +18,16 @@ struct mactable_entry {
 	struct peer *peer;
 	uint64_t last_seen;
 	uint64_t rx_frames, tx_frames;
-	uint32_t hash_next;  /* chain, or the free list */
 	uint32_t prev, next; /* the LRU or the static list */
 };
 
-static uint64_t mix(uint64_t x)
+/* The pool's key for @addr: the 48 bits in the low word. */
+static struct hashpool_key key_of(const uint8_t *addr)
 {
-	/* SplitMix64's finalizer. */
-	x ^= x >> 30;
-	x *= UINT64_C(0xbf58476d1ce4e5b9);
-	x ^= x >> 27;
-	x *= UINT64_C(0x94d049bb133111eb);
-	x ^= x >> 31;
-	return x;
-}
-
-static size_t bucket_of(const struct mactable *t, const uint8_t *addr)
-{
-	uint64_t k = 0;
-
-	for (int i = 0; i < MACTABLE_ADDR_LEN; i++)
-		k = k << 8 | addr[i];
-	return (size_t)(mix(k ^ t->seed) & t->bucket_mask);
+	return (struct hashpool_key){
+	    .lo = (uint64_t)addr[0] << 40 | (uint64_t)addr[1] << 32 | (uint64_t)addr[2] << 24 |
+		  (uint64_t)addr[3] << 16 | (uint64_t)addr[4] << 8 | addr[5],
+	};
 }
 
 static bool is_unicast(const uint8_t *addr)
@@ -108,42 +96,28 @@ static void list_del(struct mactable *t, struct mactable_entry *e)
 
 static struct mactable_entry *find(const struct mactable *t, const uint8_t *addr)
 {
-	struct mactable_entry *e;
+	int slot = hashpool_find(&t->pool, key_of(addr));
 
-	for (e = at(t, t->buckets[bucket_of(t, addr)]); e; e = at(t, e->hash_next))
-		if (!memcmp(e->addr, addr, MACTABLE_ADDR_LEN))
-			return e;
-	return NULL;
+	return slot >= 0 ? &t->entries[slot] : NULL;
 }
 
 static void entry_del(struct mactable *t, struct mactable_entry *e)
 {
-	uint32_t *link = &t->buckets[bucket_of(t, e->addr)], l = link_of(t, e);
-
-	while (*link != l)
-		link = &at(t, *link)->hash_next;
-	*link = e->hash_next;
 	list_del(t, e);
-	e->hash_next = t->free_head;
-	t->free_head = l;
-	t->used--;
+	hashpool_remove(&t->pool, link_of(t, e) - 1);
 }
 
-/* A free entry, hashed in for @addr and zeroed otherwise; NULL if none. */
+/* A free entry for @addr (not in the table), zeroed otherwise; NULL if none. */
 static struct mactable_entry *entry_new(struct mactable *t, const uint8_t *addr)
 {
-	struct mactable_entry *e = at(t, t->free_head);
-	size_t b;
+	struct mactable_entry *e;
+	int slot = hashpool_insert(&t->pool, key_of(addr));
 
-	if (!e)
+	if (slot < 0)
 		return NULL;
-	t->free_head = e->hash_next;
+	e = &t->entries[slot];
 	memset(e, 0, sizeof(*e));
 	memcpy(e->addr, addr, MACTABLE_ADDR_LEN);
-	b = bucket_of(t, addr);
-	e->hash_next = t->buckets[b];
-	t->buckets[b] = link_of(t, e);
-	t->used++;
 	return e;
 }
 
@@ -166,10 +140,10 @@ static void expire(struct mactable *t, uint64_t now)
 /* A free slot for a new entry, evicting the oldest learned one if need be. */
 static bool make_room(struct mactable *t, uint64_t now)
 {
-	if (t->used < t->max_entries)
+	if (!hashpool_full(&t->pool))
 		return true;
 	expire(t, now);
-	if (t->used < t->max_entries)
+	if (!hashpool_full(&t->pool))
 		return true;
 	if (!t->lru_head)
 		return false;
@@ -180,45 +154,29 @@ static bool make_room(struct mactable *t, uint64_t now)
 
 int mactable_init(struct mactable *t, size_t max_entries, uint64_t seed)
 {
-	size_t buckets = 16;
+	int err;
 
 	memset(t, 0, sizeof(*t));
 	if (!max_entries)
 		max_entries = MACTABLE_DEFAULT_ENTRIES;
-	if (max_entries > (size_t)1 << 31)
-		return -EINVAL;
-	while (buckets < max_entries)
-		buckets *= 2;
-
+	err = hashpool_init(&t->pool, max_entries, seed);
+	if (err)
+		return err;
 	t->entries = calloc(max_entries, sizeof(*t->entries));
-	if (!t->entries)
-		goto err_entries;
-	t->buckets = calloc(buckets, sizeof(*t->buckets));
-	if (!t->buckets)
-		goto err_buckets;
-
-	for (size_t i = 0; i < max_entries; i++)
-		t->entries[i].hash_next = i + 1 < max_entries ? (uint32_t)(i + 2) : 0;
-	t->free_head = 1;
-	t->bucket_mask = buckets - 1;
-	t->max_entries = max_entries;
-	t->seed = mix(seed);
+	if (!t->entries) {
+		hashpool_free(&t->pool);
+		return -ENOMEM;
+	}
 	t->ageing = MACTABLE_DEFAULT_AGEING;
 	return 0;
-
-err_buckets:
-	free(t->entries);
-err_entries:
-	memset(t, 0, sizeof(*t));
-	return -ENOMEM;
 }
 
 void mactable_free(struct mactable *t)
 {
 	if (!t)
 		return;
+	hashpool_free(&t->pool);
 	free(t->entries);
-	free(t->buckets);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -235,7 +193,7 @@ enum mactable_learn_result mactable_learn(struct mactable *t, const uint8_t *add
 {
 	struct mactable_entry *e;
 
-	if (!is_unicast(addr) || !peer || !t->max_entries) {
+	if (!is_unicast(addr) || !peer || !t->pool.capacity) {
 		t->stats.ignored++;
 		return MACTABLE_IGNORED;
 	}
@@ -289,7 +247,7 @@ struct peer *mactable_lookup(struct mactable *t, const uint8_t *addr, uint64_t n
 {
 	struct mactable_entry *e;
 
-	if (!t->max_entries || !is_unicast(addr))
+	if (!t->pool.capacity || !is_unicast(addr))
 		return NULL;
 	e = find(t, addr);
 	if (!e)
@@ -309,7 +267,7 @@ int mactable_add_static(struct mactable *t, const uint8_t *addr, struct peer *pe
 
 	if (!is_unicast(addr) || !peer)
 		return -EINVAL;
-	if (!t->max_entries)
+	if (!t->pool.capacity)
 		return -ENOSPC;
 	e = find(t, addr);
 	if (e) {
@@ -329,7 +287,7 @@ int mactable_add_static(struct mactable *t, const uint8_t *addr, struct peer *pe
 
 int mactable_remove(struct mactable *t, const uint8_t *addr)
 {
-	struct mactable_entry *e = t->max_entries ? find(t, addr) : NULL;
+	struct mactable_entry *e = t->pool.capacity ? find(t, addr) : NULL;
 
 	if (!e)
 		return -ENOENT;
@@ -388,7 +346,7 @@ int mactable_walk(struct mactable *t, uint64_t now, mactable_walk_fn fn, void *c
 {
 	int ret;
 
-	if (!t->max_entries)
+	if (!t->pool.capacity)
 		return 0;
 	expire(t, now);
 	ret = walk_list(t, t->static_head, now, fn, ctx);

@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/hashpool.h"
+
 struct peer;
 struct mactable_entry;
 
@@ -46,15 +48,10 @@ struct mactable_stats {
 };
 
 struct mactable {
-	struct mactable_entry *entries; /* the pool, max_entries long */
-	uint32_t *buckets;		/* chain heads: entry index + 1, 0 = none */
-	uint32_t free_head;		/* free entries: index + 1, 0 = none */
+	struct hashpool pool;		/* the addresses; pool.used entries of pool.capacity */
+	struct mactable_entry *entries; /* what is known of each, by slot */
 	/* Learned entries by last seen, oldest first; statics in order added. */
-	uint32_t lru_head, lru_tail, static_head, static_tail;
-	size_t bucket_mask;
-	size_t max_entries;
-	size_t used;
-	uint64_t seed;
+	uint32_t lru_head, lru_tail, static_head, static_tail; /* slot + 1, 0 = none */
 	uint64_t ageing;
 	struct mactable_stats stats;
 };

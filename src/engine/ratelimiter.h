@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/hashpool.h"
 #include "engine/messages.h"
 
 struct sockaddr;
@@ -32,13 +33,8 @@ enum { RATELIMITER_DEFAULT_ENTRIES = 8192 };
 struct ratelimiter_entry;
 
 struct ratelimiter {
-	struct ratelimiter_entry *entries; /* the pool, max_entries long */
-	uint32_t *buckets;		   /* chain heads: entry index + 1, 0 = none */
-	uint32_t *free_list;		   /* stack of free entry indices */
-	size_t bucket_mask;
-	size_t max_entries;
-	size_t used;
-	uint64_t seed;
+	struct hashpool pool;		   /* the sources, by key; pool.used of them */
+	struct ratelimiter_entry *entries; /* their buckets, by slot */
 	uint64_t last_gc;
 	uint64_t refused_full; /* new sources refused because the table was full */
 };

@@ -146,7 +146,7 @@ static void learning(void **state)
 	struct mactable t;
 
 	assert_int_equal(mactable_init(&t, 0, 1), 0);
-	assert_int_equal(t.max_entries, MACTABLE_DEFAULT_ENTRIES);
+	assert_int_equal(t.pool.capacity, MACTABLE_DEFAULT_ENTRIES);
 	RUN(&t, ops);
 	assert_int_equal(t.stats.ignored, 6);
 	assert_int_equal(t.stats.moved, 2);
@@ -203,7 +203,7 @@ static void statics_and_removal(void **state)
 	assert_int_equal(mactable_init(&t, 0, 2), 0);
 	RUN(&t, ops);
 	assert_int_equal(t.stats.refused, 1);
-	assert_int_equal(t.used, 2); /* M2 behind c, M4 behind a */
+	assert_int_equal(t.pool.used, 2); /* M2 behind c, M4 behind a */
 	mactable_free(&t);
 }
 
@@ -262,7 +262,7 @@ static void cap_and_eviction(void **state)
 	assert_int_equal(t.stats.evicted, 8);
 	assert_int_equal(t.stats.expired, 2);
 	assert_int_equal(t.stats.refused, 1);
-	assert_int_equal(t.used, 4);
+	assert_int_equal(t.pool.used, 4);
 	mactable_free(&t);
 }
 
@@ -345,7 +345,7 @@ static void walk_and_counters(void **state)
 	memset(&w, 0, sizeof(w));
 	assert_int_equal(mactable_walk(&t, 360 * SEC, collect, &w), 0);
 	assert_int_equal(w.n, 3);
-	assert_int_equal(t.used, 3);
+	assert_int_equal(t.pool.used, 3);
 	assert_int_equal(t.stats.expired, 2);
 
 	mactable_free(&t);
@@ -564,7 +564,7 @@ static void randomized(void **state)
 			qsort(sorted, model_n, sizeof(sorted[0]), by_walk_order);
 			if (mactable_walk(&t, now, mcheck, &w) || w.i != w.n)
 				fail_msg("op %ld: walk differs at entry %zu of %zu", op, w.i, w.n);
-			assert_int_equal(t.used, model_n);
+			assert_int_equal(t.pool.used, model_n);
 		}
 	}
 	print_message("randomized: %ld learns, %ld lookups, %ld statics, %ld removes; "

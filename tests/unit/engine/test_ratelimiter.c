@@ -204,7 +204,7 @@ static void capacity_and_gc(void **state)
 	 * (not more) and stays */
 	a[3] = 16;
 	assert_true(ratelimiter_allow(&rl, AF_INET, a, T0 + 1500 * MS));
-	assert_int_equal(rl.used, 2);
+	assert_int_equal(rl.pool.used, 2);
 	/* 4: 10.0.0.3 is still known: 4 tokens left at 0.5 s, full (5) now */
 	a[3] = 3;
 	for (int i = 0; i < RATELIMITER_PACKETS_BURSTABLE; i++)
@@ -215,7 +215,7 @@ static void capacity_and_gc(void **state)
 		a[3] = (uint8_t)i;
 		assert_true(ratelimiter_allow(&rl, AF_INET, a, T0 + 1600 * MS));
 	}
-	assert_int_equal(rl.used, 16);
+	assert_int_equal(rl.pool.used, 16);
 	a[3] = 200;
 	assert_false(ratelimiter_allow(&rl, AF_INET, a, T0 + 1600 * MS));
 	assert_int_equal(rl.refused_full, 3);
@@ -229,7 +229,7 @@ static void capacity_and_gc(void **state)
 	}
 	a[3] = 16;
 	assert_true(ratelimiter_allow(&rl, AF_INET, a, T0 + 1200 * MS));
-	assert_int_equal(rl.used, 2);
+	assert_int_equal(rl.pool.used, 2);
 	assert_int_equal(rl.refused_full, 0);
 	ratelimiter_free(&rl);
 }
@@ -246,18 +246,18 @@ static void gc_is_lazy(void **state)
 		a[3] = (uint8_t)i;
 		assert_true(ratelimiter_allow(&rl, AF_INET, a, T0 + (uint64_t)i * MS));
 	}
-	assert_int_equal(rl.used, 1000);
+	assert_int_equal(rl.pool.used, 1000);
 	/* 1.9 s after the first ones: they go, the later ones stay */
 	a[2] = 0xff;
 	assert_true(ratelimiter_allow(&rl, AF_INET, a, T0 + 1900 * MS));
-	assert_int_equal(rl.used, 1000 - 900 + 1);
+	assert_int_equal(rl.pool.used, 1000 - 900 + 1);
 	/* no sweep until another second has passed */
 	assert_true(ratelimiter_allow(&rl, AF_INET, (const uint8_t *)"\x01\x02\x03\x04",
 				      T0 + 2800 * MS));
-	assert_int_equal(rl.used, 102);
+	assert_int_equal(rl.pool.used, 102);
 	assert_true(ratelimiter_allow(&rl, AF_INET, (const uint8_t *)"\x01\x02\x03\x05",
 				      T0 + 2900 * MS));
-	assert_int_equal(rl.used, 3);
+	assert_int_equal(rl.pool.used, 3);
 	ratelimiter_free(&rl);
 }
 
@@ -269,7 +269,7 @@ static void misc(void **state)
 	struct ratelimiter rl, zero = { 0 };
 
 	assert_int_equal(ratelimiter_init(&rl, 0, 5), 0);
-	assert_int_equal(rl.max_entries, RATELIMITER_DEFAULT_ENTRIES);
+	assert_int_equal(rl.pool.capacity, RATELIMITER_DEFAULT_ENTRIES);
 
 	/* 1: sockaddr_in: the port does not matter */
 	inet_pton(AF_INET, "198.51.100.7", &sin.sin_addr);
