@@ -39,7 +39,8 @@ static bool is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
-static int list_next(char **cursor, char **item);
+static int list_read(struct wgconf_reader *r, const char *value,
+		     int (*item_fn)(struct wgconf_reader *r, char *item, void *ctx), void *ctx);
 static bool ifname_ok(const char *s, size_t len);
 
 /* A copy of s[0..len) without leading and trailing whitespace. */
@@ -134,6 +135,33 @@ static int strings_add(struct wgconf_strings *s, const char *str)
 	}
 	s->v = v;
 	s->v[s->n - 1] = copy;
+	return 0;
+}
+
+/*
+ * Appends *@ip to the array *@v of *@n (grown only here, as
+ * secret_array_push() requires). 0 or -ENOMEM.
+ */
+static int ip_push(struct wgconf_ip **v, size_t *n, const struct wgconf_ip *ip)
+{
+	struct wgconf_ip *grown = secret_array_push(*v, n, sizeof(**v));
+
+	if (!grown)
+		return -ENOMEM;
+	*v = grown;
+	grown[*n - 1] = *ip;
+	return 0;
+}
+
+/* The same for MACs. */
+static int mac_push(struct wgconf_mac **v, size_t *n, const struct wgconf_mac *mac)
+{
+	struct wgconf_mac *grown = secret_array_push(*v, n, sizeof(**v));
+
+	if (!grown)
+		return -ENOMEM;
+	*v = grown;
+	grown[*n - 1] = *mac;
 	return 0;
 }
 
@@ -396,7 +424,7 @@ static int parse_allowed_ips(struct wgconf_reader *r, struct wgconf_peer *peer, 
 	peer->has_allowed_ips = true;
 	/* wg splits at every comma: an empty entry is an error, not skipped. */
 	for (entry = value;; entry = save) {
-		struct wgconf_ip ip = { 0 }, *v;
+		struct wgconf_ip ip = { 0 };
 
 		save = strchr(entry, ',');
 		if (save)
@@ -405,55 +433,40 @@ static int parse_allowed_ips(struct wgconf_reader *r, struct wgconf_peer *peer, 
 			return fail(r, entry, "AllowedIP is not in the correct format");
 		if (mask_host_bits(&ip))
 			warning(r, "AllowedIP has nonzero host part: %s", entry);
-		v = secret_array_push(peer->allowed_ips, &peer->n_allowed_ips, sizeof(*v));
-		if (!v)
+		if (ip_push(&peer->allowed_ips, &peer->n_allowed_ips, &ip))
 			return -ENOMEM;
-		peer->allowed_ips = v;
-		v[peer->n_allowed_ips - 1] = ip;
 		if (!save)
 			return 0;
 	}
+}
+
+/* AllowedMACs items (list_read): MAC[/1-48], appended to the peer @ctx's. */
+static int allowed_mac_item(struct wgconf_reader *r, char *item, void *ctx)
+{
+	struct wgconf_peer *p = ctx;
+	struct wgconf_mac m = { .bits = MAC_BITS };
+
+	if (mac_parse(item, m.mac, &m.bits) || !m.bits)
+		return fail(r, item,
+			    "AllowedMACs entry is not a MAC address with an optional /1-48");
+	return mac_push(&p->allowed_macs, &p->n_allowed_macs, &m);
+}
+
+/* StaticMACs items (list_read): unicast MACs, appended to the peer @ctx's. */
+static int static_mac_item(struct wgconf_reader *r, char *item, void *ctx)
+{
+	struct wgconf_peer *p = ctx;
+	struct wgconf_mac m = { .bits = MAC_BITS };
+
+	if (mac_parse(item, m.mac, NULL) || mac_is_multicast(m.mac) || mac_is_zero(m.mac))
+		return fail(r, item, "StaticMACs entry is not a unicast MAC address");
+	return mac_push(&p->static_macs, &p->n_static_macs, &m);
 }
 
 /*
  * A line of `wg setconf`'s grammar; @compact has no whitespace left, @key
  * and @value are as written (trimmed), for messages.
  */
-/*
- * AllowedMACs (@prefix: MAC[/1-48]) and StaticMACs (unicast MACs): a list
- * split at commas, @value without whitespace (wg's grammar). Appends.
- */
-static int parse_macs(struct wgconf_reader *r, struct wgconf_mac **macs, size_t *n,
-		      const char *value, bool prefix)
-{
-	char *copy = strdup(value), *cursor = copy, *item;
-	int ret = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	while (list_next(&cursor, &item)) {
-		struct wgconf_mac m = { .bits = MAC_BITS }, *v;
-
-		if (prefix ? mac_parse(item, m.mac, &m.bits) || !m.bits
-			   : mac_parse(item, m.mac, NULL) || mac_is_multicast(m.mac) ||
-				     mac_is_zero(m.mac)) {
-			ret = fail(r, item, "%s",
-				   prefix ? "AllowedMACs entry is not a MAC address with an optional /1-48"
-					  : "StaticMACs entry is not a unicast MAC address");
-			break;
-		}
-		v = realloc(*macs, (*n + 1) * sizeof(*v));
-		if (!v) {
-			ret = -ENOMEM;
-			break;
-		}
-		*macs = v;
-		v[(*n)++] = m;
-	}
-	free(copy);
-	return ret;
-}
-
 static int wg_line(struct wgconf_reader *r, const char *compact, const char *key,
 		   const char *value)
 {
@@ -516,9 +529,9 @@ static int wg_line(struct wgconf_reader *r, const char *compact, const char *key
 		if (KEY("Endpoint"))
 			return parse_endpoint(r, p, v, value);
 		if (!(r->flags & WGCONF_SETCONF) && KEY("AllowedMACs"))
-			return parse_macs(r, &p->allowed_macs, &p->n_allowed_macs, v, true);
+			return list_read(r, v, allowed_mac_item, p);
 		if (!(r->flags & WGCONF_SETCONF) && KEY("StaticMACs"))
-			return parse_macs(r, &p->static_macs, &p->n_static_macs, v, false);
+			return list_read(r, v, static_mac_item, p);
 		if (KEY("PersistentKeepalive")) {
 			uint32_t k;
 
@@ -540,7 +553,7 @@ static int wg_line(struct wgconf_reader *r, const char *compact, const char *key
 		    r->section == SECTION_PEER ? "[Peer]" : "[Interface]");
 }
 
-/* Address and DNS: lists split at commas and whitespace, empties skipped. */
+/* The next item of a list_read() list, NUL-terminated in place; 0 at the end. */
 static int list_next(char **cursor, char **item)
 {
 	char *s = *cursor;
@@ -558,49 +571,51 @@ static int list_next(char **cursor, char **item)
 	return 1;
 }
 
-static int quick_addresses(struct wgconf_reader *r, char *value)
+/*
+ * Address, DNS, AllowedMACs and StaticMACs: a list split at commas and
+ * whitespace, empty items skipped. Calls @item_fn on each item (in a copy
+ * of @value) until it fails; returns its error, 0 or -ENOMEM.
+ */
+static int list_read(struct wgconf_reader *r, const char *value,
+		     int (*item_fn)(struct wgconf_reader *r, char *item, void *ctx), void *ctx)
 {
-	struct wgconf *c = r->conf;
-	char *item;
+	char *copy = strdup(value), *cursor = copy, *item;
+	int ret = 0;
 
-	while (list_next(&value, &item)) {
-		struct wgconf_ip ip = { 0 }, *v;
-
-		if (!parse_prefix(item, &ip, true))
-			return fail(r, item, "Address is not an IP address with an optional /prefix");
-		v = secret_array_push(c->addresses, &c->n_addresses, sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		c->addresses = v;
-		v[c->n_addresses - 1] = ip;
-	}
-	return 0;
+	if (!copy)
+		return -ENOMEM;
+	while (!ret && list_next(&cursor, &item))
+		ret = item_fn(r, item, ctx);
+	free(copy);
+	return ret;
 }
 
-/* wg-quick: entries of digits and dots, or with a ':', are servers. */
-static int quick_dns(struct wgconf_reader *r, char *value)
+/* Address items (list_read): IP[/prefix], appended to the config's. */
+static int address_item(struct wgconf_reader *r, char *item, void *ctx)
 {
 	struct wgconf *c = r->conf;
-	char *item;
+	struct wgconf_ip ip = { 0 };
 
-	while (list_next(&value, &item)) {
-		struct wgconf_ip ip = { 0 }, *v;
+	if (!parse_prefix(item, &ip, true))
+		return fail(r, item, "Address is not an IP address with an optional /prefix");
+	return ip_push(&c->addresses, &c->n_addresses, &ip);
+}
 
-		if (strspn(item, "0123456789.") != strlen(item) && !strchr(item, ':')) {
-			if (strings_add(&c->dns_search, item))
-				return -ENOMEM;
-			continue;
-		}
-		if (!parse_addr(item, &ip))
-			return fail(r, item, "DNS server is not an IP address");
-		ip.cidr = ip.family == AF_INET ? 32 : 128;
-		v = secret_array_push(c->dns, &c->n_dns, sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		c->dns = v;
-		v[c->n_dns - 1] = ip;
-	}
-	return 0;
+/*
+ * DNS items (list_read): as wg-quick reads them, digits and dots or a ':'
+ * make a server, anything else a search domain.
+ */
+static int dns_item(struct wgconf_reader *r, char *item, void *ctx)
+{
+	struct wgconf *c = r->conf;
+	struct wgconf_ip ip = { 0 };
+
+	if (strspn(item, "0123456789.") != strlen(item) && !strchr(item, ':'))
+		return strings_add(&c->dns_search, item);
+	if (!parse_addr(item, &ip))
+		return fail(r, item, "DNS server is not an IP address");
+	ip.cidr = ip.family == AF_INET ? 32 : 128;
+	return ip_push(&c->dns, &c->n_dns, &ip);
 }
 
 static bool table_name_ok(const char *s)
@@ -640,9 +655,9 @@ static int quick_line(struct wgconf_reader *r, const char *key, char *value,
 	struct wgconf *c = r->conf;
 
 	if (!strcasecmp(key, "Address"))
-		return quick_addresses(r, value);
+		return list_read(r, value, address_item, NULL);
 	if (!strcasecmp(key, "DNS"))
-		return quick_dns(r, value);
+		return list_read(r, value, dns_item, NULL);
 	if (!strcasecmp(key, "MTU")) {
 		if (!*value) {
 			c->mtu = 0;
