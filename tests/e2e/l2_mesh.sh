@@ -5,9 +5,10 @@
 # bridge with a "VM" each; the VMs share one Ethernet across the hosts.
 # ARP, IPv4 and IPv6 (neighbour discovery) ping between every pair, a
 # broadcast ping and a multicast ping answered by every other VM, 64 MiB
-# over TCP (and 16 MiB over TCP/IPv6) intact; then
-# an L2 warrend against wireguard-go and against an L3 warrend passes
-# nothing, crashes nothing, and the warrend sides log why.
+# over TCP (and 16 MiB over TCP/IPv6) intact, the MAC table's counters in
+# the get reply; then an L2 warrend against wireguard-go and against an L3
+# warrend passes nothing, crashes nothing, and the warrend sides log why;
+# last, vm2's MAC migrates to h3 and back, and h1 follows and counts it.
 #
 #   vm1 (10.77.0.1, fd77::1)   vm2 (.2, ::2)          vm3 (.3, ::3)
 #     | veth                     | veth                 | veth
@@ -182,22 +183,23 @@ assert_ok "vm1 -> vm2 still works" pings vm1 10.77.0.2 2
 
 # A VM that migrates: vm2's MAC turns up behind h3 (vm3 takes it for a
 # broadcast) and h1 moves it there; back on vm2 it moves back to h2.
+# sent_from H WHAT: vm H broadcasts from vm2's MAC; h1 must list the MAC
+# behind host H and count one move more.
+sent_from() {
+	local before after
+	before=$(counter 1 l2_macs_moved)
+	at "vm$1" ping -c 1 -W 1 -b 10.77.0.255 >/dev/null 2>&1
+	wait_for 3 behind "$1" "$mac2"
+	_t_report $((! $?)) "$2: h1 lists vm2's MAC behind h$1"
+	after=$(counter 1 l2_macs_moved)
+	[ "${after:-0}" -gt "${before:-0}" ]
+	_t_report $((! $?)) "$2: h1 counts the move (l2_macs_moved $before -> $after)"
+}
 mac3=$(at vm3 cat /sys/class/net/eth0/address)
-moved0=$(counter 1 l2_macs_moved)
 at vm3 ip link set eth0 address "$mac2"
-at vm3 ping -c 1 -W 1 -b 10.77.0.255 >/dev/null 2>&1
-wait_for 3 behind 3 "$mac2"
-_t_report $((! $?)) "vm2's MAC sent from vm3: h1 lists it behind h3"
-moved1=$(counter 1 l2_macs_moved)
-[ "${moved1:-0}" -gt "${moved0:-0}" ]
-_t_report $((! $?)) "h1 counts the move (l2_macs_moved $moved0 -> $moved1)"
+sent_from 3 "vm2's MAC sent from vm3"
 at vm3 ip link set eth0 address "$mac3"
-at vm2 ping -c 1 -W 1 -b 10.77.0.255 >/dev/null 2>&1
-wait_for 3 behind 2 "$mac2"
-_t_report $((! $?)) "sent from vm2 again: h1 lists it behind h2"
-moved2=$(counter 1 l2_macs_moved)
-[ "${moved2:-0}" -gt "${moved1:-0}" ]
-_t_report $((! $?)) "h1 counts the move back (l2_macs_moved $moved1 -> $moved2)"
+sent_from 2 "sent from vm2 again"
 for v in 1 2 3; do
 	at "vm$v" ip neigh flush dev eth0
 done
