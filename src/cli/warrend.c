@@ -68,12 +68,23 @@ static void usage(const char *prog)
 	fprintf(stderr, "Usage: %s [-f/--foreground] INTERFACE-NAME\n", prog);
 }
 
+/* Points descriptor @fd at /dev/null (closing what it was), or just closes it. */
+static void null_out(int fd)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (null < 0 || dup2(null, fd) < 0)
+		close(fd);
+	if (null >= 0 && null != fd)
+		close(null);
+}
+
 /*
  * The descriptor named by environment variable @var: 0 and *@fd = -1 when
  * it is unset or empty (as wireguard-go), 0 and the descriptor when it is
  * open, else -EBADF or -EINVAL with the bad value logged after @what.
- * A descriptor 0-2 is moved up (daemonizing puts /dev/null there); every
- * descriptor taken is close-on-exec.
+ * A descriptor 0-2 is moved up (daemonizing puts /dev/null there, and
+ * /dev/null takes its place now); every descriptor taken is close-on-exec.
  */
 static int env_fd(const char *var, const char *what, int *fd)
 {
@@ -104,7 +115,8 @@ static int env_fd(const char *var, const char *what, int *fd)
 			*fd = -1;
 			return moved;
 		}
-		close(*fd);
+		/* /dev/null holds the old number: 0-2 must not go to a later socket. */
+		null_out(*fd);
 		*fd = moved;
 	}
 	fcntl(*fd, F_SETFD, FD_CLOEXEC);

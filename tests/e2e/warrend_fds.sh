@@ -17,7 +17,9 @@
 #    exits 0 and removes the socket, and the device (its queue closed) goes.
 # 2. a persistent device from WG_TUN_FD stays after warrend exits (warrend
 #    deletes no device it did not create); attached again, in the
-#    background this time, warrend runs and exits when it is deleted.
+#    background this time, warrend runs and exits when it is deleted;
+#    the same with the queue as descriptor 0, which daemonizing must not
+#    lose to /dev/null.
 # 3. a TAP queue: L2 mode (mode=tap in the get reply), MTU 1404.
 # 4. bad values are refused with the value in the message and exit 1,
 #    leaving no device, socket or process: not a number, a closed
@@ -35,7 +37,8 @@ IX="wgx$$"   # the IFNAME argument, which a WG_TUN_FD overrides
 IP_="wgp$$"  # a persistent device
 IT="wgt$$"   # a TAP device
 RUN=/var/run/wireguard
-trap '_tunnel_cleanup; rm -f "$RUN/$IX.sock" "$RUN/$IP_.sock" "$RUN/$IT.sock" "$RUN/$IX-b.sock"' EXIT
+I0="wg0$$"   # a queue handed over as descriptor 0
+trap '_tunnel_cleanup; rm -f "$RUN/$IX.sock" "$RUN/$IP_.sock" "$RUN/$IT.sock" "$RUN/$IX-b.sock" "$RUN/$I0.sock"' EXIT
 mkdir -p "$RUN"
 
 # gone PID: the process has exited (or is a zombie).
@@ -119,6 +122,23 @@ for p in $daemon; do
 	[ "$(cat "/proc/$p/comm" 2>/dev/null)" = warrend ] && ! gone "$p" && left="$left $p"
 done
 assert_eq "" "$left" "2: no warrend left in ns a"
+
+# The queue as descriptor 0 (stdin), in the background: daemonizing puts
+# /dev/null on 0-2, so warrend must have moved it first.
+assert_ok "2: WG_TUN_FD=0, in the background: warrend returns 0" \
+	at a "${LAUNCH[@]}" --tun "$I0" --at 0 -- "$WARREND" "$I0"
+assert_ok "2: WG_TUN_FD=0: wg set and show work" \
+	at a sh -c "wg set $I0 listen-port 51831 && wg show $I0 listen-port | grep -qx 51831"
+at a ip link set "$I0" up
+at a ip addr add 10.242.0.1/24 dev "$I0"
+# A ping with no peer for it: warrend reads it from the queue and counts it.
+at a ping -c 2 -i 0.2 -W 1 10.242.0.2 >/dev/null 2>&1
+drops=$(uapi_get a "$I0" | sed -n 's/^drop_no_route=//p')
+[ "${drops:-0}" -ge 1 ]
+_t_report $((! $?)) "2: WG_TUN_FD=0: warrend reads the queue (drop_no_route=${drops:-0})"
+at a ip link del "$I0"
+wait_for 10 test ! -e "$RUN/$I0.sock"
+_t_report $((! $?)) "2: WG_TUN_FD=0: ip link del stops warrend"
 
 # ---- 3. a TAP queue ----
 bg a "${LAUNCH[@]}" --tun "$IT" --tap -- "$WARREND" -f "$IT"

@@ -3,12 +3,13 @@
 """Runs a program with descriptors already open, as a supervisor hands
 them to wireguard-go or warrend (WG_TUN_FD, WG_UAPI_FD).
 
-  fdlaunch.py [--tun NAME] [--tap] [--persist] [--uapi PATH] [--uapi-fd N]
-              [--keep] -- PROGRAM ARGS...
+  fdlaunch.py [--tun NAME] [--tap] [--persist] [--at N] [--uapi PATH]
+              [--uapi-fd N] [--keep] -- PROGRAM ARGS...
 
 --tun NAME   opens /dev/net/tun, attaches it to NAME (TUNSETIFF, IFF_NO_PI;
              IFF_TAP with --tap; TUNSETPERSIST with --persist) and exports
              its number as WG_TUN_FD
+--at N       with --tun: the queue is descriptor N (0 replaces stdin)
 --uapi PATH  binds a unix stream socket to PATH (umask 077), listens and
              exports its number as WG_UAPI_FD
 --uapi-fd N  exports N as WG_UAPI_FD instead (with --uapi: the socket is
@@ -36,6 +37,7 @@ IFF_NO_PI = 0x1000
 
 def main(argv):
     tun = None
+    at = None
     tap = persist = keep = False
     uapi = None
     uapi_fd = None
@@ -47,6 +49,8 @@ def main(argv):
             tap = True
         elif opt == "--persist":
             persist = True
+        elif opt == "--at":
+            at = int(argv.pop(0))
         elif opt == "--keep":
             keep = True
         elif opt == "--uapi":
@@ -67,6 +71,10 @@ def main(argv):
         fcntl.ioctl(tun_fd, TUNSETIFF, struct.pack("16sH", tun.encode(), flags))
         if persist:
             fcntl.ioctl(tun_fd, TUNSETPERSIST, 1)
+        if at is not None and at != tun_fd:
+            os.dup2(tun_fd, at)
+            os.close(tun_fd)
+            tun_fd = at
         os.set_inheritable(tun_fd, True)
         env["WG_TUN_FD"] = str(tun_fd)
 
