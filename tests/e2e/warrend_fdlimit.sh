@@ -26,16 +26,20 @@ cpu_ticks() {
 	awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
 
-python3 - "$SOCK" <<'PY' &
+python3 - "$SOCK" "$T_DIR/connected" <<'PY' &
 import socket, sys, time
 held = []
 for i in range(30):
     c = socket.socket(socket.AF_UNIX)
     c.connect(sys.argv[1])
     held.append(c)
-time.sleep(3)
+open(sys.argv[2], "w").close()
+time.sleep(4)
 PY
 CLIENTS=$!
+# Measured once all 30 are connected and warrend has had time to refuse
+# the excess: from then on it has nothing to do, unless it spins.
+wait_for 10 test -e "$T_DIR/connected"
 sleep 0.5
 T0=$(cpu_ticks "$PID")
 sleep 2
