@@ -439,6 +439,70 @@ static void chacha20poly1305_vectors(void **state)
 	crypto_aead_free(&open); /* twice: harmless */
 }
 
+/*
+ * A reused context sets each packet's nonce (by parameter when
+ * crypto_aead_quick_nonce(), else by a full init): every packet of a run
+ * of counters, lengths and failures must equal what a freshly keyed
+ * context (the one-shot functions) makes of it.
+ */
+static void chacha20poly1305_reuse(void **state)
+{
+	static const struct {
+		uint64_t counter;
+		size_t len;
+		bool forge; /* open a corrupted copy first: -EBADMSG */
+	} cases[] = {
+		/* 1 */ { 0, 1420, false },
+		/* 2 */ { 1, 1420, false },
+		/* 3 */ { 2, 0, false },
+		/* 4 */ { 3, 63, true },
+		/* 5 */ { 4, 64, false },
+		/* 6 */ { 0xffffffffULL, 65, false },
+		/* 7 */ { 0x100000000ULL, 1420, true },
+		/* 8 */ { 0x100000001ULL, 1420, false },
+		/* 9 */ { UINT64_MAX - 1, 16, false },
+		/* 10 */ { 5, 1420, false },
+	};
+	uint8_t key[32], want[1420 + 16], buf[1420 + 16], plain[1420];
+	struct crypto_aead seal, open;
+
+	(void)state;
+	printf("# quick nonce: %s\n", crypto_aead_quick_nonce() ? "yes" : "no (full init)");
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(0xa0 + i);
+	for (size_t i = 0; i < sizeof(plain); i++)
+		plain[i] = (uint8_t)(i * 7);
+	assert_int_equal(crypto_aead_init(&seal, key, true), 0);
+	assert_int_equal(crypto_aead_init(&open, key, false), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = cases[i].len;
+
+		printf("# case %zu\n", i + 1);
+		assert_int_equal(
+		    crypto_aead_seal_once(want, plain, len, NULL, 0, cases[i].counter, key), 0);
+		memcpy(buf, plain, len);
+		assert_int_equal(crypto_aead_seal(&seal, cases[i].counter, buf, len, NULL, 0), 0);
+		assert_memory_equal(buf, want, len + 16);
+		if (cases[i].forge) {
+			buf[len] ^= 0x80;
+			assert_int_equal(
+			    crypto_aead_open(&open, cases[i].counter, buf, len + 16, NULL, 0),
+			    -EBADMSG);
+			memcpy(buf, want, len + 16);
+		}
+		assert_int_equal(crypto_aead_open(&open, cases[i].counter, buf, len + 16, NULL, 0),
+				 0);
+		assert_memory_equal(buf, plain, len);
+		/* the same ciphertext under the next counter does not open */
+		memcpy(buf, want, len + 16);
+		assert_int_equal(
+		    crypto_aead_open(&open, cases[i].counter + 1, buf, len + 16, NULL, 0),
+		    -EBADMSG);
+	}
+	crypto_aead_free(&seal);
+	crypto_aead_free(&open);
+}
+
 static void xchacha20poly1305_vectors(void **state)
 {
 	/* draft-irtf-cfrg-xchacha-03 A.3.1 */
@@ -507,6 +571,7 @@ int main(void)
 		cmocka_unit_test(x25519_key_objects),
 		cmocka_unit_test(x25519_low_order),
 		cmocka_unit_test(chacha20poly1305_vectors),
+		cmocka_unit_test(chacha20poly1305_reuse),
 		cmocka_unit_test(xchacha20poly1305_vectors),
 		cmocka_unit_test(handshake_initial_values),
 		cmocka_unit_test(helpers),
