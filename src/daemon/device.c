@@ -18,7 +18,9 @@
 
 #include <libmnl/libmnl.h>
 #include <warren/rtnl.h>
+#include <warren/tun.h>
 
+#include "core/gso.h"
 #include "core/log.h"
 #include "core/pktbuf.h"
 #include "daemon/device.h"
@@ -38,6 +40,16 @@ enum {
 	WORKER_BUF_DATA = 65536,
 	/* Tailroom the engine needs behind a plaintext: padding and tag. */
 	SEAL_TAILROOM = 32,
+	/*
+	 * Segments one TSO super-packet may be cut into. More is a gso_size
+	 * no honest TCP sends (64 KiB in segments under 64 bytes) and would
+	 * take half the pool.
+	 */
+	GSO_MAX_SEGS = WORKER_POOL / 2,
+	/* The largest virtio_net_hdr taken (it comes out of the headroom). */
+	VNET_HDR_MAX = 32,
+	/* The largest IP packet TUN reads or writes. */
+	IP_MAX = 65535,
 };
 
 /*
@@ -54,6 +66,12 @@ struct worker {
 	struct pktbuf_queue pending; /* datagrams waiting for room in the socket */
 	bool blocked;		     /* pending is not empty: TUN reads paused */
 	bool starved;		     /* the pool ran dry: TUN and UDP reads paused */
+	/*
+	 * The TUN queue's virtio_net_hdr (IFF_VNET_HDR): 0 when it has none.
+	 * With it, reads bring TSO super-packets (segmented here before the
+	 * engine) on an L3 device.
+	 */
+	uint32_t vnet_len;
 	struct pktbuf *bufs[WORKER_BATCH];
 	struct udp_msg msgs[WORKER_BATCH];
 	struct device_stats stats;
@@ -231,18 +249,39 @@ static void flush_udp(struct worker *w)
 	set_blocked(w, false);
 }
 
+/*
+ * Writes one packet to the TUN queue, behind a virtio_net_hdr @hdr if the
+ * queue takes one (NULL: all zeros, a plain packet). Consumes @buf.
+ */
+static void tun_write(struct worker *w, struct pktbuf *buf, const struct gso_hdr *hdr)
+{
+	static const struct gso_hdr plain;
+	ssize_t n;
+
+	if (w->vnet_len) {
+		uint8_t *p = pktbuf_push(buf, w->vnet_len);
+
+		if (!p) {
+			w->stats.tun_write_drops++;
+			pktbuf_free(buf);
+			return;
+		}
+		memset(p, 0, w->vnet_len);
+		gso_hdr_encode(p, hdr ? hdr : &plain);
+	}
+	n = write(w->tun_fd, pktbuf_data(buf), buf->len);
+	if (n < 0 || (size_t)n != buf->len)
+		w->stats.tun_write_drops++;
+	pktbuf_free(buf);
+}
+
 /* Writes the engine's opened packets to the TUN queue. */
 static void flush_tun(struct worker *w)
 {
 	struct pktbuf *buf;
 
-	while ((buf = pktbuf_queue_pop(&w->out.tun))) {
-		ssize_t n = write(w->tun_fd, pktbuf_data(buf), buf->len);
-
-		if (n < 0 || (size_t)n != buf->len)
-			w->stats.tun_write_drops++;
-		pktbuf_free(buf);
-	}
+	while ((buf = pktbuf_queue_pop(&w->out.tun)))
+		tun_write(w, buf, NULL);
 }
 
 /* After every engine call: the engine's output goes out, the timer follows. */
@@ -253,6 +292,88 @@ static void worker_flush(struct worker *w)
 	log_events(w->device, &w->out);
 	arm_timer(w->device);
 	check_starved(w);
+}
+
+/* Hands the first @n packets of w->bufs to the engine and sends what it made. */
+static void send_batch(struct worker *w, size_t n)
+{
+	engine_send_batch(w->device->engine, w->bufs, n, device_now(), &w->out);
+	worker_flush(w);
+}
+
+/*
+ * Cuts the TSO super-packet @buf (consumed) into segments appended to
+ * w->bufs after the first *@n; a full batch goes to the engine on the way.
+ */
+static void tun_segment(struct worker *w, struct pktbuf *buf, const struct gso_hdr *hdr,
+			size_t *n)
+{
+	struct gso_seg seg;
+	int err;
+
+	err = gso_seg_begin(&seg, hdr, pktbuf_data(buf), buf->len, GSO_MAX_SEGS);
+	if (err) {
+		if (err == -EPROTONOSUPPORT)
+			w->stats.gso_unsupported++;
+		else
+			w->stats.gso_bad++;
+		pktbuf_free(buf);
+		return;
+	}
+	w->stats.gso_packets++;
+	while (gso_seg_more(&seg)) {
+		struct pktbuf *sb;
+		int len;
+
+		if (*n == WORKER_BATCH) {
+			send_batch(w, *n);
+			*n = 0;
+		}
+		sb = pktbuf_alloc(w->pool);
+		if (!sb) {
+			w->stats.gso_no_buffer += seg.count - seg.index;
+			set_starved(w, true);
+			break;
+		}
+		len = gso_seg_next(&seg, pktbuf_data(sb), pktbuf_tailroom(sb) - SEAL_TAILROOM);
+		if (len < 0) {
+			w->stats.gso_bad++;
+			pktbuf_free(sb);
+			continue;
+		}
+		sb->len = (uint32_t)len;
+		w->bufs[(*n)++] = sb;
+	}
+	pktbuf_free(buf);
+}
+
+/*
+ * Takes the virtio_net_hdr off a packet just read into @buf and finishes
+ * it: a super-packet is segmented (into w->bufs), a partial checksum
+ * completed. Returns true if @buf is ready for the engine, false if it
+ * was consumed (segmented or dropped).
+ */
+static bool tun_vnet_in(struct worker *w, struct pktbuf *buf, size_t *n)
+{
+	struct gso_hdr hdr;
+
+	if (buf->len < w->vnet_len) {
+		w->stats.tun_read_errors++;
+		pktbuf_free(buf);
+		return false;
+	}
+	gso_hdr_decode(pktbuf_data(buf), &hdr);
+	pktbuf_pull(buf, w->vnet_len);
+	if (hdr.type != GSO_TYPE_NONE) {
+		tun_segment(w, buf, &hdr, n);
+		return false;
+	}
+	if ((hdr.flags & GSO_F_NEEDS_CSUM) && gso_csum_finish(&hdr, pktbuf_data(buf), buf->len)) {
+		w->stats.csum_bad++;
+		pktbuf_free(buf);
+		return false;
+	}
+	return true;
 }
 
 static void tun_event(struct loop *loop, int fd, uint32_t events, void *arg)
@@ -275,9 +396,11 @@ static void tun_event(struct loop *loop, int fd, uint32_t events, void *arg)
 				empty = true;
 				break;
 			}
+			/* The IP packet lands at the default headroom, behind the vnet header. */
+			pktbuf_reset(buf, PKTBUF_HEADROOM - w->vnet_len);
 			room = pktbuf_tailroom(buf) - SEAL_TAILROOM;
-			if (room > 65535)
-				room = 65535;
+			if (room > IP_MAX + w->vnet_len)
+				room = IP_MAX + w->vnet_len;
 			len = read(fd, pktbuf_data(buf), room);
 			if (len <= 0) {
 				pktbuf_free(buf);
@@ -293,12 +416,12 @@ static void tun_event(struct loop *loop, int fd, uint32_t events, void *arg)
 				break;
 			}
 			buf->len = (uint32_t)len;
+			if (w->vnet_len && !tun_vnet_in(w, buf, &n))
+				continue;
 			w->bufs[n++] = buf;
 		}
-		if (n) {
-			engine_send_batch(device->engine, w->bufs, n, device_now(), &w->out);
-			worker_flush(w);
-		}
+		if (n)
+			send_batch(w, n);
 		if (gone) {
 			pr_info("TUN device %s is gone", device->name);
 			device_stop(device, DEVICE_STOP_TUN_GONE);
@@ -644,6 +767,47 @@ static int set_mode(struct device *device, int tun_fd)
 	return engine_set_mode(device->engine, ENGINE_MODE_L2);
 }
 
+/*
+ * A TUN queue opened with IFF_VNET_HDR (warrend asks for it on the TUN
+ * devices it creates; WG_TUN_FD may bring one) carries a virtio_net_hdr
+ * on every packet. On an L3 device, checksum offload and TSO are turned
+ * on, so the kernel hands over 64 KiB super-packets (tun_segment). A TAP
+ * device gets no offloads:
+ * frames come whole and go out plain.
+ */
+static int vnet_setup(struct worker *w, int tun_fd)
+{
+	unsigned int want = WARREN_TUN_OFFLOAD_CSUM | WARREN_TUN_OFFLOAD_TSO4 |
+			    WARREN_TUN_OFFLOAD_TSO6;
+	unsigned int accepted = 0;
+	struct ifreq ifr;
+	int size, err;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(tun_fd, TUNGETIFF, &ifr) || !(ifr.ifr_flags & IFF_VNET_HDR))
+		return 0;
+	err = warren_tun_get_vnet_hdr_size(tun_fd, &size);
+	if (err) {
+		pr_error("vnet_hdr: %s", warren_strerror(err));
+		return err;
+	}
+	if (size < GSO_VNET_HDR_LEN || size > VNET_HDR_MAX) {
+		pr_error("vnet_hdr: size %d is not in [%d, %d]", size, GSO_VNET_HDR_LEN,
+			 VNET_HDR_MAX);
+		return -EINVAL;
+	}
+	w->vnet_len = (uint32_t)size;
+	if (ifr.ifr_flags & IFF_TAP)
+		want = 0;
+	err = warren_tun_set_offload(tun_fd, want, &accepted);
+	if (err) {
+		pr_error("offloads: %s", warren_strerror(err));
+		return err;
+	}
+	pr_debug("vnet_hdr of %d bytes, offloads %#x", size, accepted);
+	return 0;
+}
+
 int device_new(struct device **devicep, const char *ifname, int tun_fd, int uapi_fd)
 {
 	struct warren_rtnl *rtnl = NULL;
@@ -699,6 +863,9 @@ int device_new(struct device **devicep, const char *ifname, int tun_fd, int uapi
 		pr_error("packet buffers: %s", strerror(-err));
 		goto err_worker;
 	}
+	err = vnet_setup(&device->worker, tun_fd);
+	if (err)
+		goto err_worker;
 	err = loop_add(&device->loop, &device->worker.tun_watch, EPOLLIN);
 	if (err)
 		goto err_worker;
@@ -795,6 +962,16 @@ void device_log_drops(const struct device *device)
 		pr_debug("drops: tun_write %llu", (unsigned long long)st->tun_write_drops);
 	if (st->rx_no_buffer)
 		pr_debug("drops: rx_no_buffer %llu", (unsigned long long)st->rx_no_buffer);
+	if (st->gso_bad)
+		pr_debug("drops: gso_bad %llu", (unsigned long long)st->gso_bad);
+	if (st->gso_unsupported)
+		pr_debug("drops: gso_unsupported %llu", (unsigned long long)st->gso_unsupported);
+	if (st->gso_no_buffer)
+		pr_debug("drops: gso_no_buffer %llu", (unsigned long long)st->gso_no_buffer);
+	if (st->csum_bad)
+		pr_debug("drops: csum_bad %llu", (unsigned long long)st->csum_bad);
+	if (st->gso_packets)
+		pr_debug("offload: %llu super-packets segmented", (unsigned long long)st->gso_packets);
 	if (device->worker.udp && device->worker.udp->stats.tx_errors)
 		pr_debug("drops: udp_tx_errors %llu",
 			 (unsigned long long)device->worker.udp->stats.tx_errors);
