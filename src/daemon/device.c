@@ -52,6 +52,14 @@ enum {
 	IP_MAX = 65535,
 };
 
+/* One packet on its way to the TUN queue, possibly a run of coalesced TCP segments. */
+struct gro_entry {
+	struct pktbuf *buf;
+	struct gso_run run;
+	bool tcp;  /* run is valid */
+	bool open; /* later segments of the flow may still join */
+};
+
 /*
  * The datapath unit: one TUN queue, one UDP socket and their buffers. The
  * engine is shared; today there is one worker on the loop thread.
@@ -69,11 +77,13 @@ struct worker {
 	/*
 	 * The TUN queue's virtio_net_hdr (IFF_VNET_HDR): 0 when it has none.
 	 * With it, reads bring TSO super-packets (segmented here before the
-	 * engine) on an L3 device.
+	 * engine) and writes coalesce TCP segments (gro) on an L3 device.
 	 */
 	uint32_t vnet_len;
+	bool gro;
 	struct pktbuf *bufs[WORKER_BATCH];
 	struct udp_msg msgs[WORKER_BATCH];
+	struct gro_entry gro_entries[WORKER_BATCH];
 	struct device_stats stats;
 };
 
@@ -270,9 +280,78 @@ static void tun_write(struct worker *w, struct pktbuf *buf, const struct gso_hdr
 		gso_hdr_encode(p, hdr ? hdr : &plain);
 	}
 	n = write(w->tun_fd, pktbuf_data(buf), buf->len);
-	if (n < 0 || (size_t)n != buf->len)
+	if (n < 0 || (size_t)n != buf->len) {
 		w->stats.tun_write_drops++;
+		if (hdr && hdr->type != GSO_TYPE_NONE)
+			w->stats.gro_write_drops++;
+	}
 	pktbuf_free(buf);
+}
+
+static void gro_write(struct worker *w, struct gro_entry *e, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct gso_hdr hdr;
+
+		if (!e[i].tcp || e[i].run.count < 2) {
+			tun_write(w, e[i].buf, NULL);
+			continue;
+		}
+		gso_coalesce_finish(&e[i].run, pktbuf_data(e[i].buf), e[i].buf->len, &hdr);
+		w->stats.gro_segments += e[i].run.count;
+		w->stats.gro_packets++;
+		tun_write(w, e[i].buf, &hdr);
+	}
+}
+
+/*
+ * GRO: TCP segments of one flow that follow each other in the engine's
+ * output are appended to the first one's buffer and written as one
+ * super-packet. Only the newest run of a flow stays open, so a segment
+ * that cannot join ends its flow's run and no later one overtakes it;
+ * everything else keeps its place.
+ */
+static void flush_tun_gro(struct worker *w)
+{
+	struct gro_entry *e = w->gro_entries;
+	struct pktbuf *buf;
+	unsigned n = 0;
+
+	while ((buf = pktbuf_queue_pop(&w->out.tun))) {
+		const uint8_t *pkt = pktbuf_data(buf);
+		bool joined = false;
+
+		for (unsigned i = n; i-- > 0;) {
+			struct pktbuf *super = e[i].buf;
+			size_t cap = super->len + pktbuf_tailroom(super);
+			int r;
+
+			if (!e[i].open)
+				continue;
+			r = gso_coalesce(&e[i].run, pktbuf_data(super), &super->len,
+					 cap < IP_MAX ? cap : IP_MAX, pkt, buf->len);
+			if (r == GSO_COALESCED) {
+				pktbuf_free(buf);
+				joined = true;
+				break;
+			}
+			if (r == GSO_FLOW_BREAK) {
+				e[i].open = false;
+				break;
+			}
+		}
+		if (joined)
+			continue;
+		if (n == WORKER_BATCH) {
+			gro_write(w, e, n);
+			n = 0;
+		}
+		e[n].buf = buf;
+		e[n].tcp = !gso_coalesce_start(&e[n].run, pkt, buf->len);
+		e[n].open = e[n].tcp && !e[n].run.closed;
+		n++;
+	}
+	gro_write(w, e, n);
 }
 
 /* Writes the engine's opened packets to the TUN queue. */
@@ -280,6 +359,10 @@ static void flush_tun(struct worker *w)
 {
 	struct pktbuf *buf;
 
+	if (w->gro) {
+		flush_tun_gro(w);
+		return;
+	}
 	while ((buf = pktbuf_queue_pop(&w->out.tun)))
 		tun_write(w, buf, NULL);
 }
@@ -771,8 +854,8 @@ static int set_mode(struct device *device, int tun_fd)
  * A TUN queue opened with IFF_VNET_HDR (warrend asks for it on the TUN
  * devices it creates; WG_TUN_FD may bring one) carries a virtio_net_hdr
  * on every packet. On an L3 device, checksum offload and TSO are turned
- * on, so the kernel hands over 64 KiB super-packets (tun_segment). A TAP
- * device gets no offloads:
+ * on, so the kernel hands over 64 KiB super-packets (tun_segment) and
+ * takes coalesced ones (flush_tun_gro). A TAP device gets no offloads:
  * frames come whole and go out plain.
  */
 static int vnet_setup(struct worker *w, int tun_fd)
@@ -804,7 +887,9 @@ static int vnet_setup(struct worker *w, int tun_fd)
 		pr_error("offloads: %s", warren_strerror(err));
 		return err;
 	}
-	pr_debug("vnet_hdr of %d bytes, offloads %#x", size, accepted);
+	w->gro = !(ifr.ifr_flags & IFF_TAP);
+	pr_debug("vnet_hdr of %d bytes, offloads %#x, GRO %s", size, accepted,
+		 w->gro ? "on" : "off");
 	return 0;
 }
 
@@ -970,8 +1055,12 @@ void device_log_drops(const struct device *device)
 		pr_debug("drops: gso_no_buffer %llu", (unsigned long long)st->gso_no_buffer);
 	if (st->csum_bad)
 		pr_debug("drops: csum_bad %llu", (unsigned long long)st->csum_bad);
-	if (st->gso_packets)
-		pr_debug("offload: %llu super-packets segmented", (unsigned long long)st->gso_packets);
+	if (st->gro_write_drops)
+		pr_debug("drops: gro_write %llu", (unsigned long long)st->gro_write_drops);
+	if (st->gso_packets || st->gro_packets)
+		pr_debug("offload: %llu super-packets segmented, %llu segments coalesced into %llu",
+			 (unsigned long long)st->gso_packets, (unsigned long long)st->gro_segments,
+			 (unsigned long long)st->gro_packets);
 	if (device->worker.udp && device->worker.udp->stats.tx_errors)
 		pr_debug("drops: udp_tx_errors %llu",
 			 (unsigned long long)device->worker.udp->stats.tx_errors);

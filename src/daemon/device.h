@@ -11,7 +11,10 @@
  * packet buffers and the engine's output queues, moved in batches with no
  * allocation, lock or log line per packet. Today there is one worker on
  * the loop thread; multi-queue workers (one TUN queue and one socket each)
- * and offloads (vnet_hdr TSO/GRO, UDP GSO/GRO) slot in at struct worker.
+ * and UDP GSO/GRO slot in at struct worker. A TUN queue with IFF_VNET_HDR
+ * brings TSO super-packets, cut into segments before the engine
+ * (core/gso.h), and takes the engine's TCP segments coalesced into
+ * super-packets (GRO).
  *
  * The UDP socket follows the link as wireguard-go's bind does: open from the
  * start (a random port), then closed whenever a link message says the device
@@ -49,7 +52,10 @@ struct device_stats {
 	uint64_t gso_unsupported;  /* super-packet of a gso type not done here (UDP) */
 	uint64_t gso_no_buffer;	   /* segments lost: the pool ran dry while cutting */
 	uint64_t csum_bad;	   /* NEEDS_CSUM range outside the packet */
+	uint64_t gro_write_drops;  /* coalesced super-packet the TUN queue refused */
 	uint64_t gso_packets;	   /* super-packets segmented (not a drop) */
+	uint64_t gro_packets;	   /* super-packets written (not a drop) */
+	uint64_t gro_segments;	   /* segments in them (not a drop) */
 };
 
 /*
