@@ -282,8 +282,14 @@ static void tun_write(struct worker *w, struct pktbuf *buf, const struct gso_hdr
 	n = write(w->tun_fd, pktbuf_data(buf), buf->len);
 	if (n < 0 || (size_t)n != buf->len) {
 		w->stats.tun_write_drops++;
-		if (hdr && hdr->type != GSO_TYPE_NONE)
+		if (hdr && hdr->type != GSO_TYPE_NONE) {
 			w->stats.gro_write_drops++;
+			/* A kernel that refuses super-packets refuses them all: stop making them. */
+			if (n < 0 && errno == EINVAL && w->gro) {
+				pr_error("TUN queue refused a coalesced packet: GRO turned off");
+				w->gro = false;
+			}
+		}
 	}
 	pktbuf_free(buf);
 }
