@@ -194,8 +194,8 @@ static int tcp_headers(const uint8_t *pkt, size_t len, int *family, uint32_t *l4
 	return 0;
 }
 
-int gso_seg_begin(struct gso_seg *seg, const struct gso_hdr *hdr, const uint8_t *pkt,
-		  size_t len, uint32_t max_count)
+int gso_seg_begin(struct gso_seg *seg, const struct gso_hdr *hdr, const uint8_t *pkt, size_t len,
+		  uint32_t max_count)
 {
 	uint8_t type = hdr->type & (uint8_t)~GSO_TYPE_ECN;
 	uint32_t l4_off, hdr_len;
@@ -256,7 +256,7 @@ int gso_seg_next(struct gso_seg *seg, uint8_t *out, size_t cap)
 	put32(tcp + 4, seg->seq + seg->done);
 	flags = tcp[13];
 	if (!last)
-		flags &= (uint8_t)~(TCP_FIN | TCP_PSH);
+		flags &= (uint8_t) ~(TCP_FIN | TCP_PSH);
 	if (!first)
 		flags &= (uint8_t)~TCP_CWR;
 	tcp[13] = flags;
@@ -321,14 +321,14 @@ static bool same_headers(const struct gso_run *st, const uint8_t *a, const uint8
 	const uint8_t *ta = a + st->l4_off, *tb = b + st->l4_off;
 
 	if (st->family == 4) {
-		if (memcmp(a, b, 2) || memcmp(a + 6, b + 6, 4) || memcmp(a + 12, b + 12, st->l4_off - 12))
+		if (memcmp(a, b, 2) || memcmp(a + 6, b + 6, 4) ||
+		    memcmp(a + 12, b + 12, st->l4_off - 12))
 			return false;
 	} else if (memcmp(a, b, 4) || memcmp(a + 6, b + 6, 34)) {
 		return false;
 	}
 	return !memcmp(ta, tb, 4) && !memcmp(ta + 8, tb + 8, 5) &&
-	       (ta[13] & ~TCP_PSH) == (tb[13] & ~TCP_PSH) &&
-	       !memcmp(ta + 14, tb + 14, 2) &&
+	       (ta[13] & ~TCP_PSH) == (tb[13] & ~TCP_PSH) && !memcmp(ta + 14, tb + 14, 2) &&
 	       !memcmp(ta + 18, tb + 18, st->hdr_len - st->l4_off - 18);
 }
 
@@ -389,7 +389,8 @@ void gso_coalesce_finish(const struct gso_run *st, uint8_t *super, uint32_t supe
 	} else {
 		put16(super + 4, (uint16_t)(super_len - IP6_LEN));
 	}
-	put_csum(super + st->l4_off + TCP_CSUM_OFF, gso_csum_fold(pseudo_sum(st->family, super, tcp_len)));
+	put_csum(super + st->l4_off + TCP_CSUM_OFF,
+		 gso_csum_fold(pseudo_sum(st->family, super, tcp_len)));
 	hdr->flags = GSO_F_NEEDS_CSUM;
 	hdr->type = st->family == 4 ? GSO_TYPE_TCPV4 : GSO_TYPE_TCPV6;
 	hdr->hdr_len = (uint16_t)st->hdr_len;

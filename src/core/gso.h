@@ -75,16 +75,16 @@ int gso_csum_finish(const struct gso_hdr *hdr, uint8_t *pkt, size_t len);
  */
 struct gso_seg {
 	const uint8_t *pkt;
-	uint32_t hdr_len;  /* IP and TCP headers: copied in front of every segment */
-	uint32_t l4_off;   /* where the TCP header starts */
-	uint32_t payload;  /* payload bytes in the super-packet */
-	uint32_t done;	   /* payload bytes already cut */
-	uint32_t mss;	   /* payload bytes per segment */
-	uint32_t count;	   /* segments in all */
-	uint32_t index;	   /* the next segment's number */
-	uint32_t seq;	   /* TCP sequence number of the first segment */
-	uint16_t ip_id;	   /* IPv4 id of the first segment */
-	int family;	   /* AF_INET or AF_INET6 */
+	uint32_t hdr_len; /* IP and TCP headers: copied in front of every segment */
+	uint32_t l4_off;  /* where the TCP header starts */
+	uint32_t payload; /* payload bytes in the super-packet */
+	uint32_t done;	  /* payload bytes already cut */
+	uint32_t mss;	  /* payload bytes per segment */
+	uint32_t count;	  /* segments in all */
+	uint32_t index;	  /* the next segment's number */
+	uint32_t seq;	  /* TCP sequence number of the first segment */
+	uint16_t ip_id;	  /* IPv4 id of the first segment */
+	int family;	  /* 4 or 6: the IP version */
 };
 
 /*
@@ -96,8 +96,8 @@ struct gso_seg {
  * or URG set, or a segment count above @max_count: a gso_size too small to
  * be true).
  */
-int gso_seg_begin(struct gso_seg *seg, const struct gso_hdr *hdr, const uint8_t *pkt,
-		  size_t len, uint32_t max_count);
+int gso_seg_begin(struct gso_seg *seg, const struct gso_hdr *hdr, const uint8_t *pkt, size_t len,
+		  uint32_t max_count);
 
 /* True while segments remain. */
 static inline bool gso_seg_more(const struct gso_seg *seg)
@@ -135,12 +135,12 @@ int gso_seg_next(struct gso_seg *seg, uint8_t *out, size_t cap);
  * fills @st, or 1.
  */
 struct gso_run {
-	uint32_t hdr_len;  /* IP + TCP headers */
+	uint32_t hdr_len; /* IP + TCP headers */
 	uint32_t l4_off;
 	uint32_t mss;	   /* payload of the first segment */
 	uint32_t next_seq; /* the sequence number the next segment must have */
 	uint32_t count;	   /* segments in the run */
-	int family;
+	int family;	   /* 4 or 6: the IP version */
 	bool closed;	   /* a short or PSH segment ended the run */
 };
 

@@ -284,7 +284,7 @@ static void tun_write(struct worker *w, struct pktbuf *buf, const struct gso_hdr
 		w->stats.tun_write_drops++;
 		if (hdr && hdr->type != GSO_TYPE_NONE) {
 			w->stats.gro_write_drops++;
-			/* A kernel that refuses super-packets refuses them all: stop making them. */
+			/* A kernel that refuses one super-packet refuses them all. */
 			if (n < 0 && errno == EINVAL && w->gro) {
 				pr_error("TUN queue refused a coalesced packet: GRO turned off");
 				w->gro = false;
@@ -394,8 +394,7 @@ static void send_batch(struct worker *w, size_t n)
  * Cuts the TSO super-packet @buf (consumed) into segments appended to
  * w->bufs after the first *@n; a full batch goes to the engine on the way.
  */
-static void tun_segment(struct worker *w, struct pktbuf *buf, const struct gso_hdr *hdr,
-			size_t *n)
+static void tun_segment(struct worker *w, struct pktbuf *buf, const struct gso_hdr *hdr, size_t *n)
 {
 	struct gso_seg seg;
 	int err;
@@ -866,8 +865,8 @@ static int set_mode(struct device *device, int tun_fd)
  */
 static int vnet_setup(struct worker *w, int tun_fd)
 {
-	unsigned int want = WARREN_TUN_OFFLOAD_CSUM | WARREN_TUN_OFFLOAD_TSO4 |
-			    WARREN_TUN_OFFLOAD_TSO6;
+	unsigned int want =
+	    WARREN_TUN_OFFLOAD_CSUM | WARREN_TUN_OFFLOAD_TSO4 | WARREN_TUN_OFFLOAD_TSO6;
 	unsigned int accepted = 0;
 	struct ifreq ifr;
 	int size, err;
