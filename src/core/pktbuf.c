@@ -8,12 +8,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/pktbuf.h"
 
 struct pktbuf_pool {
 	struct pktbuf *bufs;
-	uint8_t *slots;
+	uint8_t *slots; /* mmap()ed: a page is backed only once a buffer touches it */
+	size_t slots_len;
 	struct pktbuf **free;
 	size_t count;
 	size_t nfree;
@@ -39,7 +41,15 @@ int pktbuf_pool_new(struct pktbuf_pool **poolp, size_t count, size_t data_size)
 	pool->free = calloc(count, sizeof(*pool->free));
 	if (!pool->free)
 		goto err_free;
-	if (posix_memalign((void **)&pool->slots, 64, count * slot_size))
+	/*
+	 * Straight from the kernel, not malloc: a daemon's pool is 128 MiB
+	 * of which a quiet tunnel touches a few pages, and malloc may fill
+	 * what it returns (MALLOC_PERTURB_, as meson's test runner sets it).
+	 */
+	pool->slots_len = count * slot_size;
+	pool->slots = mmap(NULL, pool->slots_len, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pool->slots == MAP_FAILED)
 		goto err_slots;
 
 	pool->count = count;
@@ -69,7 +79,7 @@ void pktbuf_pool_free(struct pktbuf_pool *pool)
 {
 	if (!pool)
 		return;
-	free(pool->slots);
+	munmap(pool->slots, pool->slots_len);
 	free(pool->free);
 	free(pool->bufs);
 	free(pool);
