@@ -761,7 +761,10 @@ static void nl_event(struct loop *loop, int fd, uint32_t events, void *arg)
 	static char buf[32768] __attribute__((aligned(4)));
 
 	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		struct sockaddr_nl from;
+		socklen_t from_len = sizeof(from);
+		ssize_t n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from,
+				     &from_len);
 		char name[IF_NAMESIZE];
 
 		if (n < 0 && errno == ENOBUFS) {
@@ -774,6 +777,10 @@ static void nl_event(struct loop *loop, int fd, uint32_t events, void *arg)
 		}
 		if (n <= 0)
 			return;
+		/* Only the kernel speaks for links: a process with CAP_NET_ADMIN
+		 * could otherwise send a forged "deleted" or "down" here. */
+		if (from_len != sizeof(from) || from.nl_family != AF_NETLINK || from.nl_pid)
+			continue;
 		if (mnl_cb_run(buf, (size_t)n, 0, 0, link_msg, device) == MNL_CB_STOP)
 			return;
 	}
