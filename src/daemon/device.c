@@ -3,6 +3,7 @@
  * The daemon's device: TUN <-> engine <-> UDP on one event loop.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <limits.h>
@@ -590,6 +591,46 @@ static void timer_fired(struct loop *loop, uint64_t now, void *arg)
 	(void)now;
 }
 
+/* The device's drop counters, by the key get reports them under. */
+static const struct {
+	const char *key;
+	size_t offset; /* in struct device_stats */
+} drop_counters[] = {
+	{ "drop_tun_read_error", offsetof(struct device_stats, tun_read_errors) },
+	{ "drop_tun_write", offsetof(struct device_stats, tun_write_drops) },
+	{ "drop_rx_no_buffer", offsetof(struct device_stats, rx_no_buffer) },
+	{ "drop_gso_bad", offsetof(struct device_stats, gso_bad) },
+	{ "drop_gso_unsupported", offsetof(struct device_stats, gso_unsupported) },
+	{ "drop_gso_no_buffer", offsetof(struct device_stats, gso_no_buffer) },
+	{ "drop_csum_bad", offsetof(struct device_stats, csum_bad) },
+	{ "drop_gro_write", offsetof(struct device_stats, gro_write_drops) },
+};
+
+/* Calls @emit for each nonzero drop counter of the device (not the engine's). */
+static void each_drop(const struct device *device,
+		      void (*emit)(void *arg, const char *key, uint64_t n), void *arg)
+{
+	const struct device_stats *st = &device->worker.stats;
+	const struct udp_socket *udp = device->worker.udp;
+
+	for (size_t i = 0; i < sizeof(drop_counters) / sizeof(drop_counters[0]); i++) {
+		uint64_t n = *(const uint64_t *)((const char *)st + drop_counters[i].offset);
+
+		if (n)
+			emit(arg, drop_counters[i].key, n);
+	}
+	if (udp && udp->stats.rx_truncated)
+		emit(arg, "drop_udp_truncated", udp->stats.rx_truncated);
+	if (udp && udp->stats.tx_errors)
+		emit(arg, "drop_udp_send", udp->stats.tx_errors);
+}
+
+static void hook_counters(void *ctx, void (*emit)(void *arg, const char *key, uint64_t n),
+			  void *arg)
+{
+	each_drop(ctx, emit, arg);
+}
+
 /* ---- the UAPI's hooks ---- */
 
 /*
@@ -971,6 +1012,7 @@ int device_new(struct device **devicep, const char *ifname, int tun_fd, int uapi
 	device->hooks.set_fwmark = hook_set_fwmark;
 	device->hooks.now = hook_now;
 	device->hooks.changed = hook_changed;
+	device->hooks.counters = hook_counters;
 	device->hooks.ctx = device;
 	/*
 	 * wireguard-go starts up (bound to a random port) whatever the link's
@@ -1049,38 +1091,25 @@ void device_get_stats(const struct device *device, struct device_stats *stats)
 	*stats = device->worker.stats;
 }
 
+static void log_counter(void *arg, const char *key, uint64_t n)
+{
+	pr_debug("%s %llu", key, (unsigned long long)n);
+}
+
 void device_log_drops(const struct device *device)
 {
 	const struct device_stats *st = &device->worker.stats;
 
-	if (st->tun_read_errors)
-		pr_debug("drops: tun_read_errors %llu", (unsigned long long)st->tun_read_errors);
-	if (st->tun_write_drops)
-		pr_debug("drops: tun_write %llu", (unsigned long long)st->tun_write_drops);
-	if (st->rx_no_buffer)
-		pr_debug("drops: rx_no_buffer %llu", (unsigned long long)st->rx_no_buffer);
-	if (st->gso_bad)
-		pr_debug("drops: gso_bad %llu", (unsigned long long)st->gso_bad);
-	if (st->gso_unsupported)
-		pr_debug("drops: gso_unsupported %llu", (unsigned long long)st->gso_unsupported);
-	if (st->gso_no_buffer)
-		pr_debug("drops: gso_no_buffer %llu", (unsigned long long)st->gso_no_buffer);
-	if (st->csum_bad)
-		pr_debug("drops: csum_bad %llu", (unsigned long long)st->csum_bad);
-	if (st->gro_write_drops)
-		pr_debug("drops: gro_write %llu", (unsigned long long)st->gro_write_drops);
+	each_drop(device, log_counter, NULL);
 	if (st->gso_packets || st->gro_packets)
 		pr_debug("offload: %llu super-packets segmented, %llu segments coalesced into %llu",
 			 (unsigned long long)st->gso_packets, (unsigned long long)st->gro_segments,
 			 (unsigned long long)st->gro_packets);
-	if (device->worker.udp && device->worker.udp->stats.tx_errors)
-		pr_debug("drops: udp_tx_errors %llu",
-			 (unsigned long long)device->worker.udp->stats.tx_errors);
 	for (int r = 0; r < ENGINE_DROP_COUNT; r++) {
 		uint64_t n = engine_drops(device->engine, (enum engine_drop)r);
 
 		if (n)
-			pr_debug("drops: %s %llu", engine_drop_name((enum engine_drop)r),
+			pr_debug("drop_%s %llu", engine_drop_name((enum engine_drop)r),
 				 (unsigned long long)n);
 	}
 }

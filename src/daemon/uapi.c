@@ -598,7 +598,13 @@ static void sb_endpoint(struct strbuf *sb, const union pktbuf_addr *ep)
 	}
 }
 
-int uapi_get_text(const struct engine *engine, char **text, size_t *len)
+static void emit_counter(void *arg, const char *key, uint64_t n)
+{
+	sb_addf(arg, "%s=%" PRIu64 "\n", key, n);
+}
+
+int uapi_get_text(const struct engine *engine, const struct uapi_hooks *hooks, char **text,
+		  size_t *len)
 {
 	struct strbuf sb = { .s = malloc(4096), .cap = 4096 };
 	struct engine_peer_info *info;
@@ -643,6 +649,8 @@ int uapi_get_text(const struct engine *engine, char **text, size_t *len)
 		if (n)
 			sb_addf(&sb, "drop_%s=%" PRIu64 "\n", engine_drop_name((enum engine_drop)r), n);
 	}
+	if (hooks && hooks->counters)
+		hooks->counters(hooks->ctx, emit_counter, &sb);
 	for (peer = engine_peer_first(engine); peer; peer = engine_peer_next(peer)) {
 		engine_peer_get_info(peer, info);
 		sb_key(&sb, "public_key", info->public_key);
@@ -943,7 +951,7 @@ static bool conn_get(struct uapi_conn *conn)
 	size_t len;
 	bool ok;
 
-	if (uapi_get_text(conn->server->engine, &text, &len))
+	if (uapi_get_text(conn->server->engine, conn->server->hooks, &text, &len))
 		return conn_errno(conn, -ENOMEM);
 	ok = conn_queue(conn, text, len) && conn_errno(conn, 0);
 	OPENSSL_cleanse(text, len);

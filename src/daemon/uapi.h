@@ -13,8 +13,9 @@
  *   line longer than UAPI_LINE_MAX;
  * - get adds, beyond wireguard-go's keys, the engine's nonzero drop
  *   counters as drop_<reason>=N (engine_drop_name), device-wide before the
- *   first peer and per peer after its allowed_ip lines; wg ignores keys it
- *   does not know, `warren show` prints them;
+ *   first peer and per peer after its allowed_ip lines, and device-wide the
+ *   daemon's own (TUN, offload and socket drops: uapi_hooks.counters); wg
+ *   ignores keys it does not know, `warren show` prints them;
  * - a set stops at its first error (what came before it stays applied) and
  *   the connection is closed after the answer; an unknown operation closes
  *   the connection without an answer;
@@ -66,6 +67,12 @@ struct uapi_hooks {
 	struct engine_time (*now)(void *ctx);
 	/* Called after each request: send what the engine queued, re-arm timers. */
 	void (*changed)(void *ctx);
+	/*
+	 * The device's own counters, beside the engine's, for get: calls
+	 * @emit once per nonzero counter with its key (drop_<reason> for a
+	 * drop) and value. May be NULL.
+	 */
+	void (*counters)(void *ctx, void (*emit)(void *arg, const char *key, uint64_t n), void *arg);
 	void *ctx;
 };
 
@@ -111,9 +118,11 @@ int uapi_set_text(struct engine *engine, struct engine_output *out,
 /*
  * Writes the get reply of @engine (without the final "errno=0\n\n") into a
  * new NUL-terminated string in *@text (the caller frees it), its length in
- * *@len. 0 or -ENOMEM.
+ * *@len, with the device's counters from @hooks (may be NULL) after the
+ * engine's. 0 or -ENOMEM.
  */
-int uapi_get_text(const struct engine *engine, char **text, size_t *len);
+int uapi_get_text(const struct engine *engine, const struct uapi_hooks *hooks, char **text,
+		  size_t *len);
 
 struct uapi_server;
 

@@ -193,6 +193,9 @@ if [ "$UP_DAEMON" = warrend ]; then
 	assert_eq $((junk + 3)) "$(count "invalid message")" "three junk datagrams: drop invalid message + 3"
 	# (at least: the kernel's own IPv6 router solicitations go there too)
 	assert_ok "two pings to nobody: drop no route + 2 or more" [ "$(count "no route")" -ge $((noroute + 2)) ]
+	# The daemon's own drops beside the engine's: the first peer's endpoint
+	# (fd00:78::9) has no route, so its handshakes fail to send.
+	assert_ok "a send the kernel refused: drop udp send 1 or more" [ "$(count "udp send")" -ge 1 ]
 	same_output "and otherwise the same as wg show" "$IA"
 fi
 

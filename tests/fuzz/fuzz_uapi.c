@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = uapi_set_text(engine, &out, NULL, (const char *)data, size);
 	if (ret > 0)
 		abort();
-	if (!uapi_get_text(engine, &text, &len)) {
+	if (!uapi_get_text(engine, NULL, &text, &len)) {
 		if (strlen(text) != len || (len && text[len - 1] != '\n'))
 			abort();
 		for (char *line = text; *line;) {

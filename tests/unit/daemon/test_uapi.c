@@ -105,7 +105,7 @@ static char *get(struct fixture *f)
 	char *text;
 	size_t len;
 
-	assert_int_equal(uapi_get_text(f->engine, &text, &len), 0);
+	assert_int_equal(uapi_get_text(f->engine, NULL, &text, &len), 0);
 	assert_int_equal(strlen(text), len);
 	return text;
 }
