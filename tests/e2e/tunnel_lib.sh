@@ -68,11 +68,12 @@ add_inner() {
 	at "$ns" ip link set "$ifname" up
 }
 
-# tunnel_setup IMPL_A IMPL_B: the topology above, keys in KEY_A/KEY_B,
-# PUB_A/PUB_B, each side knowing the other (endpoints over IPv4).
-tunnel_setup() {
-	ns_new a
-	ns_new b
+# tunnel_outer: namespaces a and b (those not made yet) joined by a veth
+# with their outer addresses, and a key pair for each side: KEY_A/KEY_B
+# (also in $T_DIR/key_a, key_b), PUB_A/PUB_B.
+tunnel_outer() {
+	[ -n "${NS_a:-}" ] || ns_new a
+	[ -n "${NS_b:-}" ] || ns_new b
 	veth a eth0 b eth0
 	add_outer a "$OUT4_A" "$OUT6_A"
 	add_outer b "$OUT4_B" "$OUT6_B"
@@ -80,6 +81,12 @@ tunnel_setup() {
 	PUB_A=$(wg pubkey <<<"$KEY_A") PUB_B=$(wg pubkey <<<"$KEY_B")
 	echo "$KEY_A" >"$T_DIR/key_a"
 	echo "$KEY_B" >"$T_DIR/key_b"
+}
+
+# tunnel_setup IMPL_A IMPL_B: the topology above, keys in KEY_A/KEY_B,
+# PUB_A/PUB_B, each side knowing the other (endpoints over IPv4).
+tunnel_setup() {
+	tunnel_outer
 	start_daemon a "$1" "$IA"
 	PID_A=$BG_PID LOG_A=$BG_LOG
 	start_daemon b "$2" "$IB"

@@ -109,13 +109,7 @@ assert_clean "background"
 
 # wg-quick with warrend as its userspace implementation
 if command -v wg-quick >/dev/null && [ ! -e /sys/module/wireguard ]; then
-	ns_new b
-	veth a eth0 b eth0
-	add_outer a "$OUT4_A" "$OUT6_A"
-	add_outer b "$OUT4_B" "$OUT6_B"
-	KEY_A=$(wg genkey) KEY_B=$(wg genkey)
-	PUB_A=$(wg pubkey <<<"$KEY_A") PUB_B=$(wg pubkey <<<"$KEY_B")
-	echo "$KEY_B" >"$T_DIR/key_b"
+	tunnel_outer
 	start_daemon b warrend "$IB"
 	add_inner b "$IB" "$IN4_B" "$IN6_B"
 	at b wg set "$IB" private-key "$T_DIR/key_b" listen-port 51821 \
