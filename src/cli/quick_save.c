@@ -5,6 +5,7 @@
  */
 #include "cli/quick.h"
 
+#include "core/mac.h"
 #include "core/secret.h"
 #include "engine/crypto.h"
 #include "os/rtnl_query.h"
@@ -27,7 +28,52 @@
 /* An endpoint as `wg showconf` prints it (getnameinfo, numeric, with a scope). */
 struct saved_host {
 	char text[NI_MAXHOST];
+	struct wgconf_mac *macs; /* the peer's runtime AllowedMACs, then StaticMACs */
 };
+
+/*
+ * An L2 peer's AllowedMACs and StaticMACs as the daemon holds them now
+ * (its get reply's allowed_mac= and mac=...,static lines, which runtime
+ * sets may have changed since the config was read), into one array in
+ * @host (freed by save_free). 0 or -ENOMEM.
+ */
+static int runtime_macs(const struct uapi_peer *from, struct wgconf_peer *p,
+			struct saved_host *host)
+{
+	size_t n_allowed = 0, n_static = 0;
+
+	host->macs = calloc(from->n_extra ? from->n_extra : 1, sizeof(*host->macs));
+	if (!host->macs)
+		return -ENOMEM;
+	/* Allowed first, static after them: two passes keep each in order. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < from->n_extra; i++) {
+			const struct uapi_extra *e = &from->extra[i];
+			struct wgconf_mac *m = &host->macs[n_allowed + n_static];
+			char text[MAC_TEXT_LEN];
+			size_t len = strlen(e->value);
+
+			if (!pass && !strcmp(e->key, "allowed_mac") &&
+			    !mac_parse(e->value, m->mac, &m->bits)) {
+				n_allowed++;
+			} else if (pass && !strcmp(e->key, "mac") && len > MAC_TEXT_LEN - 1 &&
+				   !strcmp(e->value + len - 7, ",static")) {
+				/* mac=MAC,age,rx,tx,static: the address is the first field */
+				memcpy(text, e->value, MAC_TEXT_LEN - 1);
+				text[MAC_TEXT_LEN - 1] = '\0';
+				if (!mac_parse(text, m->mac, NULL)) {
+					m->bits = 48;
+					n_static++;
+				}
+			}
+		}
+	}
+	p->allowed_macs = host->macs;
+	p->n_allowed_macs = n_allowed;
+	p->static_macs = host->macs + n_allowed;
+	p->n_static_macs = n_static;
+	return 0;
+}
 
 /*
  * The configuration to write, built from the device, the link and the
@@ -103,18 +149,9 @@ static int save_build(struct quick *q, const struct uapi_device *dev, struct wgc
 		p->n_allowed_ips = from->n_allowed_ips;
 		p->has_persistent_keepalive = true;
 		p->persistent_keepalive = from->persistent_keepalive;
-		/* L2 lists as the config gave them (borrowed, not freed here). */
-		for (size_t k = 0; k < q->conf.n_peers; k++) {
-			const struct wgconf_peer *cp = &q->conf.peers[k];
-
-			if (CRYPTO_memcmp(cp->public_key, from->public_key, KEY_LEN))
-				continue;
-			p->allowed_macs = cp->allowed_macs;
-			p->n_allowed_macs = cp->n_allowed_macs;
-			p->static_macs = cp->static_macs;
-			p->n_static_macs = cp->n_static_macs;
-			break;
-		}
+		/* An L2 interface's MAC lists as the daemon holds them now. */
+		if (c->tap && runtime_macs(from, p, &(*hosts)[i]))
+			return -ENOMEM;
 		if (ep->sa.sa_family &&
 		    !getnameinfo(&ep->sa, alen, (*hosts)[i].text, sizeof((*hosts)[i].text), NULL, 0,
 				 NI_DGRAM | NI_NUMERICHOST)) {
@@ -129,6 +166,8 @@ static int save_build(struct quick *q, const struct uapi_device *dev, struct wgc
 
 static void save_free(struct wgconf *c, struct saved_host *hosts)
 {
+	for (size_t i = 0; hosts && i < c->n_peers; i++)
+		free(hosts[i].macs);
 	free(c->addresses);
 	secret_free(c->peers, c->n_peers * sizeof(*c->peers));
 	free(hosts);

@@ -133,13 +133,21 @@ print(m["mac"], m["static"], int(m["rx_frames"] > 0), int(m["tx_frames"] > 0), p
 assert_ok "show -j: no mac lines left among the extensions" \
 	python3 -c 'import json,sys; p=json.loads(sys.argv[1])[0]["peers"][0]; sys.exit("mac" in p["extensions"] or "allowed_mac" in p["extensions"])' "$json"
 
+# The MAC lists changed at runtime, as a management agent would: SaveConfig
+# must write what the daemon holds, not what the config said.
+hexkey() { base64 -d <<<"$1" | od -An -tx1 -v | tr -d ' \n'; }
+req="set=1\npublic_key=$(hexkey "$(wg pubkey <<<"$KB")")\nreplace_allowed_macs=true"
+req="$req\nallowed_mac=$MACB\nallowed_mac=02:00:7a:00:00:00/24\nstatic_mac=02:00:00:7b:00:01\n\n"
+assert_eq "errno=0" "$(at a sh -c "printf '$req' | socat - UNIX-CONNECT:/var/run/wireguard/$IA.sock" | head -1)" \
+	"a: AllowedMACs and a static MAC changed at runtime"
+
 assert_ok "warren down in a" at a "$WARREN" down "$T_DIR/$IA.conf"
 assert_ok "warren down in b" at b "$WARREN" down "$T_DIR/$IB.conf"
 nothing_left a "$IA" "a"
 nothing_left b "$IB" "b"
-# SaveConfig kept the L2 keys.
+# SaveConfig kept the L2 keys, the MAC lists as the daemon held them.
 for l in "Mode = tap" "Bridge = br0" "MACAgeing = 120" "Hub = false" \
-	"AllowedMACs = $MACB, 02:00:00:79:00:00/32"; do
+	"AllowedMACs = $MACB, 02:00:7a:00:00:00/24" "StaticMACs = 02:00:00:7b:00:01"; do
 	assert_ok "SaveConfig kept \`$l'" grep -qx "$l" "$T_DIR/$IA.conf"
 done
 # A Bridge that does not exist: up fails after the daemon and undoes it all.
