@@ -89,7 +89,7 @@ cases=(
 for i in "${!cases[@]}"; do
 	req=${cases[$i]}
 	want=$(ask "$IB" "$req")
-	got=$(ask "$IA" "$req")
+	got=$(ask "$IA" "$req" | grep -v '^drop_') # warrend's extension keys
 	assert_eq "$want" "$got" "case $((i + 1)): answer to $(printf '%q' "${req:0:60}")"
 	assert_eq "$(state "$IB")" "$(state "$IA")" "case $((i + 1)): state after it"
 done
