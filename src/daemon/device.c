@@ -647,6 +647,7 @@ static void unbind(struct device *device)
 	udp_close(w->udp);
 	free(w->udp);
 	w->udp = NULL;
+	engine_set_down(device->engine, true);
 	pktbuf_queue_purge(&w->pending);
 	w->blocked = false;
 	w->starved = false;
@@ -689,6 +690,7 @@ static int bind_port(struct device *device, uint16_t port)
 		free(w->udp);
 	}
 	w->udp = s;
+	engine_set_down(device->engine, false);
 	engine_set_listen_port(device->engine, s->port);
 	pr_debug("UDP socket bound to port %u", s->port);
 	return 0;

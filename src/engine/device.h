@@ -28,6 +28,7 @@ struct engine {
 	struct timerq timerq; /* every peer's timers, by next deadline */
 	uint16_t listen_port;
 	uint32_t fwmark;
+	bool down; /* engine_set_down */
 	uint32_t mtu;
 	uint64_t drops[ENGINE_DROP_COUNT];
 	/* Buffers on all peers' staged queues, and their cap (0: none). */

@@ -30,6 +30,7 @@ static const char *const drop_names[ENGINE_DROP_COUNT] = {
 	[ENGINE_DROP_INNER_SOURCE] = "inner_source",
 	[ENGINE_DROP_NO_ROUTE] = "no_route",
 	[ENGINE_DROP_NO_ENDPOINT] = "no_endpoint",
+	[ENGINE_DROP_DOWN] = "down",
 	[ENGINE_DROP_TOO_BIG] = "too_big",
 	[ENGINE_DROP_STAGED_OVERFLOW] = "staged_overflow",
 	[ENGINE_DROP_STAGED_GIVEUP] = "staged_giveup",
@@ -212,6 +213,11 @@ uint16_t engine_get_listen_port(const struct engine *engine)
 void engine_set_fwmark(struct engine *engine, uint32_t fwmark)
 {
 	engine->fwmark = fwmark;
+}
+
+void engine_set_down(struct engine *engine, bool down)
+{
+	engine->down = down;
 }
 
 uint32_t engine_get_fwmark(const struct engine *engine)

@@ -83,6 +83,7 @@ enum engine_drop {
 	ENGINE_DROP_STAGED_GIVEUP,	 /* staged packets dropped after the handshake gave up */
 	ENGINE_DROP_NO_BUFFER,		 /* pool empty, no room in a buffer */
 	ENGINE_DROP_CRYPTO,		 /* the crypto library failed */
+	ENGINE_DROP_DOWN,		 /* outgoing: the device is down (engine_set_down) */
 	/* L2 mode (docs/l2.md); the first two also in L3 mode. */
 	ENGINE_DROP_FRAME_ON_L3,     /* a warren L2 frame reached an L3 interface */
 	ENGINE_DROP_IP_ON_L2,	     /* an IP packet (L3/stock peer) reached an L2 interface */
@@ -201,6 +202,13 @@ bool engine_get_public_key(const struct engine *engine, uint8_t key[32]);
 void engine_set_listen_port(struct engine *engine, uint16_t port);
 uint16_t engine_get_listen_port(const struct engine *engine);
 void engine_set_fwmark(struct engine *engine, uint32_t fwmark);
+
+/*
+ * The device is down (its link down, its socket closed): datagrams are
+ * dropped as ENGINE_DROP_DOWN instead of being queued and counted in the
+ * peer's tx_bytes, as wireguard-go sends and counts nothing while down.
+ */
+void engine_set_down(struct engine *engine, bool down);
 uint32_t engine_get_fwmark(const struct engine *engine);
 /*
  * The TUN device's MTU: padding never goes past it (0 = no limit). In L2

@@ -18,6 +18,10 @@ void engine_send_datagram(struct engine *engine, struct peer *peer, struct pktbu
 		engine_drop_buf(engine, peer, ENGINE_DROP_NO_ENDPOINT, buf);
 		return;
 	}
+	if (engine->down) {
+		engine_drop_buf(engine, peer, ENGINE_DROP_DOWN, buf);
+		return;
+	}
 	buf->addr = peer->endpoint;
 	peer->tx_bytes += buf->len;
 	pktbuf_queue_push(&out->tx, buf);

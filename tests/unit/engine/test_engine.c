@@ -638,6 +638,31 @@ static void padding_and_mtu(void **state)
 	}
 }
 
+/*
+ * While the device is down nothing is queued or counted, as wireguard-go
+ * sends nothing then; the same send goes out once it is up again.
+ */
+static void down_sends_nothing(void **state)
+{
+	struct pair p;
+	uint64_t tx;
+
+	pair_init(&p);
+	pair_handshake(&p);
+	tx = p.a.peer->tx_bytes;
+	engine_set_down(p.a.engine, true);
+	pair_send(&p, &p.a, 60);
+	engine_send_keepalive(p.a.engine, p.a.peer, p.now, &p.a.out);
+	assert_int_equal(p.a.out.tx.len, 0);
+	assert_int_equal(p.a.peer->tx_bytes, tx);
+	assert_int_equal(engine_drops(p.a.engine, ENGINE_DROP_DOWN), 2);
+	engine_set_down(p.a.engine, false);
+	pair_send(&p, &p.a, 60);
+	assert_int_equal(pair_deliver(&p, &p.a), 1);
+	assert_true(p.a.peer->tx_bytes > tx);
+	pair_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -660,6 +685,7 @@ int main(void)
 		cmocka_unit_test(no_route),
 		cmocka_unit_test(ipv6_outside_and_inside),
 		cmocka_unit_test(padding_and_mtu),
+		cmocka_unit_test(down_sends_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
