@@ -183,23 +183,25 @@ assert_ok "vm1 -> vm2 still works" pings vm1 10.77.0.2 2
 
 # A VM that migrates: vm2's MAC turns up behind h3 (vm3 takes it for a
 # broadcast) and h1 moves it there; back on vm2 it moves back to h2.
-# sent_from H WHAT: vm H broadcasts from vm2's MAC; h1 must list the MAC
-# behind host H and count one move more.
+# sent_from H WHAT CMD...: CMD changes a MAC address, then vm H broadcasts
+# from vm2's MAC; h1 must list the MAC behind host H and count one move
+# more. The count is read before CMD: a VM whose address changes sends
+# frames at once (IPv6 neighbour discovery), which may move the MAC first.
 sent_from() {
-	local before after
+	local before after h=$1 what=$2
+	shift 2
 	before=$(counter 1 l2_macs_moved)
-	at "vm$1" ping -c 1 -W 1 -b 10.77.0.255 >/dev/null 2>&1
-	wait_for 3 behind "$1" "$mac2"
-	_t_report $((! $?)) "$2: h1 lists vm2's MAC behind h$1"
+	"$@"
+	at "vm$h" ping -c 1 -W 1 -b 10.77.0.255 >/dev/null 2>&1
+	wait_for 10 behind "$h" "$mac2"
+	_t_report $((! $?)) "$what: h1 lists vm2's MAC behind h$h"
 	after=$(counter 1 l2_macs_moved)
 	[ "${after:-0}" -gt "${before:-0}" ]
-	_t_report $((! $?)) "$2: h1 counts the move (l2_macs_moved $before -> $after)"
+	_t_report $((! $?)) "$what: h1 counts the move (l2_macs_moved $before -> $after)"
 }
 mac3=$(at vm3 cat /sys/class/net/eth0/address)
-at vm3 ip link set eth0 address "$mac2"
-sent_from 3 "vm2's MAC sent from vm3"
-at vm3 ip link set eth0 address "$mac3"
-sent_from 2 "sent from vm2 again"
+sent_from 3 "vm2's MAC sent from vm3" at vm3 ip link set eth0 address "$mac2"
+sent_from 2 "sent from vm2 again" at vm3 ip link set eth0 address "$mac3"
 for v in 1 2 3; do
 	at "vm$v" ip neigh flush dev eth0
 done

@@ -61,7 +61,7 @@ at b wg set "$IB" private-key "$T_DIR/key_b" listen-port 51821 \
 # ---- 1. WG_TUN_FD and WG_UAPI_FD together ----
 bg a env LOG_LEVEL=debug "${LAUNCH[@]}" --tun "$IA" --uapi "$RUN/$IA.sock" -- "$WARREND" -f "$IX"
 PID=$BG_PID LOG=$BG_LOG
-wait_for 5 grep -q "Device started" "$LOG"
+wait_for 15 grep -q "Device started" "$LOG"
 _t_report $((! $?)) "1: warrend starts on the inherited TUN queue and socket"
 assert_fail "1: IFNAME gives way to the device's name: no $IX.sock" test -e "$RUN/$IX.sock"
 assert_fail "1: no device $IX is made" at a ip link show "$IX"
@@ -81,7 +81,7 @@ _t_report $((! $?)) "1: the transfer counters move (rx $rx)"
 assert_eq "$OUT4_A:51820" "$(at b wg show "$IB" endpoints | cut -f2)" \
 	"1: b sees a's port set through the inherited socket"
 kill -TERM "$PID"
-wait_for 5 gone "$PID"
+wait_for 15 gone "$PID"
 _t_report $((! $?)) "1: SIGTERM: warrend exits"
 wait "$PID"
 assert_eq 0 "$?" "1: SIGTERM: exit status 0"
@@ -91,10 +91,10 @@ assert_fail "1: the device goes with its last queue" at a ip link show "$IA"
 # ---- 2. a persistent device: not deleted by warrend ----
 bg a "${LAUNCH[@]}" --tun "$IP_" --persist -- "$WARREND" -f "$IP_"
 PID=$BG_PID
-wait_for 5 at a wg show "$IP_"
+wait_for 15 at a wg show "$IP_"
 _t_report $((! $?)) "2: WG_TUN_FD alone: warrend makes its socket and answers"
 kill -TERM "$PID"
-wait_for 5 gone "$PID"
+wait_for 15 gone "$PID"
 _t_report $((! $?)) "2: SIGTERM: warrend exits"
 assert_ok "2: the persistent device stays" at a ip link show "$IP_"
 assert_fail "2: the socket file is removed" test -e "$RUN/$IP_.sock"
@@ -135,12 +135,12 @@ _t_report $((! $?)) "2: WG_TUN_FD=0: ip link del stops warrend"
 # ---- 3. a TAP queue ----
 bg a "${LAUNCH[@]}" --tun "$IT" --tap -- "$WARREND" -f "$IT"
 PID=$BG_PID
-wait_for 5 at a wg show "$IT"
+wait_for 15 at a wg show "$IT"
 _t_report $((! $?)) "3: TAP queue: warrend starts"
 assert_eq "mode=tap" "$(uapi_get a "$IT" | grep '^mode=')" "3: the TAP queue means L2 mode"
 assert_eq "1404" "$(mtu a "$IT")" "3: the TAP device's MTU is 1404"
 kill -TERM "$PID"
-wait_for 5 gone "$PID"
+wait_for 15 gone "$PID"
 _t_report $((! $?)) "3: SIGTERM: warrend exits"
 assert_fail "3: no device left" at a ip link show "$IT"
 
