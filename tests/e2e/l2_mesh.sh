@@ -123,14 +123,8 @@ replies=$(at vm1 ping -c 3 -i 0.3 -W 2 -I eth0 224.0.0.1 2>/dev/null |
 assert_eq "from 10.77.0.2: from 10.77.0.3: " "$replies" \
 	"a ping to the all-hosts multicast group from vm1 is answered by vm2 and vm3"
 
-sums=$(tcp_transfer vm1 vm3 10.77.0.3 64)
-read -r s1 s2 <<<"$sums"
-[ -n "$s1" ] && [ "$s1" = "$s2" ]
-_t_report $((! $?)) "64 MiB over TCP vm1 -> vm3 intact"
-sums=$(tcp_transfer vm2 vm1 "[fd77::1]" 16)
-read -r s1 s2 <<<"$sums"
-[ -n "$s1" ] && [ "$s1" = "$s2" ]
-_t_report $((! $?)) "16 MiB over TCP/IPv6 vm2 -> vm1 intact"
+assert_transfer "64 MiB over TCP vm1 -> vm3 intact" vm1 vm3 10.77.0.3 64
+assert_transfer "16 MiB over TCP/IPv6 vm2 -> vm1 intact" vm2 vm1 "[fd77::1]" 16
 
 # L2 against wireguard-go (L3): the handshake completes, nothing passes, warrend says why.
 ns_new g

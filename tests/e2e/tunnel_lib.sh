@@ -148,6 +148,15 @@ tcp_transfer() {
 	echo "$(cat "$T_DIR/sent.sha" 2>/dev/null) $(cat "$T_DIR/recv.sha" 2>/dev/null)"
 }
 
+# assert_transfer WHAT FROM_NS TO_NS TO_ADDR MIB: tcp_transfer, reported as
+# one test: the received bytes hash as the sent ones.
+assert_transfer() {
+	local s1 s2
+	read -r s1 s2 <<<"$(tcp_transfer "$2" "$3" "$4" "$5")"
+	[ -n "$s1" ] && [ "$s1" = "$s2" ]
+	_t_report $((! $?)) "$1 ($s1 / $s2)"
+}
+
 # tunnel_interop IMPL_A IMPL_B: the interop scenario. Four rounds with fresh
 # peers: outer IPv4 with a initiating, IPv6 with b, IPv6 with a, IPv4 with b;
 # each pings over IPv4 and IPv6 inside, checks the handshake, the endpoint
@@ -189,14 +198,8 @@ tunnel_interop() {
 			"$what: the responder learnt the initiator's endpoint"
 	done
 
-	sums=$(tcp_transfer a b "$IN4_B" 64)
-	read -r s1 s2 <<<"$sums"
-	[ -n "$s1" ] && [ "$s1" = "$s2" ]
-	_t_report $((! $?)) "64 MiB over TCP a -> b arrive intact ($s1 / $s2)"
-	sums=$(tcp_transfer b a "[$IN6_A]" 16)
-	read -r s1 s2 <<<"$sums"
-	[ -n "$s1" ] && [ "$s1" = "$s2" ]
-	_t_report $((! $?)) "16 MiB over TCP/IPv6 b -> a arrive intact"
+	assert_transfer "64 MiB over TCP a -> b arrive intact" a b "$IN4_B" 64
+	assert_transfer "16 MiB over TCP/IPv6 b -> a arrive intact" b a "[$IN6_A]" 16
 	sleep 0.5
 	tx=$(transfer a "$IA" 3) rx=$(transfer a "$IA" 2)
 	tx2=$(transfer b "$IB" 3) rx2=$(transfer b "$IB" 2)
