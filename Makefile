@@ -8,6 +8,8 @@
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make asan       the unit tests under ASan + UBSan (./build-asan)
 #   make fuzz       libFuzzer targets with clang (./build-fuzz), FUZZ_SECONDS each
+#   make format     clang-format every C file in place (.clang-format is the truth)
+#   make format-check  fail, listing the files, if any C file is not formatted
 
 BUILD ?= build
 PREFIX ?= /usr/local
@@ -16,7 +18,7 @@ WERROR ?= false
 FUZZ_SECONDS ?= 30
 MESON_SETUP = meson setup --prefix=$(PREFIX) -Dwerror=$(WERROR)
 
-.PHONY: all deps check demo bench install asan fuzz clean
+.PHONY: all deps check demo bench install asan fuzz format format-check clean
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -55,6 +57,16 @@ fuzz:
 	[ -f build-fuzz/build.ninja ] || CC=clang $(MESON_SETUP) -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false -De2e=false build-fuzz
 	ninja -C build-fuzz
 	tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+C_FILES = git ls-files -z '*.c' '*.h'
+
+format:
+	scripts/deps.sh lint
+	$(C_FILES) | xargs -0 clang-format -i
+
+format-check:
+	scripts/deps.sh lint
+	$(C_FILES) | xargs -0 clang-format --dry-run --Werror
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz

@@ -32,11 +32,11 @@ enum { CALLS = 20000, MAX_ROUNDS = 101 };
 enum case_id { STREAM, SEAL, EMPTY, BLOCK, DISPATCH, N_CASES };
 
 static const char *const case_names[N_CASES] = {
-	[STREAM] = "stream (openssl speed's loop)",
-	[SEAL] = "crypto_aead_seal",
-	[EMPTY] = "crypto_aead_seal, 0 bytes",
-	[BLOCK] = "ChaCha20, one 64-byte update",
-	[DISPATCH] = "ChaCha20, 1-byte update (dispatch)",
+    [STREAM] = "stream (openssl speed's loop)",
+    [SEAL] = "crypto_aead_seal",
+    [EMPTY] = "crypto_aead_seal, 0 bytes",
+    [BLOCK] = "ChaCha20, one 64-byte update",
+    [DISPATCH] = "ChaCha20, 1-byte update (dispatch)",
 };
 
 static struct {
@@ -89,12 +89,11 @@ static int cmp_double(const void *pa, const void *pb)
 
 static EVP_CIPHER_CTX *keyed(const char *name)
 {
-	uint8_t key[32] = { 3 }, iv[16] = { 0 };
+	uint8_t key[32] = {3}, iv[16] = {0};
 	EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, name, NULL);
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 
-	if (!cipher || !ctx ||
-	    !EVP_EncryptInit_ex2(ctx, cipher, key, iv, NULL)) {
+	if (!cipher || !ctx || !EVP_EncryptInit_ex2(ctx, cipher, key, iv, NULL)) {
 		fprintf(stderr, "aead_bench: no %s in libcrypto\n", name);
 		exit(1);
 	}
@@ -105,12 +104,12 @@ static EVP_CIPHER_CTX *keyed(const char *name)
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "rounds", required_argument, NULL, 'r' },
-		{ "size", required_argument, NULL, 'z' },
-		{ 0 },
+	    {"rounds", required_argument, NULL, 'r'},
+	    {"size", required_argument, NULL, 'z'},
+	    {0},
 	};
 	static double ns[N_CASES][MAX_ROUNDS];
-	uint8_t key[32] = { 4 };
+	uint8_t key[32] = {4};
 	double med[N_CASES], budget, block;
 	int rounds = 21, c;
 

@@ -83,7 +83,7 @@ struct stream_ref {
 
 static int stream_ref_init(struct stream_ref *ref)
 {
-	uint8_t key[32] = { 2 }, iv[12] = { 0 };
+	uint8_t key[32] = {2}, iv[12] = {0};
 	EVP_CIPHER *cipher = EVP_CIPHER_fetch(NULL, "ChaCha20-Poly1305", NULL);
 	int ok;
 
@@ -109,7 +109,7 @@ static void stream_ref_run(struct stream_ref *ref, unsigned size, unsigned updat
 static double raw_seal_rate(unsigned size, double seconds)
 {
 	static uint8_t buf[2048];
-	uint8_t key[32] = { 1 };
+	uint8_t key[32] = {1};
 	struct crypto_aead aead;
 	uint64_t start, n = 0, counter = 0;
 
@@ -128,11 +128,11 @@ static double raw_seal_rate(unsigned size, double seconds)
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "seconds", required_argument, NULL, 's' },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "size", required_argument, NULL, 'z' },
-		{ "openssl-seals", required_argument, NULL, 'o' },
-		{ 0 },
+	    {"seconds", required_argument, NULL, 's'},
+	    {"batch", required_argument, NULL, 'b'},
+	    {"size", required_argument, NULL, 'z'},
+	    {"openssl-seals", required_argument, NULL, 'o'},
+	    {0},
 	};
 	double seconds = 3, ossl = 0;
 	unsigned batch = 64, size = 1420;
@@ -211,7 +211,8 @@ int main(int argc, char **argv)
 
 	printf("%-44s %12s  %s\n", "", "packets/s", "payload");
 	print_line("openssl speed's loop, in this process", ref_rate, size, ossl);
-	print_line("crypto_aead_seal alone (seals/s)", raw_seal_rate(size, seconds / 3), size, ossl);
+	print_line("crypto_aead_seal alone (seals/s)", raw_seal_rate(size, seconds / 3), size,
+		   ossl);
 	print_line("engine_send_batch: seal (packets/s)", packets / (cpu * seal_share / 1e9), size,
 		   ossl);
 	print_line("engine_recv_batch: open (packets/s)", packets / (cpu * (1 - seal_share) / 1e9),

@@ -55,18 +55,19 @@ static void *receiver(void *arg)
 	if (!msgs || !bufs)
 		abort();
 	while (!atomic_load(&r->stop)) {
-		struct pollfd pfd = { .fd = r->rx->fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = r->rx->fd, .events = POLLIN};
 		int n;
 
 		if (poll(&pfd, 1, 100) <= 0)
 			continue;
 		for (int i = 0; i < BATCH; i++)
-			msgs[i] = (struct udp_msg){ .data = bufs + (size_t)i * BIG, .cap = BIG };
+			msgs[i] = (struct udp_msg){.data = bufs + (size_t)i * BIG, .cap = BIG};
 		n = udp_recv(r->rx, msgs, BATCH);
 		for (int i = 0; i < n; i++) {
 			r->bytes += msgs[i].len;
-			r->packets += msgs[i].gso_size ? (msgs[i].len + msgs[i].gso_size - 1) / msgs[i].gso_size
-						       : 1;
+			r->packets += msgs[i].gso_size
+					  ? (msgs[i].len + msgs[i].gso_size - 1) / msgs[i].gso_size
+					  : 1;
 		}
 	}
 	free(msgs);
@@ -80,7 +81,7 @@ static int measure(const char *name, unsigned int batch, unsigned int segments, 
 	struct udp_socket *tx = malloc(sizeof(*tx)), *rx = malloc(sizeof(*rx));
 	static uint8_t data[PAYLOAD * SEGMENTS];
 	struct udp_msg msgs[BATCH];
-	struct run r = { 0 };
+	struct run r = {0};
 	pthread_t thread;
 	double start, end;
 
@@ -94,7 +95,7 @@ static int measure(const char *name, unsigned int batch, unsigned int segments, 
 	}
 	r.rx = rx;
 	for (unsigned int i = 0; i < batch; i++) {
-		msgs[i] = (struct udp_msg){ .data = data, .len = PAYLOAD * segments };
+		msgs[i] = (struct udp_msg){.data = data, .len = PAYLOAD * segments};
 		msgs[i].gso_size = segments > 1 ? PAYLOAD : 0;
 		msgs[i].peer.v4.sin_family = AF_INET;
 		msgs[i].peer.v4.sin_port = htons(rx->port);
@@ -105,7 +106,7 @@ static int measure(const char *name, unsigned int batch, unsigned int segments, 
 	end = start + secs;
 	while (now() < end) {
 		if (udp_send(tx, msgs, batch) < 0) {
-			struct pollfd pfd = { .fd = tx->fd, .events = POLLOUT };
+			struct pollfd pfd = {.fd = tx->fd, .events = POLLOUT};
 
 			poll(&pfd, 1, 10);
 		}
@@ -125,7 +126,7 @@ out:
 
 static int lo_up(void)
 {
-	struct ifreq ifr = { 0 };
+	struct ifreq ifr = {0};
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	int ret;
 

@@ -104,8 +104,8 @@ static int parse_prefix(const char *s, struct in_addr *addr, unsigned int *len)
 int main(int argc, char **argv)
 {
 	struct warren_tun_config cfg = {
-		.name = argc > 1 ? argv[1] : "echo%d",
-		.mode = WARREN_TUN_MODE_TUN,
+	    .name = argc > 1 ? argv[1] : "echo%d",
+	    .mode = WARREN_TUN_MODE_TUN,
 	};
 	const char *prefix = argc > 2 ? argv[2] : "10.99.0.1/24";
 	long count = argc > 3 ? atol(argv[3]) : -1;
@@ -129,7 +129,8 @@ int main(int argc, char **argv)
 	if (ret < 0)
 		goto err_tun;
 	ifindex = warren_rtnl_ifindex(rtnl, name);
-	ret = ifindex < 0 ? ifindex : warren_rtnl_addr_add(rtnl, ifindex, AF_INET, &addr, prefix_len, 0);
+	ret = ifindex < 0 ? ifindex
+			  : warren_rtnl_addr_add(rtnl, ifindex, AF_INET, &addr, prefix_len, 0);
 	if (!ret)
 		ret = warren_rtnl_link_set_up(rtnl, ifindex, true);
 	warren_rtnl_close(rtnl);

@@ -10,12 +10,14 @@
 #   scripts/deps.sh test    + the tools and real peers the tests run
 #   scripts/deps.sh fuzz    + clang and its sanitizer runtimes
 #   scripts/deps.sh bench   + the peers that `make bench` measures
+#   scripts/deps.sh lint    + clang-format (`make format`, `make format-check`)
 set -eu
 
 build=(make gcc libc6-dev pkg-config meson ninja-build libssl-dev libsodium-dev libmnl-dev libcmocka-dev)
 test=(iproute2 iputils-ping iperf3 nftables procps psmisc wireguard-tools wireguard-go socat python3)
 fuzz=(clang libclang-rt-14-dev)
 bench=(openvpn fastd openssl jq util-linux)
+lint=(clang-format git)
 
 want=("${build[@]}")
 for set in "$@"; do
@@ -23,8 +25,9 @@ for set in "$@"; do
 	build) ;;
 	test) want+=("${test[@]}") ;;
 	fuzz) want+=("${fuzz[@]}") ;;
+	lint) want+=("${lint[@]}") ;;
 	bench) want+=("${test[@]}" "${bench[@]}") ;;
-	*) echo "usage: $0 [build|test|fuzz|bench]..." >&2; exit 2 ;;
+	*) echo "usage: $0 [build|test|fuzz|bench|lint]..." >&2; exit 2 ;;
 	esac
 done
 

@@ -42,8 +42,9 @@ int quick_set_dns(struct quick *q)
 	if (!q->conf.n_dns)
 		return 0;
 	if (!quick_have_program("resolvconf")) {
-		fprintf(stderr, "Warning: DNS is not set: resolvconf(8) is not installed, so the "
-				"DNS servers of `%s' are ignored\n",
+		fprintf(stderr,
+			"Warning: DNS is not set: resolvconf(8) is not installed, so the "
+			"DNS servers of `%s' are ignored\n",
 			q->config_file);
 		return 0;
 	}
@@ -60,7 +61,7 @@ int quick_set_dns(struct quick *q)
 	fclose(f);
 	resolvconf_iface(iface, sizeof(iface), q->ifname);
 	{
-		char *argv[] = { "resolvconf", "-a", iface, "-m", "0", "-x", NULL };
+		char *argv[] = {"resolvconf", "-a", iface, "-m", "0", "-x", NULL};
 
 		quick_note("resolvconf -a %s -m 0 -x", iface);
 		ret = quick_run(argv, text, false);
@@ -77,7 +78,7 @@ int quick_set_dns(struct quick *q)
 void quick_unset_dns(struct quick *q)
 {
 	char iface[128];
-	char *argv[] = { "resolvconf", "-d", iface, "-f", NULL };
+	char *argv[] = {"resolvconf", "-d", iface, "-f", NULL};
 
 	if (!q->conf.n_dns || !quick_have_program("resolvconf"))
 		return;

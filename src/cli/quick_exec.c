@@ -45,7 +45,7 @@ void quick_die(const char *fmt, ...)
  */
 int quick_run(char *const argv[], const char *input, bool quiet)
 {
-	int pipefd[2] = { -1, -1 }, status;
+	int pipefd[2] = {-1, -1}, status;
 	pid_t pid;
 
 	if (input && pipe2(pipefd, O_CLOEXEC))
@@ -76,7 +76,7 @@ int quick_run(char *const argv[], const char *input, bool quiet)
 		_exit(127);
 	}
 	if (input) {
-		struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+		struct sigaction ign = {.sa_handler = SIG_IGN}, old;
 		size_t len = strlen(input);
 
 		close(pipefd[0]);
@@ -117,7 +117,7 @@ bool quick_have_program(const char *prog)
 		size_t len = strcspn(path, ":");
 
 		if (snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, len ? path : ".", prog) <
-			    (int)sizeof(buf) &&
+			(int)sizeof(buf) &&
 		    !access(buf, X_OK))
 			return true;
 		path += len + (path[len] == ':');

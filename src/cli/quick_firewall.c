@@ -23,15 +23,15 @@
  */
 void quick_remove_firewall(struct quick *q)
 {
-	static const char *const pf[] = { "ip", "ip6" };
+	static const char *const pf[] = {"ip", "ip6"};
 	char table[32];
 
 	if (!quick_have_program("nft"))
 		return;
 	snprintf(table, sizeof(table), "wg-quick-%s", q->ifname);
 	for (size_t i = 0; i < 2; i++) {
-		char *list[] = { "nft", "list", "table", (char *)pf[i], table, NULL };
-		char *del[] = { "nft", "delete", "table", (char *)pf[i], table, NULL };
+		char *list[] = {"nft", "list", "table", (char *)pf[i], table, NULL};
+		char *del[] = {"nft", "delete", "table", (char *)pf[i], table, NULL};
 
 		if (quick_run(list, NULL, true))
 			continue;
@@ -54,14 +54,16 @@ void quick_add_firewall(struct quick *q, int family, uint32_t table)
 
 		quick_note("sysctl -q net.ipv4.conf.all.src_valid_mark=1");
 		if (fd < 0 || write(fd, "1\n", 2) != 2)
-			fprintf(stderr, "Warning: cannot set net.ipv4.conf.all.src_valid_mark: %s\n",
+			fprintf(stderr,
+				"Warning: cannot set net.ipv4.conf.all.src_valid_mark: %s\n",
 				strerror(errno));
 		if (fd >= 0)
 			close(fd);
 	}
 	if (!quick_have_program("nft")) {
-		fprintf(stderr, "Warning: nft(8) is not installed: no rules drop packets for %s's "
-				"addresses from other interfaces, nor keep the fwmark on replies\n",
+		fprintf(stderr,
+			"Warning: nft(8) is not installed: no rules drop packets for %s's "
+			"addresses from other interfaces, nor keep the fwmark on replies\n",
 			q->ifname);
 		return;
 	}
@@ -69,20 +71,24 @@ void quick_add_firewall(struct quick *q, int family, uint32_t table)
 	if (!f)
 		return;
 	fprintf(f, "add table %s wg-quick-%s\n", pf, q->ifname);
-	fprintf(f, "add chain %s wg-quick-%s preraw { type filter hook prerouting priority -300; }\n",
-		pf, q->ifname);
 	fprintf(f,
-		"add chain %s wg-quick-%s premangle { type filter hook prerouting priority -150; }\n",
+		"add chain %s wg-quick-%s preraw { type filter hook prerouting priority -300; }\n",
 		pf, q->ifname);
-	fprintf(f,
-		"add chain %s wg-quick-%s postmangle { type filter hook postrouting priority -150; }\n",
-		pf, q->ifname);
+	fprintf(
+	    f,
+	    "add chain %s wg-quick-%s premangle { type filter hook prerouting priority -150; }\n",
+	    pf, q->ifname);
+	fprintf(
+	    f,
+	    "add chain %s wg-quick-%s postmangle { type filter hook postrouting priority -150; }\n",
+	    pf, q->ifname);
 	if (!rtnl_query_addrs(q->ifindex, &addrs, &n)) {
 		for (size_t i = 0; i < n; i++) {
 			if (addrs[i].family != family)
 				continue;
 			fprintf(f,
-				"add rule %s wg-quick-%s preraw iifname != \"%s\" %s daddr %s fib saddr "
+				"add rule %s wg-quick-%s preraw iifname != \"%s\" %s daddr %s fib "
+				"saddr "
 				"type != local drop\n",
 				pf, q->ifname, q->ifname, pf,
 				quick_ip_str(ip, family, &addrs[i].addr));
@@ -94,11 +100,12 @@ void quick_add_firewall(struct quick *q, int family, uint32_t table)
 	fprintf(f, "add rule %s wg-quick-%s premangle meta l4proto udp meta mark set ct mark\n", pf,
 		q->ifname);
 	if (!fclose(f)) {
-		char *argv[] = { "nft", "-f", "-", NULL };
+		char *argv[] = {"nft", "-f", "-", NULL};
 
 		quick_note("nft -f /dev/fd/63");
 		if (quick_run(argv, text, false))
-			fprintf(stderr, "Warning: nft failed; the firewall rules of %s are missing\n",
+			fprintf(stderr,
+				"Warning: nft failed; the firewall rules of %s are missing\n",
 				q->ifname);
 	}
 	free(text);

@@ -158,7 +158,7 @@ static int save_build(struct quick *q, const struct uapi_device *dev, struct wgc
 			p->has_endpoint = true;
 			p->endpoint.host = (*hosts)[i].text;
 			p->endpoint.port = ntohs(ep->sa.sa_family == AF_INET6 ? ep->v6.sin6_port
-									 : ep->v4.sin_port);
+									      : ep->v4.sin_port);
 		}
 	}
 	return 0;

@@ -82,11 +82,11 @@ static size_t pretty_time(char *buf, size_t len, unsigned long long left)
 	static const struct {
 		const char *unit;
 		unsigned long long secs;
-	} units[] = { { "year", 365 * 24 * 3600ULL },
-		      { "day", 24 * 3600ULL },
-		      { "hour", 3600 },
-		      { "minute", 60 },
-		      { "second", 1 } };
+	} units[] = {{"year", 365 * 24 * 3600ULL},
+		     {"day", 24 * 3600ULL},
+		     {"hour", 3600},
+		     {"minute", 60},
+		     {"second", 1}};
 	size_t off = 0;
 
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
@@ -122,7 +122,7 @@ static void print_ago(int64_t sec)
 
 static void print_bytes(uint64_t b)
 {
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
 	double v = (double)b;
 	int u = -1;
 

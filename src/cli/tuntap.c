@@ -214,7 +214,8 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	}
 	ifname = tb[IFLA_IFNAME];
-	if (tb[IFLA_LINKINFO] && mnl_attr_parse_nested(tb[IFLA_LINKINFO], info_attr_cb, &kind) < 0) {
+	if (tb[IFLA_LINKINFO] &&
+	    mnl_attr_parse_nested(tb[IFLA_LINKINFO], info_attr_cb, &kind) < 0) {
 		errno = EPROTO;
 		return MNL_CB_ERROR;
 	}
@@ -528,11 +529,11 @@ static int do_show(void)
 	}
 
 	tuntap_print_begin(&pr, stdout,
-			   &(struct tuntap_print_opts){ .json = cli_options.json,
-							.pretty = cli_options.pretty,
-							.details = cli_options.details,
-							.oneline = cli_options.oneline,
-							.ifname_color = cli_options.ifname_color });
+			   &(struct tuntap_print_opts){.json = cli_options.json,
+						       .pretty = cli_options.pretty,
+						       .details = cli_options.details,
+						       .oneline = cli_options.oneline,
+						       .ifname_color = cli_options.ifname_color});
 	for (size_t i = 0; i < links.len; i++) {
 		struct tuntap_dev dev = {.name = links.names[i], .holders = mine};
 		long flags;

@@ -83,14 +83,14 @@ out:
 static int table_lookup(const char *name, uint32_t *id)
 {
 	static const char *const files[] = {
-		"/etc/iproute2/rt_tables",
-		"/usr/share/iproute2/rt_tables",
-		"/usr/lib/iproute2/rt_tables",
+	    "/etc/iproute2/rt_tables",
+	    "/usr/share/iproute2/rt_tables",
+	    "/usr/lib/iproute2/rt_tables",
 	};
 	static const struct {
 		const char *name;
 		uint32_t id;
-	} builtin[] = { { "default", 253 }, { "main", 254 }, { "local", 255 } };
+	} builtin[] = {{"default", 253}, {"main", 254}, {"local", 255}};
 	char line[256], word[128];
 	unsigned long v;
 
@@ -117,8 +117,6 @@ static int table_lookup(const char *name, uint32_t *id)
 	}
 	return -ENOENT;
 }
-
-
 
 /* Replaces every %i of @hook with the interface name. Returns a new string. */
 static char *expand_hook(const char *hook, const char *ifname)
@@ -151,7 +149,7 @@ static int execute_hooks(struct quick *q, enum wgconf_hook which)
 
 	for (size_t i = 0; i < hooks->n; i++) {
 		char *cmd = expand_hook(hooks->v[i], q->ifname);
-		char *argv[] = { "bash", "-c", cmd, NULL };
+		char *argv[] = {"bash", "-c", cmd, NULL};
 		int ret;
 
 		if (!cmd)
@@ -161,16 +159,12 @@ static int execute_hooks(struct quick *q, enum wgconf_hook which)
 		free(cmd);
 		if (ret) {
 			quick_die("hook failed with status %d: `%s'", ret < 0 ? 255 : ret,
-				hooks->v[i]);
+				  hooks->v[i]);
 			return -ECANCELED;
 		}
 	}
 	return 0;
 }
-
-
-
-
 
 const char *quick_ip_str(char *buf, int family, const void *addr)
 {
@@ -183,7 +177,7 @@ int quick_get_device(struct quick *q, struct uapi_device *dev)
 
 	if (ret)
 		quick_die("Unable to read the configuration of `%s' from its daemon: %s", q->ifname,
-			strerror(-ret));
+			  strerror(-ret));
 	return ret;
 }
 
@@ -199,7 +193,7 @@ static bool has_default_route(const struct uapi_device *dev)
 /* Waits up to DAEMON_WAIT_MS for the daemon's socket to (dis)appear. */
 static bool wait_socket(const char *ifname, bool alive)
 {
-	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	struct timespec ts = {0, 20 * 1000 * 1000};
 
 	for (int waited = 0; waited < DAEMON_WAIT_MS; waited += 20) {
 		if (uapi_alive(ifname) == alive)
@@ -233,8 +227,8 @@ static void del_if(struct quick *q)
 
 				if (!fibrule_flush(family, dev.fwmark, true, &n) && n)
 					quick_note("ip %s rule delete table %u (%u rules, and main "
-					     "suppress_prefixlength 0)",
-					     f ? "-6" : "-4", dev.fwmark, n);
+						   "suppress_prefixlength 0)",
+						   f ? "-6" : "-4", dev.fwmark, n);
 			}
 		}
 		uapi_device_free(&dev);
@@ -289,7 +283,7 @@ static void daemon_program(char *buf, size_t len)
 static int add_if(struct quick *q)
 {
 	char prog[PATH_MAX];
-	char *argv[] = { prog, q->ifname, NULL };
+	char *argv[] = {prog, q->ifname, NULL};
 	int ret;
 
 	daemon_program(prog, sizeof(prog));
@@ -315,7 +309,7 @@ static int add_if(struct quick *q)
 	q->ifindex = warren_rtnl_ifindex(q->rtnl, q->ifname);
 	if (q->ifindex <= 0) {
 		quick_die("`%s %s' made no device: %s", prog, q->ifname,
-			warren_strerror(q->ifindex));
+			  warren_strerror(q->ifindex));
 		return q->ifindex ? q->ifindex : -ENODEV;
 	}
 	return 0;
@@ -334,8 +328,8 @@ static int resolve_endpoints(struct quick *q, union uapi_sockaddr **out)
 		return -ENOMEM;
 	for (size_t i = 0; i < q->conf.n_peers; i++) {
 		const struct wgconf_endpoint *e = &q->conf.peers[i].endpoint;
-		struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM,
-					  .ai_protocol = IPPROTO_UDP };
+		struct addrinfo hints = {
+		    .ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM, .ai_protocol = IPPROTO_UDP};
 		struct addrinfo *res;
 		char port[8];
 		int ret;
@@ -365,7 +359,7 @@ static int resolve_endpoints(struct quick *q, union uapi_sockaddr **out)
 /* wg-quick's set_config(): `wg setconf` through the UAPI. */
 static int set_config(struct quick *q, const union uapi_sockaddr *eps)
 {
-	struct secret_buf req = { 0 };
+	struct secret_buf req = {0};
 	FILE *f = secret_stream(&req); /* the request holds private_key= */
 	int ret;
 
@@ -383,14 +377,13 @@ static int set_config(struct quick *q, const union uapi_sockaddr *eps)
 	return ret;
 }
 
-
 static int add_addr(struct quick *q, const struct wgconf_ip *a)
 {
 	char ip[INET6_ADDRSTRLEN];
 	int ret;
 
 	quick_note("ip -%c address add %s/%u dev %s", a->family == AF_INET6 ? '6' : '4',
-	     quick_ip_str(ip, a->family, &a->addr), a->cidr, q->ifname);
+		   quick_ip_str(ip, a->family, &a->addr), a->cidr, q->ifname);
 	ret = warren_rtnl_addr_add(q->rtnl, q->ifindex, a->family, &a->addr, a->cidr,
 				   WARREN_RTNL_ADDR_NO_BROADCAST);
 	if (ret)
@@ -441,16 +434,15 @@ static int set_mtu_up(struct quick *q)
 	return ret;
 }
 
-
 /* wg-quick's add_default(): a default route through fwmark and two rules. */
 static int add_default(struct quick *q, const struct wgconf_ip *r)
 {
 	struct uapi_device dev;
-	struct warren_rtnl_route route = { .family = r->family, .ifindex = q->ifindex };
-	struct fibrule not_mark = { .family = r->family, .invert = true, .has_fwmark = true,
-				    .suppress_prefixlen = -1 };
-	struct fibrule suppress = { .family = r->family, .table = RT_TABLE_MAIN,
-				    .suppress_prefixlen = 0 };
+	struct warren_rtnl_route route = {.family = r->family, .ifindex = q->ifindex};
+	struct fibrule not_mark = {
+	    .family = r->family, .invert = true, .has_fwmark = true, .suppress_prefixlen = -1};
+	struct fibrule suppress = {
+	    .family = r->family, .table = RT_TABLE_MAIN, .suppress_prefixlen = 0};
 	const char *p = r->family == AF_INET6 ? "-6" : "-4";
 	char ip[INET6_ADDRSTRLEN];
 	uint32_t table;
@@ -483,8 +475,8 @@ static int add_default(struct quick *q, const struct wgconf_ip *r)
 		}
 	}
 	route.table = table;
-	quick_note("ip %s route add %s/%u dev %s table %u", p, quick_ip_str(ip, r->family, &r->addr), r->cidr,
-	     q->ifname, table);
+	quick_note("ip %s route add %s/%u dev %s table %u", p,
+		   quick_ip_str(ip, r->family, &r->addr), r->cidr, q->ifname, table);
 	ret = warren_rtnl_route_add(q->rtnl, &route);
 	if (ret)
 		goto err;
@@ -508,10 +500,10 @@ err:
 static int add_route(struct quick *q, const struct wgconf_ip *r)
 {
 	struct warren_rtnl_route route = {
-		.family = r->family,
-		.dst = &r->addr,
-		.dst_len = r->cidr,
-		.ifindex = q->ifindex,
+	    .family = r->family,
+	    .dst = &r->addr,
+	    .dst_len = r->cidr,
+	    .ifindex = q->ifindex,
 	};
 	const char *p = r->family == AF_INET6 ? "-6" : "-4";
 	char ip[INET6_ADDRSTRLEN];
@@ -523,7 +515,8 @@ static int add_route(struct quick *q, const struct wgconf_ip *r)
 	quick_ip_str(ip, r->family, &r->addr);
 	if (q->conf.table == WGCONF_TABLE_ID || q->conf.table == WGCONF_TABLE_NAME) {
 		route.table = q->table;
-		quick_note("ip %s route add %s/%u dev %s table %u", p, ip, r->cidr, q->ifname, q->table);
+		quick_note("ip %s route add %s/%u dev %s table %u", p, ip, r->cidr, q->ifname,
+			   q->table);
 	} else if (!r->cidr) {
 		return add_default(q, r);
 	} else {
@@ -710,7 +703,7 @@ static int cmd_up_steps(struct quick *q)
 
 int cmd_up(int argc, char **argv)
 {
-	struct quick q = { 0 };
+	struct quick q = {0};
 	struct warren_rtnl_link link;
 	int ret = 1;
 
@@ -721,10 +714,10 @@ int cmd_up(int argc, char **argv)
 		goto out;
 	if (q.conf.table == WGCONF_TABLE_ID) {
 		q.table = q.conf.table_id;
-	} else if (q.conf.table == WGCONF_TABLE_NAME &&
-		   table_lookup(q.conf.table_name, &q.table)) {
-		quick_die("%s: Table `%s' is neither a number nor a name in /etc/iproute2/rt_tables",
-			q.config_file, q.conf.table_name);
+	} else if (q.conf.table == WGCONF_TABLE_NAME && table_lookup(q.conf.table_name, &q.table)) {
+		quick_die(
+		    "%s: Table `%s' is neither a number nor a name in /etc/iproute2/rt_tables",
+		    q.config_file, q.conf.table_name);
 		goto out;
 	}
 	if (!warren_rtnl_link_get(q.rtnl, q.ifname, &link) || uapi_alive(q.ifname)) {
@@ -732,7 +725,7 @@ int cmd_up(int argc, char **argv)
 		goto out;
 	}
 	{
-		struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+		struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
 
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGINT, &sa, NULL);
@@ -750,10 +743,9 @@ out:
 	return ret;
 }
 
-
 int cmd_down(int argc, char **argv)
 {
-	struct quick q = { 0 };
+	struct quick q = {0};
 	int ret = 1;
 
 	if (argc != 1 || !strcmp(argv[0], "help") || !strcmp(argv[0], "-h") ||

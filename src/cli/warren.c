@@ -28,15 +28,15 @@ static const struct command {
 	int (*fn)(int argc, char **argv);
 	const char *help; /* NULL: an alias, not listed */
 } commands[] = {
-	{ "tuntap", cmd_tuntap, "manage TUN/TAP devices, as `ip tuntap`" },
-	{ "tap", cmd_tuntap, NULL },
-	{ "genkey", cmd_genkey, "print a new private key, as `wg genkey`" },
-	{ "pubkey", cmd_pubkey, "print the public key of the private key on stdin" },
-	{ "genpsk", cmd_genpsk, "print a new preshared key, as `wg genpsk`" },
-	{ "up", cmd_up, "bring up a WireGuard interface from a wg-quick config" },
-	{ "down", cmd_down, "take down an interface brought up by `warren up`" },
-	{ "show", cmd_show, "show WireGuard interfaces, as `wg show`, with drop counters" },
-	{ "help", cmd_help, "print this help" },
+    {"tuntap", cmd_tuntap, "manage TUN/TAP devices, as `ip tuntap`"},
+    {"tap", cmd_tuntap, NULL},
+    {"genkey", cmd_genkey, "print a new private key, as `wg genkey`"},
+    {"pubkey", cmd_pubkey, "print the public key of the private key on stdin"},
+    {"genpsk", cmd_genpsk, "print a new preshared key, as `wg genpsk`"},
+    {"up", cmd_up, "bring up a WireGuard interface from a wg-quick config"},
+    {"down", cmd_down, "take down an interface brought up by `warren up`"},
+    {"show", cmd_show, "show WireGuard interfaces, as `wg show`, with drop counters"},
+    {"help", cmd_help, "print this help"},
 };
 
 enum { N_COMMANDS = sizeof(commands) / sizeof(commands[0]) };
@@ -172,7 +172,8 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (!cli_matches(opt, "-netns")) {
 			if (argc < 3) {
-				fprintf(stderr, "Command line is not complete. Try option \"help\"\n");
+				fprintf(stderr,
+					"Command line is not complete. Try option \"help\"\n");
 				return 255;
 			}
 			if (enter_netns(argv[2]))
@@ -181,9 +182,7 @@ int main(int argc, char **argv)
 			argv++;
 		} else if (!cli_matches(opt, "-Numeric")) {
 		} else {
-			fprintf(stderr,
-				"Option \"%s\" is unknown, try \"warren -help\".\n",
-				opt);
+			fprintf(stderr, "Option \"%s\" is unknown, try \"warren -help\".\n", opt);
 			return 255;
 		}
 		argc--;

@@ -189,9 +189,9 @@ static int set_mtu(const char *name, bool tap)
 static int open_tun(char name[IFNAMSIZ])
 {
 	struct warren_tun_config cfg = {
-		.name = name,
-		.mode = WARREN_TUN_MODE_TUN,
-		.flags = WARREN_TUN_NONBLOCK,
+	    .name = name,
+	    .mode = WARREN_TUN_MODE_TUN,
+	    .flags = WARREN_TUN_NONBLOCK,
 	};
 	const char *mode = getenv("WARREN_MODE");
 	bool tap = false;

@@ -24,8 +24,8 @@ static char b64_char(int v)
 
 	c = (in_range(v, 0, 25) & (unsigned int)(v + 'A')) |
 	    (in_range(v, 26, 51) & (unsigned int)(v - 26 + 'a')) |
-	    (in_range(v, 52, 61) & (unsigned int)(v - 52 + '0')) |
-	    (in_range(v, 62, 62) & '+') | (in_range(v, 63, 63) & '/');
+	    (in_range(v, 52, 61) & (unsigned int)(v - 52 + '0')) | (in_range(v, 62, 62) & '+') |
+	    (in_range(v, 63, 63) & '/');
 	return (char)c;
 }
 
@@ -93,7 +93,7 @@ int key_from_base64(uint8_t key[KEY_LEN], const char *in)
 		tmp[o++] = (uint8_t)(val >> 8);
 		tmp[o++] = (uint8_t)val;
 	}
-	val = b64_quad((const char[4]){ in[i], in[i + 1], in[i + 2], 'A' }, &bad);
+	val = b64_quad((const char[4]){in[i], in[i + 1], in[i + 2], 'A'}, &bad);
 	tmp[o++] = (uint8_t)(val >> 16);
 	tmp[o++] = (uint8_t)(val >> 8);
 	/* The two bits below the last 16 must be zero (canonical encoding). */
@@ -109,7 +109,8 @@ int key_from_base64(uint8_t key[KEY_LEN], const char *in)
 
 static char hex_char(unsigned int v)
 {
-	return (char)((in_range((int)v, 0, 9) & (v + '0')) | (in_range((int)v, 10, 15) & (v - 10 + 'a')));
+	return (char)((in_range((int)v, 0, 9) & (v + '0')) |
+		      (in_range((int)v, 10, 15) & (v - 10 + 'a')));
 }
 
 /* A hex digit to 0..15, or -1 when it is not one. */

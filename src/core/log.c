@@ -27,11 +27,8 @@ int log_level_parse(const char *s, enum log_level *level)
 		const char *name;
 		enum log_level level;
 	} names[] = {
-		{ "verbose", LOG_LEVEL_VERBOSE },
-		{ "debug", LOG_LEVEL_VERBOSE },
-		{ "info", LOG_LEVEL_INFO },
-		{ "error", LOG_LEVEL_ERROR },
-		{ "silent", LOG_LEVEL_SILENT },
+	    {"verbose", LOG_LEVEL_VERBOSE}, {"debug", LOG_LEVEL_VERBOSE}, {"info", LOG_LEVEL_INFO},
+	    {"error", LOG_LEVEL_ERROR},	    {"silent", LOG_LEVEL_SILENT},
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -62,8 +59,9 @@ void log_msg(enum log_level level, const char *fmt, ...)
 		return;
 	va_start(ap, fmt);
 	if (use_syslog) {
-		vsyslog(level == LOG_LEVEL_ERROR ? LOG_ERR :
-			level == LOG_LEVEL_INFO ? LOG_INFO : LOG_DEBUG,
+		vsyslog(level == LOG_LEVEL_ERROR  ? LOG_ERR
+			: level == LOG_LEVEL_INFO ? LOG_INFO
+						  : LOG_DEBUG,
 			fmt, ap);
 	} else {
 		if (line_prefix)

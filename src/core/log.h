@@ -32,8 +32,7 @@ void log_to_syslog(const char *ident);
 /* Prefix prepended to every stderr line ("warrend: wg0: "); may be NULL. */
 void log_set_prefix(const char *prefix);
 
-void log_msg(enum log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define pr_error(...) log_msg(LOG_LEVEL_ERROR, __VA_ARGS__)
 #define pr_info(...) log_msg(LOG_LEVEL_INFO, __VA_ARGS__)

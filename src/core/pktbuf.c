@@ -47,8 +47,8 @@ int pktbuf_pool_new(struct pktbuf_pool **poolp, size_t count, size_t data_size)
 	 * what it returns (MALLOC_PERTURB_, as meson's test runner sets it).
 	 */
 	pool->slots_len = count * slot_size;
-	pool->slots = mmap(NULL, pool->slots_len, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pool->slots =
+	    mmap(NULL, pool->slots_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (pool->slots == MAP_FAILED)
 		goto err_slots;
 

@@ -82,7 +82,7 @@ static ssize_t stream_write(void *cookie, const char *data, size_t len)
 
 FILE *secret_stream(struct secret_buf *sb)
 {
-	FILE *f = fopencookie(sb, "w", (cookie_io_functions_t){ .write = stream_write });
+	FILE *f = fopencookie(sb, "w", (cookie_io_functions_t){.write = stream_write});
 
 	/* Unbuffered: stdio's own heap buffer would be freed unwiped. */
 	if (f && setvbuf(f, NULL, _IONBF, 0)) {

@@ -51,8 +51,8 @@ static int parse_endpoint(const char *s, union uapi_sockaddr *out)
 {
 	char host[INET6_ADDRSTRLEN + IFNAMSIZ + 2];
 	const char *port, *end;
-	struct addrinfo hints = { .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV,
-				  .ai_socktype = SOCK_DGRAM };
+	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV,
+				 .ai_socktype = SOCK_DGRAM};
 	struct addrinfo *res;
 	size_t hlen;
 
@@ -209,8 +209,8 @@ static int parse_line(struct uapi_device *dev, char *line, int *daemon_err, bool
 		return 0;
 	}
 	if (!strcmp(line, "allowed_ip")) {
-		struct wgconf_ip *ip = grow(&peer->allowed_ips, &peer->n_allowed_ips,
-					    sizeof(*peer->allowed_ips));
+		struct wgconf_ip *ip =
+		    grow(&peer->allowed_ips, &peer->n_allowed_ips, sizeof(*peer->allowed_ips));
 
 		if (!ip)
 			return -ENOMEM;
@@ -317,8 +317,9 @@ char *uapi_text_endpoint(char *buf, size_t len, const union uapi_sockaddr *addr)
 		snprintf(buf, len, "(invalid)");
 		return buf;
 	}
-	snprintf(buf, len, addr->sa.sa_family == AF_INET6 && strchr(host, ':') ? "[%s]:%s" : "%s:%s",
-		 host, serv);
+	snprintf(buf, len,
+		 addr->sa.sa_family == AF_INET6 && strchr(host, ':') ? "[%s]:%s" : "%s:%s", host,
+		 serv);
 	return buf;
 }
 
@@ -359,7 +360,8 @@ int uapi_text_write_set(FILE *out, const struct wgconf *conf, const union uapi_s
 			fprintf(out, "preshared_key=%s\n", hex);
 		}
 		if (endpoints[i].sa.sa_family)
-			fprintf(out, "endpoint=%s\n", uapi_text_endpoint(ep, sizeof(ep), &endpoints[i]));
+			fprintf(out, "endpoint=%s\n",
+				uapi_text_endpoint(ep, sizeof(ep), &endpoints[i]));
 		if (p->has_persistent_keepalive)
 			fprintf(out, "persistent_keepalive_interval=%u\n", p->persistent_keepalive);
 		fputs("replace_allowed_ips=true\n", out);

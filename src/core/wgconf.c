@@ -93,7 +93,7 @@ static char *wiped(struct wiped_str *w, char *s)
 }
 
 __attribute__((format(printf, 3, 4))) static int fail(struct wgconf_reader *r, const char *value,
-						       const char *fmt, ...)
+						      const char *fmt, ...)
 {
 	char what[256];
 	va_list ap;
@@ -106,7 +106,7 @@ __attribute__((format(printf, 3, 4))) static int fail(struct wgconf_reader *r, c
 }
 
 __attribute__((format(printf, 2, 3))) static void warning(struct wgconf_reader *r, const char *fmt,
-						       ...)
+							  ...)
 {
 	char what[256], msg[512];
 	va_list ap;
@@ -293,7 +293,9 @@ static bool mask_host_bits(struct wgconf_ip *ip)
 	bool had = false;
 
 	for (unsigned int i = 0; i < bytes; i++) {
-		unsigned int keep = ip->cidr >= 8 * (i + 1) ? 8 : ip->cidr > 8 * i ? ip->cidr - 8 * i : 0;
+		unsigned int keep = ip->cidr >= 8 * (i + 1) ? 8
+				    : ip->cidr > 8 * i	    ? ip->cidr - 8 * i
+							    : 0;
 		uint8_t mask = (uint8_t)(0xff00 >> keep);
 
 		if (b[i] & ~mask)
@@ -321,8 +323,7 @@ static int parse_key(struct wgconf_reader *r, uint8_t key[KEY_LEN], const char *
 	return -EINVAL;
 }
 
-static int parse_port(struct wgconf_reader *r, const char *value, const char *shown,
-		      uint16_t *port)
+static int parse_port(struct wgconf_reader *r, const char *value, const char *shown, uint16_t *port)
 {
 	uint32_t v;
 
@@ -424,7 +425,7 @@ static int parse_allowed_ips(struct wgconf_reader *r, struct wgconf_peer *peer, 
 	peer->has_allowed_ips = true;
 	/* wg splits at every comma: an empty entry is an error, not skipped. */
 	for (entry = value;; entry = save) {
-		struct wgconf_ip ip = { 0 };
+		struct wgconf_ip ip = {0};
 
 		save = strchr(entry, ',');
 		if (save)
@@ -444,7 +445,7 @@ static int parse_allowed_ips(struct wgconf_reader *r, struct wgconf_peer *peer, 
 static int allowed_mac_item(struct wgconf_reader *r, char *item, void *ctx)
 {
 	struct wgconf_peer *p = ctx;
-	struct wgconf_mac m = { .bits = MAC_BITS };
+	struct wgconf_mac m = {.bits = MAC_BITS};
 
 	if (mac_parse(item, m.mac, &m.bits) || !m.bits)
 		return fail(r, item,
@@ -456,7 +457,7 @@ static int allowed_mac_item(struct wgconf_reader *r, char *item, void *ctx)
 static int static_mac_item(struct wgconf_reader *r, char *item, void *ctx)
 {
 	struct wgconf_peer *p = ctx;
-	struct wgconf_mac m = { .bits = MAC_BITS };
+	struct wgconf_mac m = {.bits = MAC_BITS};
 
 	if (mac_parse(item, m.mac, NULL) || mac_is_multicast(m.mac) || mac_is_zero(m.mac))
 		return fail(r, item, "StaticMACs entry is not a unicast MAC address");
@@ -467,8 +468,7 @@ static int static_mac_item(struct wgconf_reader *r, char *item, void *ctx)
  * A line of `wg setconf`'s grammar; @compact has no whitespace left, @key
  * and @value are as written (trimmed), for messages.
  */
-static int wg_line(struct wgconf_reader *r, const char *compact, const char *key,
-		   const char *value)
+static int wg_line(struct wgconf_reader *r, const char *compact, const char *key, const char *value)
 {
 	struct wgconf *c = r->conf;
 	const char *eq = strchr(compact, '=');
@@ -538,8 +538,9 @@ static int wg_line(struct wgconf_reader *r, const char *compact, const char *key
 			if (!strcasecmp(v, "off")) {
 				k = 0;
 			} else if (!parse_u32(v, 65535, &k)) {
-				return fail(r, value,
-					    "Persistent keepalive interval is neither 0/off nor 1-65535");
+				return fail(
+				    r, value,
+				    "Persistent keepalive interval is neither 0/off nor 1-65535");
 			}
 			p->persistent_keepalive = (uint16_t)k;
 			p->has_persistent_keepalive = true;
@@ -594,7 +595,7 @@ static int list_read(struct wgconf_reader *r, const char *value,
 static int address_item(struct wgconf_reader *r, char *item, void *ctx)
 {
 	struct wgconf *c = r->conf;
-	struct wgconf_ip ip = { 0 };
+	struct wgconf_ip ip = {0};
 
 	if (!parse_prefix(item, &ip, true))
 		return fail(r, item, "Address is not an IP address with an optional /prefix");
@@ -608,7 +609,7 @@ static int address_item(struct wgconf_reader *r, char *item, void *ctx)
 static int dns_item(struct wgconf_reader *r, char *item, void *ctx)
 {
 	struct wgconf *c = r->conf;
-	struct wgconf_ip ip = { 0 };
+	struct wgconf_ip ip = {0};
 
 	if (strspn(item, "0123456789.") != strlen(item) && !strchr(item, ':'))
 		return strings_add(&c->dns_search, item);
@@ -633,10 +634,10 @@ static bool table_name_ok(const char *s)
 }
 
 static const char *const hook_names[WGCONF_HOOK_COUNT] = {
-	[WGCONF_PRE_UP] = "PreUp",
-	[WGCONF_POST_UP] = "PostUp",
-	[WGCONF_PRE_DOWN] = "PreDown",
-	[WGCONF_POST_DOWN] = "PostDown",
+    [WGCONF_PRE_UP] = "PreUp",
+    [WGCONF_POST_UP] = "PostUp",
+    [WGCONF_PRE_DOWN] = "PreDown",
+    [WGCONF_POST_DOWN] = "PostDown",
 };
 
 const char *wgconf_hook_key(enum wgconf_hook hook)
@@ -649,8 +650,7 @@ const char *wgconf_hook_key(enum wgconf_hook hook)
  * else 0 or -errno. @value is trimmed, @raw_value is the trimmed rest of the
  * uncut line after its first '='.
  */
-static int quick_line(struct wgconf_reader *r, const char *key, char *value,
-		      const char *raw_value)
+static int quick_line(struct wgconf_reader *r, const char *key, char *value, const char *raw_value)
 {
 	struct wgconf *c = r->conf;
 
@@ -679,7 +679,8 @@ static int quick_line(struct wgconf_reader *r, const char *key, char *value,
 			c->table = WGCONF_TABLE_OFF;
 		} else if (is_digit((unsigned char)value[0])) {
 			if (!parse_u32(value, UINT32_MAX, &id))
-				return fail(r, value, "Table is neither auto, off, a name nor 0-4294967295");
+				return fail(r, value,
+					    "Table is neither auto, off, a name nor 0-4294967295");
 			c->table = WGCONF_TABLE_ID;
 			c->table_id = id;
 		} else if (table_name_ok(value)) {
@@ -688,7 +689,8 @@ static int quick_line(struct wgconf_reader *r, const char *key, char *value,
 				return -ENOMEM;
 			c->table = WGCONF_TABLE_NAME;
 		} else {
-			return fail(r, value, "Table is neither auto, off, a name nor 0-4294967295");
+			return fail(r, value,
+				    "Table is neither auto, off, a name nor 0-4294967295");
 		}
 		return 0;
 	}
@@ -775,7 +777,7 @@ int wgconf_read_line(struct wgconf_reader *r, const char *line)
 	size_t len = strcspn(line, "#"), raw_len = strcspn(line, "\n");
 	char *compact = NULL, *trimmed = NULL, *key = NULL, *value = NULL, *raw_value = NULL;
 	/* Any of these may hold a PrivateKey or PresharedKey as base64. */
-	struct wiped_str secrets[4] = { { 0 } };
+	struct wiped_str secrets[4] = {{0}};
 	const char *eq;
 	int ret;
 
@@ -822,7 +824,8 @@ int wgconf_read_line(struct wgconf_reader *r, const char *line)
 	ret = wg_line(r, compact, key, eq ? eq + 1 + strspn(eq + 1, " \t\v\f\r") : trimmed);
 out:
 	if (ret == -ENOMEM)
-		snprintf(r->error, sizeof(r->error), "%s:%u: %s", r->file, r->line, strerror(ENOMEM));
+		snprintf(r->error, sizeof(r->error), "%s:%u: %s", r->file, r->line,
+			 strerror(ENOMEM));
 	for (size_t i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++)
 		secret_free(secrets[i].s, secrets[i].len);
 	free(key);
@@ -986,7 +989,8 @@ int wgconf_locate(const char *arg, char **path, char ifname[16], char *error, si
 	if (!dot || dot < base || strcmp(dot, ".conf") || !ifname_ok(base, (size_t)(dot - base))) {
 		if (error && error_len)
 			snprintf(error, error_len,
-				 "The config file must be a valid interface name, followed by .conf: `%s'",
+				 "The config file must be a valid interface name, followed by "
+				 ".conf: `%s'",
 				 arg);
 		return -EINVAL;
 	}

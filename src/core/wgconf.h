@@ -138,8 +138,8 @@ struct wgconf {
 	bool save_config;
 
 	/* [Interface], warren L2 extensions */
-	bool tap;	   /* Mode = tap (false: tun, the default) */
-	char bridge[16];   /* Bridge: "" = none */
+	bool tap;	     /* Mode = tap (false: tun, the default) */
+	char bridge[16];     /* Bridge: "" = none */
 	uint32_t mac_ageing; /* MACAgeing seconds, 0 = unset (the daemon's 300) */
 	bool has_hub;
 	bool hub;

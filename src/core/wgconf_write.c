@@ -61,7 +61,8 @@ static void write_quick(const struct wgconf *c, FILE *f)
 		fputs("SaveConfig = true\n", f);
 	for (int h = 0; h < WGCONF_HOOK_COUNT; h++) {
 		for (size_t i = 0; i < c->hooks[h].n; i++)
-			fprintf(f, "%s = %s\n", wgconf_hook_key((enum wgconf_hook)h), c->hooks[h].v[i]);
+			fprintf(f, "%s = %s\n", wgconf_hook_key((enum wgconf_hook)h),
+				c->hooks[h].v[i]);
 	}
 }
 
@@ -86,11 +87,11 @@ static void write_endpoint(FILE *f, const struct wgconf_endpoint *ep)
 	const char *host = ep->host;
 
 	/* Numeric hosts as `wg showconf` prints them (inet_ntop's form). */
-	if (ep->numeric && inet_ntop(ep->addr.v4.sin_family,
-				     ep->addr.v4.sin_family == AF_INET
-					     ? (const void *)&ep->addr.v4.sin_addr
-					     : (const void *)&ep->addr.v6.sin6_addr,
-				     buf, sizeof(buf)))
+	if (ep->numeric &&
+	    inet_ntop(ep->addr.v4.sin_family,
+		      ep->addr.v4.sin_family == AF_INET ? (const void *)&ep->addr.v4.sin_addr
+							: (const void *)&ep->addr.v6.sin6_addr,
+		      buf, sizeof(buf)))
 		host = buf;
 	fprintf(f, strchr(host, ':') ? "Endpoint = [%s]:%u\n" : "Endpoint = %s:%u\n", host,
 		ep->port);

@@ -137,22 +137,23 @@ static void arm_timer(struct device *device)
 static void log_events(struct device *device, struct engine_output *out)
 {
 	static const char *const what[] = {
-		[ENGINE_EVENT_HANDSHAKE_COMPLETE] = "handshake completed",
-		[ENGINE_EVENT_HANDSHAKE_GAVE_UP] = "handshake gave up after 18 attempts",
-		[ENGINE_EVENT_KEYS_ZEROED] = "keys zeroed after 540 s without a handshake",
-		[ENGINE_EVENT_ENDPOINT_CHANGED] = "endpoint changed (roaming)",
+	    [ENGINE_EVENT_HANDSHAKE_COMPLETE] = "handshake completed",
+	    [ENGINE_EVENT_HANDSHAKE_GAVE_UP] = "handshake gave up after 18 attempts",
+	    [ENGINE_EVENT_KEYS_ZEROED] = "keys zeroed after 540 s without a handshake",
+	    [ENGINE_EVENT_ENDPOINT_CHANGED] = "endpoint changed (roaming)",
 	};
 
 	for (unsigned i = 0; i < out->n_events; i++) {
 		const struct engine_event *ev = &out->events[i];
 
 		/* A misconfiguration, raised once per peer by the engine: always logged. */
-		if (ev->type == ENGINE_EVENT_PEER_SENDS_L2 || ev->type == ENGINE_EVENT_PEER_SENDS_L3)
-			pr_error("peer %02x%02x%02x%02x...: %s", ev->public_key[0], ev->public_key[1],
-				ev->public_key[2], ev->public_key[3],
-				ev->type == ENGINE_EVENT_PEER_SENDS_L2
-					? "sends L2 frames, this interface is L3"
-					: "sends IP packets, this interface is L2");
+		if (ev->type == ENGINE_EVENT_PEER_SENDS_L2 ||
+		    ev->type == ENGINE_EVENT_PEER_SENDS_L3)
+			pr_error("peer %02x%02x%02x%02x...: %s", ev->public_key[0],
+				 ev->public_key[1], ev->public_key[2], ev->public_key[3],
+				 ev->type == ENGINE_EVENT_PEER_SENDS_L2
+				     ? "sends L2 frames, this interface is L3"
+				     : "sends IP packets, this interface is L2");
 	}
 	if (log_get_level() >= LOG_LEVEL_VERBOSE) {
 		for (unsigned i = 0; i < out->n_events; i++) {
@@ -496,7 +497,8 @@ static void tun_event(struct loop *loop, int fd, uint32_t events, void *arg)
 				if (len < 0 && (errno == EAGAIN || errno == EINTR)) {
 					empty = true;
 				} else if (len < 0 && (errno == EINVAL || errno == ENOBUFS)) {
-					/* One bad packet, not the device: count it, come back later. */
+					/* One bad packet, not the device: count it, come back
+					 * later. */
 					w->stats.tun_read_errors++;
 					empty = true;
 				} else {
@@ -596,14 +598,14 @@ static const struct {
 	const char *key;
 	size_t offset; /* in struct device_stats */
 } drop_counters[] = {
-	{ "drop_tun_read_error", offsetof(struct device_stats, tun_read_errors) },
-	{ "drop_tun_write", offsetof(struct device_stats, tun_write_drops) },
-	{ "drop_rx_no_buffer", offsetof(struct device_stats, rx_no_buffer) },
-	{ "drop_gso_bad", offsetof(struct device_stats, gso_bad) },
-	{ "drop_gso_unsupported", offsetof(struct device_stats, gso_unsupported) },
-	{ "drop_gso_no_buffer", offsetof(struct device_stats, gso_no_buffer) },
-	{ "drop_csum_bad", offsetof(struct device_stats, csum_bad) },
-	{ "drop_gro_write", offsetof(struct device_stats, gro_write_drops) },
+    {"drop_tun_read_error", offsetof(struct device_stats, tun_read_errors)},
+    {"drop_tun_write", offsetof(struct device_stats, tun_write_drops)},
+    {"drop_rx_no_buffer", offsetof(struct device_stats, rx_no_buffer)},
+    {"drop_gso_bad", offsetof(struct device_stats, gso_bad)},
+    {"drop_gso_unsupported", offsetof(struct device_stats, gso_unsupported)},
+    {"drop_gso_no_buffer", offsetof(struct device_stats, gso_no_buffer)},
+    {"drop_csum_bad", offsetof(struct device_stats, csum_bad)},
+    {"drop_gro_write", offsetof(struct device_stats, gro_write_drops)},
 };
 
 /* Calls @emit for each nonzero drop counter of the device (not the engine's). */
@@ -777,7 +779,7 @@ static int link_msg(const struct nlmsghdr *nlh, void *data)
 {
 	struct device *device = data;
 	const struct ifinfomsg *ifm;
-	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
+	const struct nlattr *tb[IFLA_MAX + 1] = {0};
 
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*ifm)))
 		return MNL_CB_OK;
@@ -1076,7 +1078,7 @@ enum device_stop device_run(struct device *device)
 	/* The socket may have gone before the watch was in place. */
 	if (!uapi_server_socket_present(device->uapi))
 		return DEVICE_STOP_SOCKET_GONE;
-	if (!if_indextoname((unsigned)device->ifindex, (char[IF_NAMESIZE]){ 0 }))
+	if (!if_indextoname((unsigned)device->ifindex, (char[IF_NAMESIZE]){0}))
 		return DEVICE_STOP_TUN_GONE;
 	err = loop_run(&device->loop);
 	if (err) {

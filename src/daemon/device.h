@@ -44,18 +44,18 @@ enum device_stop {
 
 /* Packets and events the device dropped outside the engine (the engine counts its own). */
 struct device_stats {
-	uint64_t tun_read_errors;  /* read() on the TUN queue failed other than EAGAIN */
-	uint64_t tun_write_drops;  /* write() to the TUN queue refused a packet */
-	uint64_t rx_no_buffer;	   /* the pool was empty when reading */
+	uint64_t tun_read_errors; /* read() on the TUN queue failed other than EAGAIN */
+	uint64_t tun_write_drops; /* write() to the TUN queue refused a packet */
+	uint64_t rx_no_buffer;	  /* the pool was empty when reading */
 	/* vnet_hdr offloads (TSO super-packets in, coalesced TCP out) */
-	uint64_t gso_bad;	   /* super-packet or segment whose headers do not add up */
-	uint64_t gso_unsupported;  /* super-packet of a gso type not done here (UDP) */
-	uint64_t gso_no_buffer;	   /* segments lost: the pool ran dry while cutting */
-	uint64_t csum_bad;	   /* NEEDS_CSUM range outside the packet */
-	uint64_t gro_write_drops;  /* coalesced super-packet the TUN queue refused */
-	uint64_t gso_packets;	   /* super-packets segmented (not a drop) */
-	uint64_t gro_packets;	   /* super-packets written (not a drop) */
-	uint64_t gro_segments;	   /* segments in them (not a drop) */
+	uint64_t gso_bad;	  /* super-packet or segment whose headers do not add up */
+	uint64_t gso_unsupported; /* super-packet of a gso type not done here (UDP) */
+	uint64_t gso_no_buffer;	  /* segments lost: the pool ran dry while cutting */
+	uint64_t csum_bad;	  /* NEEDS_CSUM range outside the packet */
+	uint64_t gro_write_drops; /* coalesced super-packet the TUN queue refused */
+	uint64_t gso_packets;	  /* super-packets segmented (not a drop) */
+	uint64_t gro_packets;	  /* super-packets written (not a drop) */
+	uint64_t gro_segments;	  /* segments in them (not a drop) */
 };
 
 /*

@@ -193,7 +193,7 @@ void uapi_set_begin(struct uapi_set *set, struct engine *engine, struct engine_o
 
 static struct engine_time set_now(const struct uapi_set *set)
 {
-	struct engine_time t = { 0, 0 };
+	struct engine_time t = {0, 0};
 
 	if (set->hooks && set->hooks->now)
 		return set->hooks->now(set->hooks->ctx);
@@ -220,8 +220,7 @@ static void peer_done(struct uapi_set *set)
 	set->keepalive_on = false;
 }
 
-static int device_line(struct uapi_set *set, const char *k, size_t klen, const char *v,
-		       size_t vlen)
+static int device_line(struct uapi_set *set, const char *k, size_t klen, const char *v, size_t vlen)
 {
 	uint64_t n;
 	int err;
@@ -355,8 +354,9 @@ static int peer_line(struct uapi_set *set, const char *k, size_t klen, const cha
 		if (!set->peer)
 			return 0;
 		if (allowed)
-			return engine_peer_allowedmac_add(set->engine, set->peer, mac, bits) ? -EINVAL
-											      : 0;
+			return engine_peer_allowedmac_add(set->engine, set->peer, mac, bits)
+				   ? -EINVAL
+				   : 0;
 		return engine_peer_mac_add_static(set->engine, set->peer, mac) ? -EINVAL : 0;
 	}
 	if (key_is(k, klen, "preshared_key")) {
@@ -471,8 +471,8 @@ void uapi_set_end(struct uapi_set *set)
 	peer_done(set);
 }
 
-int uapi_set_text(struct engine *engine, struct engine_output *out,
-		  const struct uapi_hooks *hooks, const char *text, size_t len)
+int uapi_set_text(struct engine *engine, struct engine_output *out, const struct uapi_hooks *hooks,
+		  const char *text, size_t len)
 {
 	struct uapi_set set;
 	size_t off = 0;
@@ -575,9 +575,8 @@ static int get_mac(void *ctx, const struct engine_mac_info *info)
 	char text[MAC_TEXT_LEN];
 
 	mac_format(info->mac, text);
-	sb_addf(ctx, "mac=%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "%s\n", text,
-		info->age_ns / 1000000, info->rx_frames, info->tx_frames,
-		info->is_static ? ",static" : "");
+	sb_addf(ctx, "mac=%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "%s\n", text, info->age_ns / 1000000,
+		info->rx_frames, info->tx_frames, info->is_static ? ",static" : "");
 	return 0;
 }
 
@@ -606,7 +605,7 @@ static void emit_counter(void *arg, const char *key, uint64_t n)
 int uapi_get_text(const struct engine *engine, const struct uapi_hooks *hooks, char **text,
 		  size_t *len)
 {
-	struct strbuf sb = { .s = malloc(4096), .cap = 4096 };
+	struct strbuf sb = {.s = malloc(4096), .cap = 4096};
 	struct engine_peer_info *info;
 	uint8_t key[KEY_LEN];
 	const struct peer *peer;
@@ -647,7 +646,8 @@ int uapi_get_text(const struct engine *engine, const struct uapi_hooks *hooks, c
 		uint64_t n = engine_drops(engine, (enum engine_drop)r);
 
 		if (n)
-			sb_addf(&sb, "drop_%s=%" PRIu64 "\n", engine_drop_name((enum engine_drop)r), n);
+			sb_addf(&sb, "drop_%s=%" PRIu64 "\n", engine_drop_name((enum engine_drop)r),
+				n);
 	}
 	if (hooks && hooks->counters)
 		hooks->counters(hooks->ctx, emit_counter, &sb);
@@ -692,8 +692,7 @@ err_mem:
 
 /* ---- the socket ---- */
 
-static int socket_path(char path[sizeof(((struct sockaddr_un *)0)->sun_path)],
-		       const char *ifname)
+static int socket_path(char path[sizeof(((struct sockaddr_un *)0)->sun_path)], const char *ifname)
 {
 	int n = snprintf(path, sizeof(((struct sockaddr_un *)0)->sun_path), "%s/%s.sock",
 			 UAPI_SOCKET_DIR, ifname);
@@ -705,7 +704,7 @@ static int socket_path(char path[sizeof(((struct sockaddr_un *)0)->sun_path)],
 
 int uapi_listen(const char *ifname)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	mode_t old_umask;
 	int fd, probe, err;
 
@@ -756,10 +755,10 @@ err_errno:
 }
 
 enum conn_state {
-	CONN_OP,	 /* waiting for an operation line */
-	CONN_GET_BLANK,	 /* "get=1" read, the empty line must follow */
-	CONN_SET,	 /* inside a set */
-	CONN_CLOSING,	 /* write what is left, then close */
+	CONN_OP,	/* waiting for an operation line */
+	CONN_GET_BLANK, /* "get=1" read, the empty line must follow */
+	CONN_SET,	/* inside a set */
+	CONN_CLOSING,	/* write what is left, then close */
 };
 
 struct uapi_conn {
@@ -772,9 +771,9 @@ struct uapi_conn {
 	char *set_text;
 	size_t set_len, set_cap;
 	bool set_too_big; /* beyond UAPI_SET_MAX: the rest is read and dropped */
-	char *in;	/* UAPI_LINE_MAX + 1 bytes */
+	char *in;	  /* UAPI_LINE_MAX + 1 bytes */
 	size_t in_len;
-	char *outbuf;	/* pending answer bytes */
+	char *outbuf; /* pending answer bytes */
 	size_t out_len, out_off;
 	uint32_t events; /* what the watch asks for */
 	size_t drained;	 /* input discarded after the last answer (CONN_CLOSING) */

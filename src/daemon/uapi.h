@@ -72,7 +72,8 @@ struct uapi_hooks {
 	 * @emit once per nonzero counter with its key (drop_<reason> for a
 	 * drop) and value. May be NULL.
 	 */
-	void (*counters)(void *ctx, void (*emit)(void *arg, const char *key, uint64_t n), void *arg);
+	void (*counters)(void *ctx, void (*emit)(void *arg, const char *key, uint64_t n),
+			 void *arg);
 	void *ctx;
 };
 
@@ -112,8 +113,8 @@ void uapi_set_end(struct uapi_set *set);
  * Applies a whole set request body (lines after "set=1\n") and returns what
  * its errno= line says: 0 or a negative errno. For tests and the fuzzer.
  */
-int uapi_set_text(struct engine *engine, struct engine_output *out,
-		  const struct uapi_hooks *hooks, const char *text, size_t len);
+int uapi_set_text(struct engine *engine, struct engine_output *out, const struct uapi_hooks *hooks,
+		  const char *text, size_t len);
 
 /*
  * Writes the get reply of @engine (without the final "errno=0\n\n") into a

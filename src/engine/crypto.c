@@ -573,9 +573,9 @@ static int aead_start(EVP_CIPHER_CTX *ctx, const uint8_t *key, bool quick, int e
 {
 	uint8_t nonce[CHACHA20POLY1305_NONCE_LEN];
 	OSSL_PARAM params[3] = {
-		OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag, CHACHA20POLY1305_TAG_LEN),
-		OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_IV_FIXED, nonce, sizeof(nonce)),
-		OSSL_PARAM_END,
+	    OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag, CHACHA20POLY1305_TAG_LEN),
+	    OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_AEAD_TLS1_IV_FIXED, nonce, sizeof(nonce)),
+	    OSSL_PARAM_END,
 	};
 	/* Without a tag to set, the list starts at the nonce. */
 	OSSL_PARAM *list = tag ? params : params + 1;
@@ -595,9 +595,9 @@ static int aead_seal(EVP_CIPHER_CTX *ctx, const uint8_t *key, bool quick, uint64
 		     uint8_t *dst, const uint8_t *src, size_t len, const uint8_t *ad, size_t ad_len)
 {
 	OSSL_PARAM params[2] = {
-		OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, dst + len,
-					CHACHA20POLY1305_TAG_LEN),
-		OSSL_PARAM_END,
+	    OSSL_PARAM_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, dst + len,
+				    CHACHA20POLY1305_TAG_LEN),
+	    OSSL_PARAM_END,
 	};
 	int out_len, ret;
 
@@ -656,8 +656,8 @@ static int aead_open(EVP_CIPHER_CTX *ctx, const uint8_t *key, bool quick, uint64
  */
 static bool aead_nonce_check(void)
 {
-	static const uint8_t key[CHACHA20POLY1305_KEY_LEN] = { 0x80, 0x81, 0x82, 0x83 };
-	static const uint8_t ad[12] = { 0x50, 0x51, 0x52, 0x53 };
+	static const uint8_t key[CHACHA20POLY1305_KEY_LEN] = {0x80, 0x81, 0x82, 0x83};
+	static const uint8_t ad[12] = {0x50, 0x51, 0x52, 0x53};
 	uint8_t want[80], first[80], buf[80], plain[64];
 	EVP_CIPHER_CTX *fresh = EVP_CIPHER_CTX_new(), *seal = EVP_CIPHER_CTX_new();
 	EVP_CIPHER_CTX *open = EVP_CIPHER_CTX_new();

@@ -66,8 +66,7 @@ static inline void engine_drop_buf(struct engine *engine, struct peer *peer,
  * engine->staged: push (consumes @buf), pop (NULL when empty) and drop
  * everything as @reason.
  */
-static inline void engine_stage_push(struct engine *engine, struct peer *peer,
-				     struct pktbuf *buf)
+static inline void engine_stage_push(struct engine *engine, struct peer *peer, struct pktbuf *buf)
 {
 	pktbuf_queue_push(&peer->staged, buf);
 	engine->staged++;

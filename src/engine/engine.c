@@ -12,35 +12,35 @@
 #include "engine/messages.h"
 
 static const char *const drop_names[ENGINE_DROP_COUNT] = {
-	[ENGINE_DROP_INVALID_MESSAGE] = "invalid_message",
-	[ENGINE_DROP_NO_IDENTITY] = "no_identity",
-	[ENGINE_DROP_HANDSHAKE_MAC] = "handshake_mac",
-	[ENGINE_DROP_HANDSHAKE_COOKIE] = "handshake_cookie",
-	[ENGINE_DROP_HANDSHAKE_RATELIMIT] = "handshake_ratelimit",
-	[ENGINE_DROP_HANDSHAKE_INVALID] = "handshake_invalid",
-	[ENGINE_DROP_HANDSHAKE_REPLAY] = "handshake_replay",
-	[ENGINE_DROP_COOKIE_INVALID] = "cookie_invalid",
-	[ENGINE_DROP_UNKNOWN_INDEX] = "unknown_index",
-	[ENGINE_DROP_KEYPAIR_EXPIRED] = "keypair_expired",
-	[ENGINE_DROP_COUNTER_LIMIT] = "counter_limit",
-	[ENGINE_DROP_DECRYPT] = "decrypt",
-	[ENGINE_DROP_REPLAY] = "replay",
-	[ENGINE_DROP_INNER_NOT_IP] = "inner_not_ip",
-	[ENGINE_DROP_INNER_LENGTH] = "inner_length",
-	[ENGINE_DROP_INNER_SOURCE] = "inner_source",
-	[ENGINE_DROP_NO_ROUTE] = "no_route",
-	[ENGINE_DROP_NO_ENDPOINT] = "no_endpoint",
-	[ENGINE_DROP_DOWN] = "down",
-	[ENGINE_DROP_TOO_BIG] = "too_big",
-	[ENGINE_DROP_STAGED_OVERFLOW] = "staged_overflow",
-	[ENGINE_DROP_STAGED_GIVEUP] = "staged_giveup",
-	[ENGINE_DROP_NO_BUFFER] = "no_buffer",
-	[ENGINE_DROP_CRYPTO] = "crypto",
-	[ENGINE_DROP_FRAME_ON_L3] = "frame_on_l3",
-	[ENGINE_DROP_IP_ON_L2] = "ip_on_l2",
-	[ENGINE_DROP_FRAME_INVALID] = "frame_invalid",
-	[ENGINE_DROP_FRAME_FILTERED] = "frame_filtered",
-	[ENGINE_DROP_MAC_NOT_ALLOWED] = "mac_not_allowed",
+    [ENGINE_DROP_INVALID_MESSAGE] = "invalid_message",
+    [ENGINE_DROP_NO_IDENTITY] = "no_identity",
+    [ENGINE_DROP_HANDSHAKE_MAC] = "handshake_mac",
+    [ENGINE_DROP_HANDSHAKE_COOKIE] = "handshake_cookie",
+    [ENGINE_DROP_HANDSHAKE_RATELIMIT] = "handshake_ratelimit",
+    [ENGINE_DROP_HANDSHAKE_INVALID] = "handshake_invalid",
+    [ENGINE_DROP_HANDSHAKE_REPLAY] = "handshake_replay",
+    [ENGINE_DROP_COOKIE_INVALID] = "cookie_invalid",
+    [ENGINE_DROP_UNKNOWN_INDEX] = "unknown_index",
+    [ENGINE_DROP_KEYPAIR_EXPIRED] = "keypair_expired",
+    [ENGINE_DROP_COUNTER_LIMIT] = "counter_limit",
+    [ENGINE_DROP_DECRYPT] = "decrypt",
+    [ENGINE_DROP_REPLAY] = "replay",
+    [ENGINE_DROP_INNER_NOT_IP] = "inner_not_ip",
+    [ENGINE_DROP_INNER_LENGTH] = "inner_length",
+    [ENGINE_DROP_INNER_SOURCE] = "inner_source",
+    [ENGINE_DROP_NO_ROUTE] = "no_route",
+    [ENGINE_DROP_NO_ENDPOINT] = "no_endpoint",
+    [ENGINE_DROP_DOWN] = "down",
+    [ENGINE_DROP_TOO_BIG] = "too_big",
+    [ENGINE_DROP_STAGED_OVERFLOW] = "staged_overflow",
+    [ENGINE_DROP_STAGED_GIVEUP] = "staged_giveup",
+    [ENGINE_DROP_NO_BUFFER] = "no_buffer",
+    [ENGINE_DROP_CRYPTO] = "crypto",
+    [ENGINE_DROP_FRAME_ON_L3] = "frame_on_l3",
+    [ENGINE_DROP_IP_ON_L2] = "ip_on_l2",
+    [ENGINE_DROP_FRAME_INVALID] = "frame_invalid",
+    [ENGINE_DROP_FRAME_FILTERED] = "frame_filtered",
+    [ENGINE_DROP_MAC_NOT_ALLOWED] = "mac_not_allowed",
 };
 
 const char *engine_drop_name(enum engine_drop reason)
@@ -165,7 +165,8 @@ int engine_set_private_key(struct engine *engine, const uint8_t key[32])
 	ret = noise_identity_set_private(id, key);
 	if (ret)
 		return ret;
-	ret = cookie_checker_init(&engine->cookie_checker, id->has_identity ? id->static_public : NULL);
+	ret = cookie_checker_init(&engine->cookie_checker,
+				  id->has_identity ? id->static_public : NULL);
 	if (ret)
 		return ret;
 
@@ -337,8 +338,7 @@ void engine_peer_allowedips_clear(struct engine *engine, struct peer *peer)
 }
 
 int engine_peer_allowedips_walk(const struct engine *engine, const struct peer *peer,
-				int (*fn)(void *ctx, int family, const uint8_t *addr,
-					  uint8_t cidr),
+				int (*fn)(void *ctx, int family, const uint8_t *addr, uint8_t cidr),
 				void *ctx)
 {
 	return allowedips_walk_by_peer(&engine->allowedips, peer, fn, ctx);

@@ -15,7 +15,8 @@ static void arm(struct timers *t, enum timer_kind kind, uint64_t at)
 	t->deadline[kind] = at ? at : 1;
 	/* Queued: its key need only come down (one comparison, usually not). */
 	if (t->q)
-		timerq_lower(t->q, t, t->q_index == TIMERQ_NONE ? timers_next(t) : t->deadline[kind]);
+		timerq_lower(t->q, t,
+			     t->q_index == TIMERQ_NONE ? timers_next(t) : t->deadline[kind]);
 }
 
 static void disarm(struct timers *t, enum timer_kind kind)

@@ -64,7 +64,7 @@ static int rule_answer(const struct nlmsghdr *nlh, void *data)
 	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
 	struct rule_dump *d = data;
 	const struct nlattr *attr;
-	struct fibrule r = { .suppress_prefixlen = -1 }, *nv;
+	struct fibrule r = {.suppress_prefixlen = -1}, *nv;
 
 	if (nlh->nlmsg_type != RTM_NEWRULE || mnl_nlmsg_get_payload_len(nlh) < sizeof(*frh))
 		return MNL_CB_OK;
@@ -73,7 +73,8 @@ static int rule_answer(const struct nlmsghdr *nlh, void *data)
 	r.invert = frh->flags & FIB_RULE_INVERT;
 	if (frh->action != FR_ACT_TO_TBL)
 		return MNL_CB_OK;
-	mnl_attr_for_each(attr, nlh, sizeof(*frh)) {
+	mnl_attr_for_each(attr, nlh, sizeof(*frh))
+	{
 		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
 			continue;
 		switch (mnl_attr_get_type(attr)) {
@@ -109,7 +110,7 @@ int fibrule_list(int family, struct fibrule **rules, size_t *n)
 	char buf[NLREQ_BUF_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct fib_rule_hdr *frh;
-	struct rule_dump d = { 0 };
+	struct rule_dump d = {0};
 	int ret;
 
 	nlh->nlmsg_type = RTM_GETRULE;
@@ -138,9 +139,8 @@ int fibrule_flush(int family, uint32_t table, bool suppress_main, unsigned int *
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < n; i++) {
-		bool ours = v[i].table == table ||
-			    (suppress_main && v[i].table == RT_TABLE_MAIN &&
-			     v[i].suppress_prefixlen == 0);
+		bool ours = v[i].table == table || (suppress_main && v[i].table == RT_TABLE_MAIN &&
+						    v[i].suppress_prefixlen == 0);
 
 		if (!ours)
 			continue;

@@ -16,10 +16,10 @@
 #include <stdint.h>
 
 struct fibrule {
-	int family;		/* AF_INET or AF_INET6 */
-	uint32_t priority;	/* 0 with !has_priority: the kernel picks, as `ip rule add` */
+	int family;	   /* AF_INET or AF_INET6 */
+	uint32_t priority; /* 0 with !has_priority: the kernel picks, as `ip rule add` */
 	bool has_priority;
-	uint32_t table;		/* 254 is main */
+	uint32_t table; /* 254 is main */
 	bool has_fwmark;
 	uint32_t fwmark;	/* mask all ones */
 	bool invert;		/* `not` */

@@ -80,8 +80,8 @@ int loop_init(struct loop *loop)
 		ret = error_record("signalfd", errno);
 		goto err_mask;
 	}
-	loop->timer_watch = (struct loop_watch){ loop->timerfd, on_timer, NULL };
-	loop->signal_watch = (struct loop_watch){ loop->signalfd, on_signal, NULL };
+	loop->timer_watch = (struct loop_watch){loop->timerfd, on_timer, NULL};
+	loop->signal_watch = (struct loop_watch){loop->signalfd, on_signal, NULL};
 	ret = loop_add(loop, &loop->timer_watch, EPOLLIN);
 	if (ret)
 		goto err_signal;
@@ -115,10 +115,10 @@ void loop_free(struct loop *loop)
 
 static int ctl(struct loop *loop, int op, struct loop_watch *w, uint32_t events)
 {
-	struct epoll_event ev = { .events = events, .data.ptr = w };
+	struct epoll_event ev = {.events = events, .data.ptr = w};
 
 	if (epoll_ctl(loop->epfd, op, w->fd, &ev))
-		return error_record(op == EPOLL_CTL_ADD ? "epoll_ctl(ADD)"
+		return error_record(op == EPOLL_CTL_ADD	  ? "epoll_ctl(ADD)"
 				    : op == EPOLL_CTL_MOD ? "epoll_ctl(MOD)"
 							  : "epoll_ctl(DEL)",
 				    errno);
@@ -152,7 +152,7 @@ void loop_set_timer(struct loop *loop, loop_timer_fn fn, void *arg)
 
 int loop_set_deadline(struct loop *loop, uint64_t deadline)
 {
-	struct itimerspec its = { 0 };
+	struct itimerspec its = {0};
 
 	if (deadline) {
 		/* An all-zero it_value disarms: a past deadline becomes 1 ns. */

@@ -52,8 +52,7 @@ int netns_enter(const char *name, const char **failed)
 		return fail("unshare", failed);
 	if (mount("", "/", "none", MS_SLAVE | MS_REC, NULL) < 0)
 		return fail("mount", failed);
-	if (umount2("/sys", MNT_DETACH) < 0 && statvfs("/sys", &st) == 0 &&
-	    (st.f_flag & ST_RDONLY))
+	if (umount2("/sys", MNT_DETACH) < 0 && statvfs("/sys", &st) == 0 && (st.f_flag & ST_RDONLY))
 		sys_flags = MS_RDONLY; /* cannot shadow a read-only /sys with a writable one */
 	if (mount(name, "/sys", "sysfs", sys_flags, NULL) < 0)
 		return fail("mount", failed);

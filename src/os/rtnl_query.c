@@ -41,7 +41,8 @@ static void route_read(const struct nlmsghdr *nlh, struct route_info *ri)
 	ri->table = rtm->rtm_table;
 	ri->dst_len = rtm->rtm_dst_len;
 	ri->cloned = rtm->rtm_flags & RTM_F_CLONED;
-	mnl_attr_for_each(attr, nlh, sizeof(*rtm)) {
+	mnl_attr_for_each(attr, nlh, sizeof(*rtm))
+	{
 		switch (mnl_attr_get_type(attr)) {
 		case RTA_TABLE:
 			if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
@@ -56,7 +57,8 @@ static void route_read(const struct nlmsghdr *nlh, struct route_info *ri)
 				memcpy(ri->dst, mnl_attr_get_payload(attr), addr_size(ri->family));
 			break;
 		case RTA_METRICS:
-			mnl_attr_for_each_nested(m, attr) {
+			mnl_attr_for_each_nested(m, attr)
+			{
 				if (mnl_attr_get_type(m) == RTAX_MTU &&
 				    mnl_attr_validate(m, MNL_TYPE_U32) >= 0)
 					ri->mtu = mnl_attr_get_u32(m);
@@ -93,7 +95,8 @@ static int get_answer(const struct nlmsghdr *nlh, void *data)
 {
 	struct route_info *ri = data;
 
-	if (nlh->nlmsg_type == RTM_NEWROUTE && mnl_nlmsg_get_payload_len(nlh) >= sizeof(struct rtmsg))
+	if (nlh->nlmsg_type == RTM_NEWROUTE &&
+	    mnl_nlmsg_get_payload_len(nlh) >= sizeof(struct rtmsg))
 		route_read(nlh, ri);
 	return MNL_CB_OK;
 }
@@ -102,7 +105,7 @@ int rtnl_query_route_mtu(int family, const void *dst, unsigned int *mtu)
 {
 	char buf[NLREQ_BUF_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct route_info ri = { 0 };
+	struct route_info ri = {0};
 	struct rtmsg *rtm;
 	int ret;
 
@@ -142,7 +145,7 @@ static int route_walk(int family, bool (*fn)(const struct route_info *, void *),
 {
 	char buf[NLREQ_BUF_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct route_walk w = { .fn = fn, .arg = arg };
+	struct route_walk w = {.fn = fn, .arg = arg};
 	struct rtmsg *rtm;
 
 	nlh->nlmsg_type = RTM_GETROUTE;
@@ -170,7 +173,7 @@ static bool is_main_default(const struct route_info *ri, void *arg)
 
 int rtnl_query_default_mtu(unsigned int *mtu)
 {
-	struct default_query q = { .found = false };
+	struct default_query q = {.found = false};
 	int ret = route_walk(AF_INET, is_main_default, &q);
 
 	if (ret)
@@ -196,7 +199,7 @@ static bool in_table(const struct route_info *ri, void *arg)
 
 int rtnl_query_table_used(uint32_t table, bool *used)
 {
-	struct table_query q = { .table = table };
+	struct table_query q = {.table = table};
 	int ret = route_walk(AF_INET, in_table, &q);
 
 	if (!ret && !q.used)
@@ -236,7 +239,7 @@ static bool covers(const struct route_info *ri, void *arg)
 int rtnl_query_route_covered(int family, int ifindex, const void *dst, unsigned int dst_len,
 			     bool *covered)
 {
-	struct cover_query q = { .ifindex = ifindex, .dst_len = dst_len, .dst = dst };
+	struct cover_query q = {.ifindex = ifindex, .dst_len = dst_len, .dst = dst};
 	int ret = route_walk(family, covers, &q);
 
 	*covered = q.covered;
@@ -254,13 +257,14 @@ static int addr_answer(const struct nlmsghdr *nlh, void *data)
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	struct addr_dump *d = data;
 	const struct nlattr *attr, *local = NULL, *address = NULL, *pick;
-	struct rtnl_query_addr a = { 0 }, *nv;
+	struct rtnl_query_addr a = {0}, *nv;
 
 	if (nlh->nlmsg_type != RTM_NEWADDR || mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa) ||
 	    (int)ifa->ifa_index != d->ifindex ||
 	    (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6))
 		return MNL_CB_OK;
-	mnl_attr_for_each(attr, nlh, sizeof(*ifa)) {
+	mnl_attr_for_each(attr, nlh, sizeof(*ifa))
+	{
 		if (mnl_attr_get_type(attr) == IFA_LOCAL)
 			local = attr;
 		else if (mnl_attr_get_type(attr) == IFA_ADDRESS)
@@ -285,8 +289,8 @@ static int addr_answer(const struct nlmsghdr *nlh, void *data)
 
 int rtnl_query_addrs(int ifindex, struct rtnl_query_addr **addrs, size_t *n)
 {
-	static const int families[] = { AF_INET, AF_INET6 };
-	struct addr_dump d = { .ifindex = ifindex };
+	static const int families[] = {AF_INET, AF_INET6};
+	struct addr_dump d = {.ifindex = ifindex};
 	int ret = 0;
 
 	for (size_t i = 0; i < 2 && !ret; i++) {

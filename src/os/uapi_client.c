@@ -30,7 +30,7 @@ int uapi_socket_path(char *path, size_t len, const char *ifname)
 
 int uapi_connect(const char *ifname)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	int fd, ret;
 
 	if (uapi_socket_path(sun.sun_path, sizeof(sun.sun_path), ifname))
@@ -108,7 +108,8 @@ static int read_reply(int fd, char **out, size_t *len)
 		if (!r)
 			break;
 		n += (size_t)r;
-		if ((n == 1 && buf[0] == '\n') || (n >= 2 && buf[n - 1] == '\n' && buf[n - 2] == '\n'))
+		if ((n == 1 && buf[0] == '\n') ||
+		    (n >= 2 && buf[n - 1] == '\n' && buf[n - 2] == '\n'))
 			break;
 	}
 	*out = buf;

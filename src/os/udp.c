@@ -48,9 +48,9 @@ int udp_open(struct udp_socket *s, uint16_t port, uint32_t fwmark)
 int udp_open_flags(struct udp_socket *s, uint16_t port, uint32_t fwmark, unsigned int flags)
 {
 	struct sockaddr_in6 addr = {
-		.sin6_family = AF_INET6,
-		.sin6_port = htons(port),
-		.sin6_addr = IN6ADDR_ANY_INIT,
+	    .sin6_family = AF_INET6,
+	    .sin6_port = htons(port),
+	    .sin6_addr = IN6ADDR_ANY_INIT,
 	};
 	socklen_t len = sizeof(addr);
 	int off = 0, on = 1, segment = 0, ret;
@@ -194,12 +194,12 @@ int udp_recv(struct udp_socket *s, struct udp_msg *msgs, unsigned int n)
 		x->iov[i].iov_base = msgs[i].data;
 		x->iov[i].iov_len = msgs[i].cap;
 		x->hdr[i].msg_hdr = (struct msghdr){
-			.msg_name = &x->addr[i],
-			.msg_namelen = sizeof(x->addr[i]),
-			.msg_iov = &x->iov[i],
-			.msg_iovlen = 1,
-			.msg_control = x->cmsg[i].buf,
-			.msg_controllen = sizeof(x->cmsg[i].buf),
+		    .msg_name = &x->addr[i],
+		    .msg_namelen = sizeof(x->addr[i]),
+		    .msg_iov = &x->iov[i],
+		    .msg_iovlen = 1,
+		    .msg_control = x->cmsg[i].buf,
+		    .msg_controllen = sizeof(x->cmsg[i].buf),
 		};
 	}
 	do {
@@ -247,11 +247,11 @@ static void prepare_one(struct udp_scratch *x, unsigned int i, struct udp_msg *m
 	x->iov[i].iov_base = m->data;
 	x->iov[i].iov_len = m->len;
 	*h = (struct msghdr){
-		.msg_name = &x->addr[i],
-		.msg_namelen = sizeof(x->addr[i]),
-		.msg_iov = &x->iov[i],
-		.msg_iovlen = 1,
-		.msg_control = x->cmsg[i].buf,
+	    .msg_name = &x->addr[i],
+	    .msg_namelen = sizeof(x->addr[i]),
+	    .msg_iov = &x->iov[i],
+	    .msg_iovlen = 1,
+	    .msg_control = x->cmsg[i].buf,
 	};
 	if (m->gso_size) {
 		uint16_t size = m->gso_size;
@@ -259,7 +259,7 @@ static void prepare_one(struct udp_scratch *x, unsigned int i, struct udp_msg *m
 		add_cmsg(h, &used, SOL_UDP, UDP_SEGMENT, &size, sizeof(size));
 	}
 	if (m->send_from.family == AF_INET || m->send_from.family == AF_INET6) {
-		struct in6_pktinfo info = { 0 };
+		struct in6_pktinfo info = {0};
 
 		if (m->send_from.family == AF_INET) {
 			info.ipi6_addr.s6_addr[10] = 0xff;

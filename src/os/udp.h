@@ -45,7 +45,7 @@ union udp_addr {
  *   @cap and @arrived_at are unused. Receiving never touches @send_from.
  */
 struct udp_local {
-	int family; /* AF_INET, AF_INET6, or 0: none */
+	int family;  /* AF_INET, AF_INET6, or 0: none */
 	int ifindex; /* the interface it arrived on; used on send for IPv6 link-local */
 	union {
 		struct in_addr v4;

@@ -35,10 +35,10 @@ static struct entry model[MODEL_MAX];
 static size_t model_n;
 static unsigned long model_seq;
 
-#define check(x)                            \
-	do {                                \
-		if (!(x))                   \
-			__builtin_trap();   \
+#define check(x)                                                                                   \
+	do {                                                                                       \
+		if (!(x))                                                                          \
+			__builtin_trap();                                                          \
 	} while (0)
 
 static void mask(uint8_t *a, unsigned int cidr)
@@ -86,7 +86,7 @@ struct cursor {
 static int walked(void *ctx, int family, const uint8_t *addr, uint8_t cidr)
 {
 	struct cursor *c = ctx;
-	uint8_t a[16] = { 0 };
+	uint8_t a[16] = {0};
 	const struct entry *e;
 
 	memcpy(a, addr, family == AF_INET ? 4 : 16);
@@ -114,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int family = op & 0x10 ? AF_INET6 : AF_INET;
 		unsigned int len = family == AF_INET ? 4 : 16, bits = len * 8;
 		int peer = (arg >> 4) % NPEERS;
-		uint8_t a[16] = { 0 };
+		uint8_t a[16] = {0};
 		struct entry *e;
 
 		at += 3;
@@ -138,7 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (model_n == MODEL_MAX)
 					goto out; /* the model is full; stop here */
 				e = &model[model_n++];
-				*e = (struct entry){ family, { 0 }, cidr, -1, 0 };
+				*e = (struct entry){family, {0}, cidr, -1, 0};
 				memcpy(e->addr, a, 16);
 			}
 			if (e->peer != peer) {
@@ -185,7 +185,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 out:
 	for (int p = 0; p < NPEERS; p++) {
-		struct cursor c = { p, 0, 0 };
+		struct cursor c = {p, 0, 0};
 		size_t n = 0;
 
 		for (size_t i = 0; i < model_n; i++)

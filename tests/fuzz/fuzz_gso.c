@@ -41,7 +41,7 @@ static bool csum_ok(const uint8_t *p, size_t len)
 	}
 	/* Pseudo header: protocol and length as big-endian words, added in memory order. */
 	{
-		uint8_t w[4] = { 0, 6, (uint8_t)((len - l4) >> 8), (uint8_t)(len - l4) };
+		uint8_t w[4] = {0, 6, (uint8_t)((len - l4) >> 8), (uint8_t)(len - l4)};
 
 		sum = gso_csum_add(sum, w, 4);
 	}
@@ -95,7 +95,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			size_t i;
 
 			for (i = 1; i < n; i++)
-				if (gso_coalesce(&run, merged, &mlen, sizeof(merged), segs[i], seg_len[i]))
+				if (gso_coalesce(&run, merged, &mlen, sizeof(merged), segs[i],
+						 seg_len[i]))
 					break;
 			gso_coalesce_finish(&run, merged, mlen, &hdr2);
 			/* A whole run cuts into the segments it was made of. */
@@ -107,7 +108,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				for (i = 0; gso_seg_more(&seg); i++) {
 					int r = gso_seg_next(&seg, again, sizeof(again));
 
-					if (r < 0 || (size_t)r != seg_len[i] || memcmp(again, segs[i], seg_len[i]))
+					if (r < 0 || (size_t)r != seg_len[i] ||
+					    memcmp(again, segs[i], seg_len[i]))
 						abort();
 				}
 				if (i != n)

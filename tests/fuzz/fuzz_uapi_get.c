@@ -45,7 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 		if (p->endpoint.sa.sa_family) {
-			if (p->endpoint.sa.sa_family != AF_INET && p->endpoint.sa.sa_family != AF_INET6)
+			if (p->endpoint.sa.sa_family != AF_INET &&
+			    p->endpoint.sa.sa_family != AF_INET6)
 				abort();
 			uapi_text_endpoint(buf, sizeof(buf), &p->endpoint);
 		}

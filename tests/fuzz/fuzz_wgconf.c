@@ -63,7 +63,7 @@ static void round_trip(const struct wgconf *c, unsigned int flags)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const unsigned int modes[] = { 0, WGCONF_SETCONF };
+	static const unsigned int modes[] = {0, WGCONF_SETCONF};
 	char error[512];
 
 	for (size_t m = 0; m < 2; m++) {

@@ -251,7 +251,8 @@ static int case_addresses(void)
 				      WARREN_RTNL_ADDR_NO_BROADCAST));
 	CHECK(has_address("wr0", AF_INET, "10.9.0.1", 24));
 	snprintf(brd, sizeof(brd), "%s",
-		 command_output("ip -4 -o addr show dev wr0 | grep -c 'inet 10.9.0.1/24 scope global wr0'"));
+		 command_output(
+		     "ip -4 -o addr show dev wr0 | grep -c 'inet 10.9.0.1/24 scope global wr0'"));
 	CHECK(!strncmp(brd, "1", 1));
 	CHECK_OK(warren_rtnl_addr_del(rtnl, tun_ifindex, AF_INET, &a4, 24));
 

@@ -51,7 +51,7 @@ static int recv_all(struct udp_socket *s, struct udp_msg *msgs, int want)
 	int got = 0;
 
 	while (got < want) {
-		struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
 		int n;
 
 		if (poll(&pfd, 1, 2000) <= 0)
@@ -103,7 +103,7 @@ static int batch_to(const char *dst, int family, const char *src)
 		uint32_t len = 1 + (uint32_t)(i * 7919) % 9000;
 
 		memset(out[i], i, len);
-		tx[i] = (struct udp_msg){ .data = out[i], .len = len };
+		tx[i] = (struct udp_msg){.data = out[i], .len = len};
 		addr_set(&tx[i].peer, dst, sb.port);
 	}
 	CHECK(udp_send(&sa, tx, BATCH) == BATCH);
@@ -113,7 +113,8 @@ static int batch_to(const char *dst, int family, const char *src)
 		char ip[INET6_ADDRSTRLEN];
 		const void *a = family == AF_INET ? (const void *)&rx[i].peer.v4.sin_addr
 						  : (const void *)&rx[i].peer.v6.sin6_addr;
-		uint16_t port = family == AF_INET ? rx[i].peer.v4.sin_port : rx[i].peer.v6.sin6_port;
+		uint16_t port =
+		    family == AF_INET ? rx[i].peer.v4.sin_port : rx[i].peer.v6.sin6_port;
 
 		CHECK(rx[i].len == tx[i].len);
 		CHECK(!memcmp(rx[i].data, out[i], rx[i].len));
@@ -150,7 +151,7 @@ static int batch_v4_mapped(void)
 static int send_segmented(void)
 {
 	static uint8_t big[10500];
-	struct udp_msg tx = { .data = big, .len = sizeof(big), .gso_size = 1000 };
+	struct udp_msg tx = {.data = big, .len = sizeof(big), .gso_size = 1000};
 
 	for (size_t i = 0; i < sizeof(big); i++)
 		big[i] = (uint8_t)(i / 1000);
@@ -174,7 +175,8 @@ static int segmentation(void)
 	for (int i = 0; i < 11; i++) {
 		CHECK(rx[i].len == (i < 10 ? 1000u : 500u));
 		CHECK(rx[i].gso_size == 0);
-		CHECK(((uint8_t *)rx[i].data)[0] == i && ((uint8_t *)rx[i].data)[rx[i].len - 1] == i);
+		CHECK(((uint8_t *)rx[i].data)[0] == i &&
+		      ((uint8_t *)rx[i].data)[rx[i].len - 1] == i);
 	}
 	return 0;
 }
@@ -208,9 +210,9 @@ static int coalesced_receive(void)
 static int truncated_is_dropped(void)
 {
 	static uint8_t small[16], payload[100];
-	struct udp_msg tx = { .data = payload, .len = sizeof(payload) };
-	struct udp_msg rx = { .data = small, .cap = sizeof(small) };
-	struct pollfd pfd = { .fd = sa.fd, .events = POLLIN };
+	struct udp_msg tx = {.data = payload, .len = sizeof(payload)};
+	struct udp_msg rx = {.data = small, .cap = sizeof(small)};
+	struct pollfd pfd = {.fd = sa.fd, .events = POLLIN};
 
 	addr_set(&tx.peer, "::1", sa.port);
 	CHECK(udp_send(&sb, &tx, 1) == 1);
@@ -230,7 +232,7 @@ static int refused_message_skipped(void)
 
 	for (int i = 0; i < 3; i++) {
 		memset(p[i], 'a' + i, sizeof(p[i]));
-		tx[i] = (struct udp_msg){ .data = p[i], .len = sizeof(p[i]) };
+		tx[i] = (struct udp_msg){.data = p[i], .len = sizeof(p[i])};
 		addr_set(&tx[i].peer, "127.0.0.1", sb.port);
 	}
 	addr_set(&tx[1].peer, "203.0.113.9", 9); /* no route in this namespace */
@@ -245,7 +247,7 @@ static int refused_message_skipped(void)
 static int reply_from(struct udp_msg *req, const char *from, char *seen, size_t seen_len)
 {
 	static uint8_t p[8] = "reply";
-	struct udp_msg tx = { .data = p, .len = sizeof(p), .peer = req->peer };
+	struct udp_msg tx = {.data = p, .len = sizeof(p), .peer = req->peer};
 	struct udp_msg rx[1];
 
 	if (from) {
@@ -269,7 +271,7 @@ static int reply_from(struct udp_msg *req, const char *from, char *seen, size_t 
 static int sticky_source(void)
 {
 	static uint8_t p[8] = "request";
-	struct udp_msg tx = { .data = p, .len = sizeof(p) }, rx[1];
+	struct udp_msg tx = {.data = p, .len = sizeof(p)}, rx[1];
 	char ip[INET_ADDRSTRLEN];
 
 	addr_set(&tx.peer, "127.0.0.2", sb.port);
@@ -301,7 +303,7 @@ static int reuseport_spreads_flows(void)
 	CHECK_OK(udp_open_flags(&r2, r1.port, 0, UDP_OPEN_REUSEPORT));
 	CHECK(r2.port == r1.port);
 	for (int i = 0; i < 16; i++) {
-		struct udp_msg tx = { .data = p, .len = sizeof(p) };
+		struct udp_msg tx = {.data = p, .len = sizeof(p)};
 
 		CHECK_OK(udp_open(&senders[i], 0, 0));
 		addr_set(&tx.peer, "127.0.0.1", r1.port);
@@ -333,7 +335,7 @@ static void on_deadline(struct loop *loop, uint64_t now, void *arg)
 static void on_readable(struct loop *loop, int fd, uint32_t events, void *arg)
 {
 	struct loop_state *st = arg;
-	struct udp_msg rx = { .data = bufs[0], .cap = BIG };
+	struct udp_msg rx = {.data = bufs[0], .cap = BIG};
 
 	if ((events & EPOLLIN) && udp_recv(&sb, &rx, 1) == 1)
 		st->reads++;
@@ -342,9 +344,9 @@ static void on_readable(struct loop *loop, int fd, uint32_t events, void *arg)
 static int loop_deadline_and_fd(void)
 {
 	static uint8_t p[4] = "ping";
-	struct loop_state st = { 0 };
-	struct udp_msg tx = { .data = p, .len = sizeof(p) };
-	struct loop_watch w = { .fd = sb.fd, .fn = on_readable, .arg = &st };
+	struct loop_state st = {0};
+	struct udp_msg tx = {.data = p, .len = sizeof(p)};
+	struct loop_watch w = {.fd = sb.fd, .fn = on_readable, .arg = &st};
 	struct loop loop;
 	uint64_t deadline;
 
@@ -407,13 +409,13 @@ static void stop_loop(struct loop *loop, uint64_t now, void *arg)
 
 static int loop_del_in_callback(void)
 {
-	struct closer a = { 0 }, b = { 0 }, *pa = &a, *pb = &b;
+	struct closer a = {0}, b = {0}, *pa = &a, *pb = &b;
 	int pipe_a[2], pipe_b[2];
 	struct loop loop;
 
 	CHECK(pipe(pipe_a) == 0 && pipe(pipe_b) == 0);
-	a = (struct closer){ .w = { pipe_a[0], close_other, &a }, .other = &pb };
-	b = (struct closer){ .w = { pipe_b[0], close_other, &b }, .other = &pa };
+	a = (struct closer){.w = {pipe_a[0], close_other, &a}, .other = &pb};
+	b = (struct closer){.w = {pipe_b[0], close_other, &b}, .other = &pa};
 	CHECK(write(pipe_a[1], "x", 1) == 1 && write(pipe_b[1], "x", 1) == 1);
 	CHECK_OK(loop_init(&loop));
 	CHECK_OK(loop_add(&loop, &a.w, EPOLLIN));
@@ -458,21 +460,21 @@ static int close_pair(void)
 int main(void)
 {
 	static const struct os_test_case cases[] = {
-		{ "two dual-stack sockets on ephemeral ports", open_pair },
-		{ "a fixed port with fwmark; a taken port names bind(UDP)", fixed_port },
-		{ "64 datagrams over 127.0.0.1 arrive with sizes and AF_INET source", batch_ipv4 },
-		{ "64 datagrams over ::1 arrive with sizes and AF_INET6 source", batch_ipv6 },
-		{ "to ::ffff:127.0.0.1: the source is unmapped to AF_INET", batch_v4_mapped },
-		{ "a UDP_SEGMENT send arrives as 11 datagrams", segmentation },
-		{ "with UDP_GRO the segments arrive as one buffer and gso_size", coalesced_receive },
-		{ "a datagram larger than its buffer is dropped and counted", truncated_is_dropped },
-		{ "a refused message is counted, the rest of the batch sent", refused_message_skipped },
-		{ "replies leave from the address the request arrived at", sticky_source },
-		{ "SO_REUSEPORT sockets on one port share the flows", reuseport_spreads_flows },
-		{ "the loop's deadline fires on time, fd callbacks run", loop_deadline_and_fd },
-		{ "a watch removed by a callback gets no event of the round", loop_del_in_callback },
-		{ "SIGTERM stops the loop through its signalfd", loop_stops_on_sigterm },
-		{ "close", close_pair },
+	    {"two dual-stack sockets on ephemeral ports", open_pair},
+	    {"a fixed port with fwmark; a taken port names bind(UDP)", fixed_port},
+	    {"64 datagrams over 127.0.0.1 arrive with sizes and AF_INET source", batch_ipv4},
+	    {"64 datagrams over ::1 arrive with sizes and AF_INET6 source", batch_ipv6},
+	    {"to ::ffff:127.0.0.1: the source is unmapped to AF_INET", batch_v4_mapped},
+	    {"a UDP_SEGMENT send arrives as 11 datagrams", segmentation},
+	    {"with UDP_GRO the segments arrive as one buffer and gso_size", coalesced_receive},
+	    {"a datagram larger than its buffer is dropped and counted", truncated_is_dropped},
+	    {"a refused message is counted, the rest of the batch sent", refused_message_skipped},
+	    {"replies leave from the address the request arrived at", sticky_source},
+	    {"SO_REUSEPORT sockets on one port share the flows", reuseport_spreads_flows},
+	    {"the loop's deadline fires on time, fd callbacks run", loop_deadline_and_fd},
+	    {"a watch removed by a callback gets no event of the round", loop_del_in_callback},
+	    {"SIGTERM stops the loop through its signalfd", loop_stops_on_sigterm},
+	    {"close", close_pair},
 	};
 
 	return OS_TEST_RUN(cases);

@@ -162,7 +162,7 @@ static void print_cases(void **state)
 				       .pretty = c->opts & PRETTY,
 				       .details = c->opts & DETAILS,
 				       .oneline = c->opts & ONELINE,
-				       .ifname_color = c->opts & COLOR ? "\033[36m" : NULL });
+				       .ifname_color = c->opts & COLOR ? "\033[36m" : NULL});
 		for (size_t j = 0; c->devs[j]; j++)
 			tuntap_print_dev(&pr, c->devs[j]);
 		tuntap_print_end(&pr);

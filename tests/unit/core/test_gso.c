@@ -110,7 +110,7 @@ static size_t build(uint8_t *p, const struct spec *s, uint32_t seq, size_t *l4)
 		wr16(p + 6, 0x4000); /* DF */
 		p[8] = 64;
 		p[9] = 6;
-		memcpy(p + 12, (uint8_t[]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
+		memcpy(p + 12, (uint8_t[]){10, 0, 0, 1, 10, 0, 0, 2}, 8);
 		for (unsigned i = 0; i < s->ip_opts; i++)
 			p[20 + i] = 1; /* NOP */
 		wr16(p + 10, (uint16_t)~ref_fold(ref_sum(0, p, ip_len)));
@@ -145,19 +145,19 @@ static size_t build(uint8_t *p, const struct spec *s, uint32_t seq, size_t *l4)
 static void complete_tcp_csum(uint8_t *p, size_t len, size_t l4)
 {
 	wr16(p + l4 + 16, 0);
-	wr16(p + l4 + 16, (uint16_t)~ref_fold(ref_sum(ref_pseudo(p, (uint32_t)(len - l4)),
-						      p + l4, len - l4)));
+	wr16(p + l4 + 16,
+	     (uint16_t)~ref_fold(ref_sum(ref_pseudo(p, (uint32_t)(len - l4)), p + l4, len - l4)));
 }
 
 static struct gso_hdr tso_hdr(const struct spec *s, size_t l4, uint16_t mss)
 {
 	struct gso_hdr h = {
-		.flags = GSO_F_NEEDS_CSUM,
-		.type = s->family == 4 ? GSO_TYPE_TCPV4 : GSO_TYPE_TCPV6,
-		.hdr_len = (uint16_t)(l4 + 20 + s->tcp_opts),
-		.size = mss,
-		.csum_start = (uint16_t)l4,
-		.csum_offset = 16,
+	    .flags = GSO_F_NEEDS_CSUM,
+	    .type = s->family == 4 ? GSO_TYPE_TCPV4 : GSO_TYPE_TCPV6,
+	    .hdr_len = (uint16_t)(l4 + 20 + s->tcp_opts),
+	    .size = mss,
+	    .csum_start = (uint16_t)l4,
+	    .csum_offset = 16,
 	};
 	return h;
 }
@@ -166,8 +166,8 @@ static uint8_t super[MAXPKT], seg[256][2048], merged[MAXPKT];
 static size_t seg_len[256];
 
 /* Segments @super and checks every segment against the original. Returns the count. */
-static unsigned split_and_check(unsigned c, const struct gso_hdr *h, const uint8_t *sp,
-				size_t len, size_t l4, unsigned want)
+static unsigned split_and_check(unsigned c, const struct gso_hdr *h, const uint8_t *sp, size_t len,
+				size_t l4, unsigned want)
 {
 	size_t hdr = h->hdr_len;
 	uint32_t payload = (uint32_t)(len - hdr), seq0 = rd32(sp + l4 + 4), off = 0;
@@ -205,11 +205,12 @@ static unsigned split_and_check(unsigned c, const struct gso_hdr *h, const uint8
 		}
 		assert_int_equal(rd32(s + l4 + 4), seq0 + off);
 		if (!last)
-			want_flags &= (uint8_t)~(FIN | PSH);
+			want_flags &= (uint8_t) ~(FIN | PSH);
 		if (!first)
 			want_flags &= (uint8_t)~CWR;
 		if (s[l4 + 13] != want_flags)
-			fail_msg("case %u seg %u: flags %#x, want %#x", c, n, s[l4 + 13], want_flags);
+			fail_msg("case %u seg %u: flags %#x, want %#x", c, n, s[l4 + 13],
+				 want_flags);
 		assert_memory_equal(s + l4, sp + l4, 4);
 		assert_memory_equal(s + l4 + 8, sp + l4 + 8, 5);
 		assert_memory_equal(s + l4 + 14, sp + l4 + 14, 2);
@@ -229,15 +230,15 @@ static const struct {
 	uint16_t mss;
 	unsigned segs;
 } seg_cases[] = {
-	/* 1 */ { { 4, 0, 0, ACK | PSH, 3500 }, 1000, 4 },
-	/* 2 */ { { 6, 0, 0, ACK | PSH, 2800 }, 1400, 2 },
-	/* 3: one segment */ { { 4, 0, 0, ACK, 500 }, 1400, 1 },
-	/* 4: IPv4 and TCP options */ { { 4, 8, 12, ACK | PSH, 4096 }, 1368, 3 },
-	/* 5: CWR on the first only, FIN on the last */ { { 4, 0, 12, ACK | CWR | FIN, 3000 }, 1000, 3 },
-	/* 6 */ { { 6, 0, 12, ACK | ECE | PSH, 65535 - 72 }, 1388, 48 },
-	/* 7: odd sizes */ { { 6, 0, 4, ACK, 1001 }, 333, 4 },
-	/* 8: the largest IPv4 */ { { 4, 0, 0, ACK, 65535 - 40 }, 1380, 48 },
-	/* 9: a payload of one byte */ { { 4, 0, 0, ACK | PSH, 1 }, 1380, 1 },
+    /* 1 */ {{4, 0, 0, ACK | PSH, 3500}, 1000, 4},
+    /* 2 */ {{6, 0, 0, ACK | PSH, 2800}, 1400, 2},
+    /* 3: one segment */ {{4, 0, 0, ACK, 500}, 1400, 1},
+    /* 4: IPv4 and TCP options */ {{4, 8, 12, ACK | PSH, 4096}, 1368, 3},
+    /* 5: CWR on the first only, FIN on the last */ {{4, 0, 12, ACK | CWR | FIN, 3000}, 1000, 3},
+    /* 6 */ {{6, 0, 12, ACK | ECE | PSH, 65535 - 72}, 1388, 48},
+    /* 7: odd sizes */ {{6, 0, 4, ACK, 1001}, 333, 4},
+    /* 8: the largest IPv4 */ {{4, 0, 0, ACK, 65535 - 40}, 1380, 48},
+    /* 9: a payload of one byte */ {{4, 0, 0, ACK | PSH, 1}, 1380, 1},
 };
 
 static void segment(void **state)
@@ -285,35 +286,36 @@ static void segment_refused(void **state)
 		int mangle;
 		int ret;
 	} cases[] = {
-		/* 1 */ { 4, M_MSS0, -EBADMSG },
-		/* 2 */ { 4, M_TYPE_UDP, -EPROTONOSUPPORT },
-		/* 3 */ { 6, M_TYPE_UDP_L4, -EPROTONOSUPPORT },
-		/* 4 */ { 4, M_TYPE_WRONG_FAMILY, -EBADMSG },
-		/* 5 */ { 6, M_TYPE_WRONG_FAMILY, -EBADMSG },
-		/* 6 */ { 4, M_NO_NEEDS_CSUM, -EBADMSG },
-		/* 7 */ { 4, M_CSUM_START, -EBADMSG },
-		/* 8 */ { 6, M_CSUM_OFFSET, -EBADMSG },
-		/* 9 */ { 4, M_TOT_LEN, -EBADMSG },
-		/* 10 */ { 6, M_TOT_LEN, -EBADMSG },
-		/* 11 */ { 4, M_SYN, -EBADMSG },
-		/* 12 */ { 4, M_RST, -EBADMSG },
-		/* 13 */ { 6, M_URG, -EBADMSG },
-		/* 14 */ { 4, M_PROTO_UDP, -EBADMSG },
-		/* 15 */ { 6, M_PROTO_UDP, -EBADMSG },
-		/* 16 */ { 4, M_DOFF_SHORT, -EBADMSG },
-		/* 17 */ { 4, M_DOFF_LONG, -EBADMSG },
-		/* 18 */ { 4, M_NO_PAYLOAD, -EBADMSG },
-		/* 19: gso_size 1 for 3000 bytes: more than the limit of 256 */ { 4, M_TOO_MANY, -EBADMSG },
-		/* 20 */ { 4, M_FRAGMENT, -EBADMSG },
-		/* 21 */ { 4, M_VERSION, -EBADMSG },
-		/* 22 */ { 4, M_IHL_SHORT, -EBADMSG },
-		/* 23 */ { 4, M_MSS_HUGE, -EBADMSG },
-		/* 24: control, accepted */ { 6, M_NONE, 0 },
+	    /* 1 */ {4, M_MSS0, -EBADMSG},
+	    /* 2 */ {4, M_TYPE_UDP, -EPROTONOSUPPORT},
+	    /* 3 */ {6, M_TYPE_UDP_L4, -EPROTONOSUPPORT},
+	    /* 4 */ {4, M_TYPE_WRONG_FAMILY, -EBADMSG},
+	    /* 5 */ {6, M_TYPE_WRONG_FAMILY, -EBADMSG},
+	    /* 6 */ {4, M_NO_NEEDS_CSUM, -EBADMSG},
+	    /* 7 */ {4, M_CSUM_START, -EBADMSG},
+	    /* 8 */ {6, M_CSUM_OFFSET, -EBADMSG},
+	    /* 9 */ {4, M_TOT_LEN, -EBADMSG},
+	    /* 10 */ {6, M_TOT_LEN, -EBADMSG},
+	    /* 11 */ {4, M_SYN, -EBADMSG},
+	    /* 12 */ {4, M_RST, -EBADMSG},
+	    /* 13 */ {6, M_URG, -EBADMSG},
+	    /* 14 */ {4, M_PROTO_UDP, -EBADMSG},
+	    /* 15 */ {6, M_PROTO_UDP, -EBADMSG},
+	    /* 16 */ {4, M_DOFF_SHORT, -EBADMSG},
+	    /* 17 */ {4, M_DOFF_LONG, -EBADMSG},
+	    /* 18 */ {4, M_NO_PAYLOAD, -EBADMSG},
+	    /* 19: gso_size 1 for 3000 bytes: more than the limit of 256 */
+	    {4, M_TOO_MANY, -EBADMSG},
+	    /* 20 */ {4, M_FRAGMENT, -EBADMSG},
+	    /* 21 */ {4, M_VERSION, -EBADMSG},
+	    /* 22 */ {4, M_IHL_SHORT, -EBADMSG},
+	    /* 23 */ {4, M_MSS_HUGE, -EBADMSG},
+	    /* 24: control, accepted */ {6, M_NONE, 0},
 	};
 
 	(void)state;
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct spec s = { cases[i].family, 0, 0, ACK, 3000 };
+		struct spec s = {cases[i].family, 0, 0, ACK, 3000};
 		size_t l4, len;
 		struct gso_hdr h;
 		struct gso_seg g;
@@ -326,31 +328,71 @@ static void segment_refused(void **state)
 		h = tso_hdr(&s, l4, 1000);
 		t = super + l4;
 		switch (cases[i].mangle) {
-		case M_MSS0: h.size = 0; break;
-		case M_TYPE_UDP: h.type = GSO_TYPE_UDP; break;
-		case M_TYPE_UDP_L4: h.type = GSO_TYPE_UDP_L4; break;
+		case M_MSS0:
+			h.size = 0;
+			break;
+		case M_TYPE_UDP:
+			h.type = GSO_TYPE_UDP;
+			break;
+		case M_TYPE_UDP_L4:
+			h.type = GSO_TYPE_UDP_L4;
+			break;
 		case M_TYPE_WRONG_FAMILY:
 			h.type = s.family == 4 ? GSO_TYPE_TCPV6 : GSO_TYPE_TCPV4;
 			break;
-		case M_NO_NEEDS_CSUM: h.flags = 0; break;
-		case M_CSUM_START: h.csum_start = 24; break;
-		case M_CSUM_OFFSET: h.csum_offset = 6; break;
-		case M_TOT_LEN: wr16(super + (s.family == 4 ? 2 : 4), rd16(super + (s.family == 4 ? 2 : 4)) + 1); break;
-		case M_SYN: t[13] |= SYN; break;
-		case M_RST: t[13] |= RST; break;
-		case M_URG: t[13] |= URG; break;
-		case M_PROTO_UDP: super[s.family == 4 ? 9 : 6] = 17; break;
-		case M_DOFF_SHORT: t[12] = 4 << 4; break;
-		case M_DOFF_LONG: t[12] = 15 << 4; len = l4 + 40; wr16(super + 2, (uint32_t)len); break;
-		case M_TOO_MANY: h.size = 1; break;
-		case M_FRAGMENT: wr16(super + 6, 0x2000); break;
-		case M_VERSION: super[0] = 0x55; break;
-		case M_IHL_SHORT: super[0] = 0x44; break;
-		case M_MSS_HUGE: h.size = 65535 - 30; break;
+		case M_NO_NEEDS_CSUM:
+			h.flags = 0;
+			break;
+		case M_CSUM_START:
+			h.csum_start = 24;
+			break;
+		case M_CSUM_OFFSET:
+			h.csum_offset = 6;
+			break;
+		case M_TOT_LEN:
+			wr16(super + (s.family == 4 ? 2 : 4),
+			     rd16(super + (s.family == 4 ? 2 : 4)) + 1);
+			break;
+		case M_SYN:
+			t[13] |= SYN;
+			break;
+		case M_RST:
+			t[13] |= RST;
+			break;
+		case M_URG:
+			t[13] |= URG;
+			break;
+		case M_PROTO_UDP:
+			super[s.family == 4 ? 9 : 6] = 17;
+			break;
+		case M_DOFF_SHORT:
+			t[12] = 4 << 4;
+			break;
+		case M_DOFF_LONG:
+			t[12] = 15 << 4;
+			len = l4 + 40;
+			wr16(super + 2, (uint32_t)len);
+			break;
+		case M_TOO_MANY:
+			h.size = 1;
+			break;
+		case M_FRAGMENT:
+			wr16(super + 6, 0x2000);
+			break;
+		case M_VERSION:
+			super[0] = 0x55;
+			break;
+		case M_IHL_SHORT:
+			super[0] = 0x44;
+			break;
+		case M_MSS_HUGE:
+			h.size = 65535 - 30;
+			break;
 		}
 		ret = gso_seg_begin(&g, &h, super, len, 256);
 		if (ret != cases[i].ret)
-			fail_msg("case %u: gso_seg_begin returned %d, want %d", i + 1, ret, cases[i].ret);
+			fail_msg("case %u: gso_seg_begin returned %d, want %d", i + 1, ret,
+				 cases[i].ret);
 	}
 }
 
@@ -358,8 +400,8 @@ static void segment_refused(void **state)
 static void segment_truncated(void **state)
 {
 	static const struct spec specs[] = {
-		{ 4, 4, 12, ACK, 100 },
-		{ 6, 0, 8, ACK, 100 },
+	    {4, 4, 12, ACK, 100},
+	    {6, 0, 8, ACK, 100},
 	};
 
 	(void)state;
@@ -382,7 +424,7 @@ static void segment_truncated(void **state)
 /* A segment that does not fit the output: -ENOSPC, and the next one still comes. */
 static void segment_nospace(void **state)
 {
-	struct spec s = { 4, 0, 0, ACK, 2500 };
+	struct spec s = {4, 0, 0, ACK, 2500};
 	size_t l4, len = build(super, &s, 100, &l4);
 	struct gso_hdr h = tso_hdr(&s, l4, 1000);
 	struct gso_seg g;
@@ -406,27 +448,27 @@ static void csum_finish(void **state)
 		size_t len_cut;
 		int ret;
 	} cases[] = {
-		/* 1 */ { 8 + 100, 20, 6, 0, 0 },
-		/* 2: odd length */ { 8 + 33, 20, 6, 0, 0 },
-		/* 3: no payload */ { 8, 20, 6, 0, 0 },
-		/* 4: field beyond the end */ { 8, 20, 7, 0, -EBADMSG },
-		/* 5: start beyond the end */ { 8, 28, 0, 0, -EBADMSG },
-		/* 6: start far away */ { 8, 60000, 6, 0, -EBADMSG },
-		/* 7: packet cut short */ { 8, 20, 6, 22, -EBADMSG },
+	    /* 1 */ {8 + 100, 20, 6, 0, 0},
+	    /* 2: odd length */ {8 + 33, 20, 6, 0, 0},
+	    /* 3: no payload */ {8, 20, 6, 0, 0},
+	    /* 4: field beyond the end */ {8, 20, 7, 0, -EBADMSG},
+	    /* 5: start beyond the end */ {8, 28, 0, 0, -EBADMSG},
+	    /* 6: start far away */ {8, 60000, 6, 0, -EBADMSG},
+	    /* 7: packet cut short */ {8, 20, 6, 22, -EBADMSG},
 	};
 
 	(void)state;
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		uint8_t p[200];
 		size_t len = 20 + cases[i].udp_len;
-		struct gso_hdr h = { GSO_F_NEEDS_CSUM, 0, 0, 0, cases[i].start, cases[i].offset };
+		struct gso_hdr h = {GSO_F_NEEDS_CSUM, 0, 0, 0, cases[i].start, cases[i].offset};
 		int ret;
 
 		memset(p, 0, sizeof(p));
 		p[0] = 0x45;
 		wr16(p + 2, (uint32_t)len);
 		p[9] = 17;
-		memcpy(p + 12, (uint8_t[]){ 192, 168, 1, 1, 192, 168, 1, 2 }, 8);
+		memcpy(p + 12, (uint8_t[]){192, 168, 1, 1, 192, 168, 1, 2}, 8);
 		wr16(p + 20, 1234);
 		wr16(p + 22, 53);
 		wr16(p + 24, cases[i].udp_len);
@@ -496,12 +538,12 @@ static void coalesce_round_trip(void **state)
 		struct spec s;
 		uint16_t mss;
 	} cases[] = {
-		/* 1 */ { { 4, 0, 12, ACK | PSH, 3500 }, 1000 },
-		/* 2 */ { { 6, 0, 12, ACK | PSH, 64000 }, 1388 },
-		/* 3: one segment */ { { 4, 0, 0, ACK, 700 }, 1380 },
-		/* 4: IPv4 options */ { { 4, 12, 0, ACK, 4000 }, 1000 },
-		/* 5: exact multiple */ { { 6, 0, 0, ACK, 4140 }, 1380 },
-		/* 6: the largest IPv4 */ { { 4, 0, 0, ACK, 65535 - 40 }, 1380 },
+	    /* 1 */ {{4, 0, 12, ACK | PSH, 3500}, 1000},
+	    /* 2 */ {{6, 0, 12, ACK | PSH, 64000}, 1388},
+	    /* 3: one segment */ {{4, 0, 0, ACK, 700}, 1380},
+	    /* 4: IPv4 options */ {{4, 12, 0, ACK, 4000}, 1000},
+	    /* 5: exact multiple */ {{6, 0, 0, ACK, 4140}, 1380},
+	    /* 6: the largest IPv4 */ {{4, 0, 0, ACK, 65535 - 40}, 1380},
 	};
 
 	(void)state;
@@ -537,29 +579,29 @@ static void coalesce_refused(void **state)
 		int mangle;
 		int ret;
 	} cases[] = {
-		/* 1 */ { 4, C_SEQ, GSO_FLOW_BREAK },
-		/* 2 */ { 4, C_PORT, GSO_FLOW_OTHER },
-		/* 3 */ { 6, C_DST, GSO_FLOW_OTHER },
-		/* 4 */ { 4, C_LONGER, GSO_FLOW_BREAK },
-		/* 5 */ { 4, C_FIN, GSO_FLOW_BREAK },
-		/* 6 */ { 6, C_BAD_CSUM, GSO_FLOW_BREAK },
-		/* 7 */ { 4, C_BAD_CSUM_FIRST, GSO_FLOW_BREAK },
-		/* 8 */ { 4, C_TTL, GSO_FLOW_BREAK },
-		/* 9 */ { 6, C_TOS, GSO_FLOW_BREAK },
-		/* 10 */ { 4, C_WINDOW, GSO_FLOW_BREAK },
-		/* 11 */ { 6, C_ACK, GSO_FLOW_BREAK },
-		/* 12 */ { 4, C_OPTION, GSO_FLOW_BREAK },
-		/* 13 */ { 4, C_AFTER_SHORT, GSO_FLOW_BREAK },
-		/* 14 */ { 6, C_AFTER_PSH, GSO_FLOW_BREAK },
-		/* 15 */ { 4, C_CAP, GSO_FLOW_BREAK },
-		/* 16 */ { 4, C_FAMILY, GSO_FLOW_OTHER },
-		/* 17 */ { 4, C_TRUNCATED, GSO_FLOW_OTHER },
-		/* 18 */ { 4, C_TOT_LEN, GSO_FLOW_BREAK },
+	    /* 1 */ {4, C_SEQ, GSO_FLOW_BREAK},
+	    /* 2 */ {4, C_PORT, GSO_FLOW_OTHER},
+	    /* 3 */ {6, C_DST, GSO_FLOW_OTHER},
+	    /* 4 */ {4, C_LONGER, GSO_FLOW_BREAK},
+	    /* 5 */ {4, C_FIN, GSO_FLOW_BREAK},
+	    /* 6 */ {6, C_BAD_CSUM, GSO_FLOW_BREAK},
+	    /* 7 */ {4, C_BAD_CSUM_FIRST, GSO_FLOW_BREAK},
+	    /* 8 */ {4, C_TTL, GSO_FLOW_BREAK},
+	    /* 9 */ {6, C_TOS, GSO_FLOW_BREAK},
+	    /* 10 */ {4, C_WINDOW, GSO_FLOW_BREAK},
+	    /* 11 */ {6, C_ACK, GSO_FLOW_BREAK},
+	    /* 12 */ {4, C_OPTION, GSO_FLOW_BREAK},
+	    /* 13 */ {4, C_AFTER_SHORT, GSO_FLOW_BREAK},
+	    /* 14 */ {6, C_AFTER_PSH, GSO_FLOW_BREAK},
+	    /* 15 */ {4, C_CAP, GSO_FLOW_BREAK},
+	    /* 16 */ {4, C_FAMILY, GSO_FLOW_OTHER},
+	    /* 17 */ {4, C_TRUNCATED, GSO_FLOW_OTHER},
+	    /* 18 */ {4, C_TOT_LEN, GSO_FLOW_BREAK},
 	};
 
 	(void)state;
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct spec s = { cases[i].family, 0, 12, ACK, 1000 }, s2;
+		struct spec s = {cases[i].family, 0, 12, ACK, 1000}, s2;
 		size_t l4, l4b, len, len2, cap = sizeof(merged);
 		uint32_t mlen;
 		struct gso_run run;
@@ -599,18 +641,44 @@ static void coalesce_refused(void **state)
 		len2 = build(seg[0], &s2, 6000, &l4b);
 		t = seg[0] + l4b;
 		switch (cases[i].mangle) {
-		case C_SEQ: wr32(t + 4, 6001); break;
-		case C_PORT: wr16(t + 2, 5202); break;
-		case C_DST: seg[0][39] = 3; break;
-		case C_FIN: t[13] |= FIN; break;
-		case C_TTL: seg[0][8] = 63; wr16(seg[0] + 10, 0); wr16(seg[0] + 10, (uint16_t)~ref_fold(ref_sum(0, seg[0], 20))); break;
-		case C_TOS: seg[0][1] |= 0x08; break;
-		case C_WINDOW: wr16(t + 14, 503); break;
-		case C_ACK: wr32(t + 8, 0x01020305); break;
-		case C_OPTION: t[20] = 0; break;
-		case C_CAP: cap = len + 999; break;
-		case C_TRUNCATED: len2 = l4b + 10; break;
-		case C_TOT_LEN: len2 -= 1; break;
+		case C_SEQ:
+			wr32(t + 4, 6001);
+			break;
+		case C_PORT:
+			wr16(t + 2, 5202);
+			break;
+		case C_DST:
+			seg[0][39] = 3;
+			break;
+		case C_FIN:
+			t[13] |= FIN;
+			break;
+		case C_TTL:
+			seg[0][8] = 63;
+			wr16(seg[0] + 10, 0);
+			wr16(seg[0] + 10, (uint16_t)~ref_fold(ref_sum(0, seg[0], 20)));
+			break;
+		case C_TOS:
+			seg[0][1] |= 0x08;
+			break;
+		case C_WINDOW:
+			wr16(t + 14, 503);
+			break;
+		case C_ACK:
+			wr32(t + 8, 0x01020305);
+			break;
+		case C_OPTION:
+			t[20] = 0;
+			break;
+		case C_CAP:
+			cap = len + 999;
+			break;
+		case C_TRUNCATED:
+			len2 = l4b + 10;
+			break;
+		case C_TOT_LEN:
+			len2 -= 1;
+			break;
 		}
 		if (cases[i].mangle != C_TRUNCATED && cases[i].mangle != C_TOT_LEN)
 			complete_tcp_csum(seg[0], len2, l4b);
@@ -630,20 +698,32 @@ static void coalesce_refused(void **state)
 
 static void coalesce_start_refused(void **state)
 {
-	enum { S_SYN, S_FIN, S_RST, S_NO_ACK, S_URG, S_CWR, S_UDP, S_EMPTY, S_FRAGMENT, S_TRUNC, S_LEN };
+	enum {
+		S_SYN,
+		S_FIN,
+		S_RST,
+		S_NO_ACK,
+		S_URG,
+		S_CWR,
+		S_UDP,
+		S_EMPTY,
+		S_FRAGMENT,
+		S_TRUNC,
+		S_LEN
+	};
 	static const struct {
 		int family;
 		int mangle;
 	} cases[] = {
-		/* 1 */ { 4, S_SYN },	  /* 2 */ { 6, S_FIN },	      /* 3 */ { 4, S_RST },
-		/* 4 */ { 4, S_NO_ACK },  /* 5 */ { 6, S_URG },	      /* 6 */ { 4, S_CWR },
-		/* 7 */ { 6, S_UDP },	  /* 8 */ { 4, S_EMPTY },     /* 9 */ { 4, S_FRAGMENT },
-		/* 10 */ { 6, S_TRUNC },  /* 11 */ { 4, S_LEN },
+	    /* 1 */ {4, S_SYN},	   /* 2 */ {6, S_FIN},	 /* 3 */ {4, S_RST},
+	    /* 4 */ {4, S_NO_ACK}, /* 5 */ {6, S_URG},	 /* 6 */ {4, S_CWR},
+	    /* 7 */ {6, S_UDP},	   /* 8 */ {4, S_EMPTY}, /* 9 */ {4, S_FRAGMENT},
+	    /* 10 */ {6, S_TRUNC}, /* 11 */ {4, S_LEN},
 	};
 
 	(void)state;
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct spec s = { cases[i].family, 0, 0, ACK, 100 };
+		struct spec s = {cases[i].family, 0, 0, ACK, 100};
 		struct gso_run run;
 		size_t l4, len;
 
@@ -651,16 +731,36 @@ static void coalesce_start_refused(void **state)
 			s.payload = 0;
 		len = build(merged, &s, 1, &l4);
 		switch (cases[i].mangle) {
-		case S_SYN: merged[l4 + 13] |= SYN; break;
-		case S_FIN: merged[l4 + 13] |= FIN; break;
-		case S_RST: merged[l4 + 13] |= RST; break;
-		case S_NO_ACK: merged[l4 + 13] = PSH; break;
-		case S_URG: merged[l4 + 13] |= URG; break;
-		case S_CWR: merged[l4 + 13] |= CWR; break;
-		case S_UDP: merged[6] = 17; break;
-		case S_FRAGMENT: wr16(merged + 6, 0x2001); break;
-		case S_TRUNC: len = 50; break;
-		case S_LEN: len += 4; break;
+		case S_SYN:
+			merged[l4 + 13] |= SYN;
+			break;
+		case S_FIN:
+			merged[l4 + 13] |= FIN;
+			break;
+		case S_RST:
+			merged[l4 + 13] |= RST;
+			break;
+		case S_NO_ACK:
+			merged[l4 + 13] = PSH;
+			break;
+		case S_URG:
+			merged[l4 + 13] |= URG;
+			break;
+		case S_CWR:
+			merged[l4 + 13] |= CWR;
+			break;
+		case S_UDP:
+			merged[6] = 17;
+			break;
+		case S_FRAGMENT:
+			wr16(merged + 6, 0x2001);
+			break;
+		case S_TRUNC:
+			len = 50;
+			break;
+		case S_LEN:
+			len += 4;
+			break;
 		}
 		if (gso_coalesce_start(&run, merged, len) != 1)
 			fail_msg("case %u: a run started", i + 1);
@@ -670,7 +770,7 @@ static void coalesce_start_refused(void **state)
 /* The virtio_net_hdr round trip. */
 static void vnet_hdr(void **state)
 {
-	struct gso_hdr a = { GSO_F_NEEDS_CSUM, GSO_TYPE_TCPV6 | GSO_TYPE_ECN, 74, 1388, 40, 16 }, b;
+	struct gso_hdr a = {GSO_F_NEEDS_CSUM, GSO_TYPE_TCPV6 | GSO_TYPE_ECN, 74, 1388, 40, 16}, b;
 	uint8_t p[GSO_VNET_HDR_LEN];
 
 	(void)state;
@@ -684,15 +784,11 @@ static void vnet_hdr(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(segment),
-		cmocka_unit_test(segment_refused),
-		cmocka_unit_test(segment_truncated),
-		cmocka_unit_test(segment_nospace),
-		cmocka_unit_test(csum_finish),
-		cmocka_unit_test(coalesce_round_trip),
-		cmocka_unit_test(coalesce_refused),
-		cmocka_unit_test(coalesce_start_refused),
-		cmocka_unit_test(vnet_hdr),
+	    cmocka_unit_test(segment),		 cmocka_unit_test(segment_refused),
+	    cmocka_unit_test(segment_truncated), cmocka_unit_test(segment_nospace),
+	    cmocka_unit_test(csum_finish),	 cmocka_unit_test(coalesce_round_trip),
+	    cmocka_unit_test(coalesce_refused),	 cmocka_unit_test(coalesce_start_refused),
+	    cmocka_unit_test(vnet_hdr),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

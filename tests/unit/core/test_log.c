@@ -14,12 +14,12 @@ static void level_names(void **state)
 		int ret;
 		enum log_level out;
 	} cases[] = {
-		/* 1 */ { "verbose", 0, LOG_LEVEL_VERBOSE },
-		/* 2 */ { "debug", 0, LOG_LEVEL_VERBOSE },
-		/* 3 */ { "error", 0, LOG_LEVEL_ERROR },
-		/* 4 */ { "silent", 0, LOG_LEVEL_SILENT },
-		/* 5 */ { "loud", -EINVAL, LOG_LEVEL_INFO },
-		/* 6 */ { "", -EINVAL, LOG_LEVEL_INFO },
+	    /* 1 */ {"verbose", 0, LOG_LEVEL_VERBOSE},
+	    /* 2 */ {"debug", 0, LOG_LEVEL_VERBOSE},
+	    /* 3 */ {"error", 0, LOG_LEVEL_ERROR},
+	    /* 4 */ {"silent", 0, LOG_LEVEL_SILENT},
+	    /* 5 */ {"loud", -EINVAL, LOG_LEVEL_INFO},
+	    /* 6 */ {"", -EINVAL, LOG_LEVEL_INFO},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -33,7 +33,7 @@ static void level_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(level_names),
+	    cmocka_unit_test(level_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

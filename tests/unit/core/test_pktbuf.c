@@ -42,18 +42,18 @@ static void pool_exhaustion(void **state)
 static void headroom_and_tailroom(void **state)
 {
 	static const struct {
-		char op;	/* 'h' push, 'l' pull, 't' put */
+		char op; /* 'h' push, 'l' pull, 't' put */
 		uint32_t n;
 		bool ok;
 		uint32_t len_after;
 	} steps[] = {
-		/* 1 */ { 't', 100, true, 100 },
-		/* 2 */ { 'h', 16, true, 116 },
-		/* 3 */ { 'h', PKTBUF_HEADROOM - 16 + 1, false, 116 },
-		/* 4 */ { 'l', 16, true, 100 },
-		/* 5 */ { 'l', 101, false, 100 },
-		/* 6 */ { 't', 1000000, false, 100 },
-		/* 7 */ { 'l', 100, true, 0 },
+	    /* 1 */ {'t', 100, true, 100},
+	    /* 2 */ {'h', 16, true, 116},
+	    /* 3 */ {'h', PKTBUF_HEADROOM - 16 + 1, false, 116},
+	    /* 4 */ {'l', 16, true, 100},
+	    /* 5 */ {'l', 101, false, 100},
+	    /* 6 */ {'t', 1000000, false, 100},
+	    /* 7 */ {'l', 100, true, 0},
 	};
 	struct pktbuf_pool *pool;
 	struct pktbuf *buf;
@@ -87,7 +87,7 @@ static void headroom_and_tailroom(void **state)
 /* Queues keep order; splice appends; purge frees. */
 static void queues(void **state)
 {
-	static const uint8_t order[] = { 0, 1, 2, 10, 11 };
+	static const uint8_t order[] = {0, 1, 2, 10, 11};
 	struct pktbuf_queue q1, q2;
 	struct pktbuf_pool *pool;
 
@@ -96,7 +96,7 @@ static void queues(void **state)
 	pktbuf_queue_init(&q2);
 	for (uint8_t i = 0; i < 3; i++) {
 		pktbuf_queue_push(&q1, pktbuf_from(pool, &i, 1));
-		pktbuf_queue_push(&q2, pktbuf_from(pool, (uint8_t[]){ (uint8_t)(10 + i) }, 1));
+		pktbuf_queue_push(&q2, pktbuf_from(pool, (uint8_t[]){(uint8_t)(10 + i)}, 1));
 	}
 	pktbuf_queue_splice(&q1, &q2);
 	assert_int_equal(q1.len, 6);
@@ -141,23 +141,23 @@ static void ip_headers(void **state)
 		int ret;
 		uint32_t len;
 	} cases[] = {
-		/* 1 */ { 0x45, 0, 84, 84, 0, 84 },
-		/* 2 */ { 0x45, 0, 84, 96, 0, 84 },	/* padding after */
-		/* 3 */ { 0x45, 0, 85, 84, -EBADMSG, 0 }, /* claims more */
-		/* 4 */ { 0x45, 0, 19, 84, -EBADMSG, 0 }, /* below its header */
-		/* 5 */ { 0x44, 0, 84, 84, -EBADMSG, 0 }, /* IHL 4 */
-		/* 6 */ { 0x4f, 0, 40, 84, -EBADMSG, 0 }, /* IHL 60 > 40 */
-		/* 7 */ { 0x45, 0, 20, 19, -EBADMSG, 0 }, /* header cut */
-		/* 8 */ { 0x60, 0, 24, 64, 0, 64 },	/* v6: payload 24 */
-		/* 9 */ { 0x60, 0, 25, 64, -EBADMSG, 0 },
-		/* 10 */ { 0x60, 0, 0, 39, -EBADMSG, 0 },
-		/* 11 */ { 0x50, 0, 84, 84, -EPROTONOSUPPORT, 0 },
-		/* 12 */ { 0x00, 0, 0, 84, -EPROTONOSUPPORT, 0 },
-		/* 13 */ { 0x45, 0, 0, 0, -EPROTONOSUPPORT, 0 },
+	    /* 1 */ {0x45, 0, 84, 84, 0, 84},
+	    /* 2 */ {0x45, 0, 84, 96, 0, 84},	    /* padding after */
+	    /* 3 */ {0x45, 0, 85, 84, -EBADMSG, 0}, /* claims more */
+	    /* 4 */ {0x45, 0, 19, 84, -EBADMSG, 0}, /* below its header */
+	    /* 5 */ {0x44, 0, 84, 84, -EBADMSG, 0}, /* IHL 4 */
+	    /* 6 */ {0x4f, 0, 40, 84, -EBADMSG, 0}, /* IHL 60 > 40 */
+	    /* 7 */ {0x45, 0, 20, 19, -EBADMSG, 0}, /* header cut */
+	    /* 8 */ {0x60, 0, 24, 64, 0, 64},	    /* v6: payload 24 */
+	    /* 9 */ {0x60, 0, 25, 64, -EBADMSG, 0},
+	    /* 10 */ {0x60, 0, 0, 39, -EBADMSG, 0},
+	    /* 11 */ {0x50, 0, 84, 84, -EPROTONOSUPPORT, 0},
+	    /* 12 */ {0x00, 0, 0, 84, -EPROTONOSUPPORT, 0},
+	    /* 13 */ {0x45, 0, 0, 0, -EPROTONOSUPPORT, 0},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		uint8_t pkt[128] = { 0 };
+		uint8_t pkt[128] = {0};
 		struct ip_info info;
 
 		pkt[0] = cases[i].first;
@@ -179,11 +179,9 @@ static void ip_headers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(pool_exhaustion),
-		cmocka_unit_test(headroom_and_tailroom),
-		cmocka_unit_test(queues),
-		cmocka_unit_test(addr_equality),
-		cmocka_unit_test(ip_headers),
+	    cmocka_unit_test(pool_exhaustion), cmocka_unit_test(headroom_and_tailroom),
+	    cmocka_unit_test(queues),	       cmocka_unit_test(addr_equality),
+	    cmocka_unit_test(ip_headers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

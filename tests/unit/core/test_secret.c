@@ -39,12 +39,12 @@ static void grow_and_shrink(void **state)
 	static const struct {
 		size_t old_len, new_len;
 	} cases[] = {
-		/* 1 */ { 0, 1 },	/* from NULL */
-		/* 2 */ { 1, 2 },
-		/* 3 */ { 32, 64 },
-		/* 4 */ { 4096, 8192 },
-		/* 5 */ { 100, 100 },
-		/* 6 */ { 64, 16 },	/* shrinking keeps the head */
+	    /* 1 */ {0, 1}, /* from NULL */
+	    /* 2 */ {1, 2},
+	    /* 3 */ {32, 64},
+	    /* 4 */ {4096, 8192},
+	    /* 5 */ {100, 100},
+	    /* 6 */ {64, 16}, /* shrinking keeps the head */
 	};
 
 	(void)state;
@@ -137,16 +137,16 @@ static void stream(void **state)
 	static const struct {
 		unsigned lines; /* of "private_key=<64 hex digits>\n" */
 	} cases[] = {
-		/* 1: nothing written */
-		{ 0 },
-		/* 2: one line, within the first allocation */
-		{ 1 },
-		/* 3: 1000 lines: grows by doubling */
-		{ 1000 },
+	    /* 1: nothing written */
+	    {0},
+	    /* 2: one line, within the first allocation */
+	    {1},
+	    /* 3: 1000 lines: grows by doubling */
+	    {1000},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct secret_buf sb = { 0 };
+		struct secret_buf sb = {0};
 		FILE *f = secret_stream(&sb);
 
 		assert_non_null(f);
@@ -173,10 +173,10 @@ static void stream(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(grow_and_shrink),
-		cmocka_unit_test(refused),
-		cmocka_unit_test(array_push),
-		cmocka_unit_test(stream),
+	    cmocka_unit_test(grow_and_shrink),
+	    cmocka_unit_test(refused),
+	    cmocka_unit_test(array_push),
+	    cmocka_unit_test(stream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

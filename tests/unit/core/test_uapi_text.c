@@ -99,25 +99,25 @@ static void parse_rejects(void **state)
 		const char *text;
 		int err;
 	} bad[] = {
-		/* 1 */ { "", -EPROTO },
-		/* 2 */ { "errno=0\n", -EPROTO },		  /* no empty line */
-		/* 3 */ { "listen_port=1\n\n", -EPROTO },	  /* no errno */
-		/* 4 */ { "listen_port=65536\nerrno=0\n\n", -EPROTO },
-		/* 5 */ { "listen_port=-1\nerrno=0\n\n", -EPROTO },
-		/* 6 */ { "private_key=abc\nerrno=0\n\n", -EPROTO },
-		/* 7 */ { "noequals\nerrno=0\n\n", -EPROTO },
-		/* 8 */ { "=1\nerrno=0\n\n", -EPROTO },
-		/* 9 */ { "public_key=" K1 "\nallowed_ip=10.0.0.0/33\nerrno=0\n\n", -EPROTO },
-		/* 10 */ { "public_key=" K1 "\nallowed_ip=10.0.0.0\nerrno=0\n\n", -EPROTO },
-		/* 11 */ { "public_key=" K1 "\nendpoint=10.0.0.1\nerrno=0\n\n", -EPROTO },
-		/* 12 */ { "public_key=" K1 "\nendpoint=[::1:7\nerrno=0\n\n", -EPROTO },
-		/* 13 */ { "public_key=" K1 "\nprotocol_version=2\nerrno=0\n\n", -EPROTO },
-		/* 14 */ { "public_key=" K1 "\nrx_bytes=18446744073709551616\nerrno=0\n\n", -EPROTO },
-		/* 15 */ { "errno=0\nfwmark=1\n\n", -EPROTO },	  /* after errno */
-		/* 16 */ { "errno=22\n\n", -EINVAL },		  /* the daemon's error */
-		/* 17 */ { "errno=-22\n\n", -EINVAL },		  /* wireguard-go's sign */
-		/* 18 */ { "errno=x\n\n", -EPROTO },
-		/* 19 */ { "listen_port=\nerrno=0\n\n", -EPROTO },
+	    /* 1 */ {"", -EPROTO},
+	    /* 2 */ {"errno=0\n", -EPROTO},	    /* no empty line */
+	    /* 3 */ {"listen_port=1\n\n", -EPROTO}, /* no errno */
+	    /* 4 */ {"listen_port=65536\nerrno=0\n\n", -EPROTO},
+	    /* 5 */ {"listen_port=-1\nerrno=0\n\n", -EPROTO},
+	    /* 6 */ {"private_key=abc\nerrno=0\n\n", -EPROTO},
+	    /* 7 */ {"noequals\nerrno=0\n\n", -EPROTO},
+	    /* 8 */ {"=1\nerrno=0\n\n", -EPROTO},
+	    /* 9 */ {"public_key=" K1 "\nallowed_ip=10.0.0.0/33\nerrno=0\n\n", -EPROTO},
+	    /* 10 */ {"public_key=" K1 "\nallowed_ip=10.0.0.0\nerrno=0\n\n", -EPROTO},
+	    /* 11 */ {"public_key=" K1 "\nendpoint=10.0.0.1\nerrno=0\n\n", -EPROTO},
+	    /* 12 */ {"public_key=" K1 "\nendpoint=[::1:7\nerrno=0\n\n", -EPROTO},
+	    /* 13 */ {"public_key=" K1 "\nprotocol_version=2\nerrno=0\n\n", -EPROTO},
+	    /* 14 */ {"public_key=" K1 "\nrx_bytes=18446744073709551616\nerrno=0\n\n", -EPROTO},
+	    /* 15 */ {"errno=0\nfwmark=1\n\n", -EPROTO}, /* after errno */
+	    /* 16 */ {"errno=22\n\n", -EINVAL},		 /* the daemon's error */
+	    /* 17 */ {"errno=-22\n\n", -EINVAL},	 /* wireguard-go's sign */
+	    /* 18 */ {"errno=x\n\n", -EPROTO},
+	    /* 19 */ {"listen_port=\nerrno=0\n\n", -EPROTO},
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -137,13 +137,13 @@ static void parse_errno(void **state)
 		const char *text;
 		int ret;
 	} cases[] = {
-		/* 1 */ { "errno=0\n\n", 0 },
-		/* 2 */ { "errno=22\n\n", -EINVAL },
-		/* 3 */ { "errno=-1\n\n", -EPERM },
-		/* 4 */ { "errno=0\n", -EPROTO },
-		/* 5 */ { "errn=0\n\n", -EPROTO },
-		/* 6 */ { "errno=\n\n", -EPROTO },
-		/* 7 */ { "errno=1x\n\n", -EPROTO },
+	    /* 1 */ {"errno=0\n\n", 0},
+	    /* 2 */ {"errno=22\n\n", -EINVAL},
+	    /* 3 */ {"errno=-1\n\n", -EPERM},
+	    /* 4 */ {"errno=0\n", -EPROTO},
+	    /* 5 */ {"errn=0\n\n", -EPROTO},
+	    /* 6 */ {"errno=\n\n", -EPROTO},
+	    /* 7 */ {"errno=1x\n\n", -EPROTO},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -157,19 +157,19 @@ static void parse_errno(void **state)
 static void write_set(void **state)
 {
 	static const char conf_text[] =
-		"[Interface]\n"
-		"PrivateKey = wMRqOLEWAkjLUyh2TIFwhVtTCX6JkHcNbMxoBReuV3M=\n"
-		"ListenPort = 51820\n"
-		"FwMark = 0x10\n"
-		"Address = 10.0.0.1/24\n"
-		"[Peer]\n"
-		"PublicKey = ELyzE6lfvibT6DTB3xD6AbgoWLVMe9ZXUS5PBKSlo2E=\n"
-		"PresharedKey = wMRqOLEWAkjLUyh2TIFwhVtTCX6JkHcNbMxoBReuV3M=\n"
-		"AllowedIPs = 10.0.0.2/32, fd00::/64\n"
-		"Endpoint = [fd00::2]:51821\n"
-		"PersistentKeepalive = 25\n"
-		"[Peer]\n"
-		"PublicKey = wMRqOLEWAkjLUyh2TIFwhVtTCX6JkHcNbMxoBReuV3M=\n";
+	    "[Interface]\n"
+	    "PrivateKey = wMRqOLEWAkjLUyh2TIFwhVtTCX6JkHcNbMxoBReuV3M=\n"
+	    "ListenPort = 51820\n"
+	    "FwMark = 0x10\n"
+	    "Address = 10.0.0.1/24\n"
+	    "[Peer]\n"
+	    "PublicKey = ELyzE6lfvibT6DTB3xD6AbgoWLVMe9ZXUS5PBKSlo2E=\n"
+	    "PresharedKey = wMRqOLEWAkjLUyh2TIFwhVtTCX6JkHcNbMxoBReuV3M=\n"
+	    "AllowedIPs = 10.0.0.2/32, fd00::/64\n"
+	    "Endpoint = [fd00::2]:51821\n"
+	    "PersistentKeepalive = 25\n"
+	    "[Peer]\n"
+	    "PublicKey = wMRqOLEWAkjLUyh2TIFwhVtTCX6JkHcNbMxoBReuV3M=\n";
 	static const char want[] = "set=1\n"
 				   "private_key=" K1 "\n"
 				   "listen_port=51820\n"
@@ -185,7 +185,7 @@ static void write_set(void **state)
 				   "public_key=" K1 "\n"
 				   "replace_allowed_ips=true\n"
 				   "\n";
-	union uapi_sockaddr eps[2] = { 0 };
+	union uapi_sockaddr eps[2] = {0};
 	struct wgconf conf;
 	char err[256], *out = NULL;
 	size_t len = 0;
@@ -208,11 +208,9 @@ static void write_set(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parse_full),
-		cmocka_unit_test(parse_empty_device),
-		cmocka_unit_test(parse_rejects),
-		cmocka_unit_test(parse_errno),
-		cmocka_unit_test(write_set),
+	    cmocka_unit_test(parse_full),    cmocka_unit_test(parse_empty_device),
+	    cmocka_unit_test(parse_rejects), cmocka_unit_test(parse_errno),
+	    cmocka_unit_test(write_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -42,39 +42,38 @@ static void ip_is(const struct wgconf_ip *ip, const char *addr, unsigned int cid
 }
 
 /* Every key of wg-quick(8), in the spellings its users write. */
-static const char full[] =
-	"# wg0 with everything\n"
-	"[Interface]\n"
-	"PrivateKey = " K1 "\n"
-	"ListenPort = 51820\n"
-	"FwMark = 0x1234 # hex\n"
-	"Address = 10.0.0.1/24, fd00::1/64\n"
-	"address = 10.0.0.2\t10.9.9.9/255.255.0.0\n"
-	"DNS = 1.1.1.1, example.com,2606:4700:4700::1111 lan\n"
-	"MTU = 1420\n"
-	"Table = 1234\n"
-	"PreUp = echo pre-up # a comment stays in a hook\n"
-	"PostUp = iptables -A FORWARD -i %i -j ACCEPT\r\n"
-	"PostUp = echo second\n"
-	"PreDown = echo pre-down\n"
-	"PostDown = echo a=b\n"
-	"SaveConfig = True\n"
-	"\n"
-	"  [peer]  \n"
-	"PublicKey=" K2 "\n"
-	"PresharedKey = " K3 "\n"
-	"AllowedIPs = 10.0.0.0/24, fd00::/64\n"
-	"AllowedIPs = 192.168.7.1/24\n"
-	"Endpoint = vpn.example.com:51820\n"
-	"PersistentKeepalive = 25\n"
-	"[Peer]\n"
-	"publickey = " K1 "\n"
-	"Endpoint = [2001:db8::1]:4500\n"
-	"Persistent Keepalive = off\n"
-	"[Peer]\n"
-	"PublicKey = " K3 "\n"
-	"Endpoint = 192.0.2.7:1\n"
-	"AllowedIPs = 0.0.0.0/0,::/0\n";
+static const char full[] = "# wg0 with everything\n"
+			   "[Interface]\n"
+			   "PrivateKey = " K1 "\n"
+			   "ListenPort = 51820\n"
+			   "FwMark = 0x1234 # hex\n"
+			   "Address = 10.0.0.1/24, fd00::1/64\n"
+			   "address = 10.0.0.2\t10.9.9.9/255.255.0.0\n"
+			   "DNS = 1.1.1.1, example.com,2606:4700:4700::1111 lan\n"
+			   "MTU = 1420\n"
+			   "Table = 1234\n"
+			   "PreUp = echo pre-up # a comment stays in a hook\n"
+			   "PostUp = iptables -A FORWARD -i %i -j ACCEPT\r\n"
+			   "PostUp = echo second\n"
+			   "PreDown = echo pre-down\n"
+			   "PostDown = echo a=b\n"
+			   "SaveConfig = True\n"
+			   "\n"
+			   "  [peer]  \n"
+			   "PublicKey=" K2 "\n"
+			   "PresharedKey = " K3 "\n"
+			   "AllowedIPs = 10.0.0.0/24, fd00::/64\n"
+			   "AllowedIPs = 192.168.7.1/24\n"
+			   "Endpoint = vpn.example.com:51820\n"
+			   "PersistentKeepalive = 25\n"
+			   "[Peer]\n"
+			   "publickey = " K1 "\n"
+			   "Endpoint = [2001:db8::1]:4500\n"
+			   "Persistent Keepalive = off\n"
+			   "[Peer]\n"
+			   "PublicKey = " K3 "\n"
+			   "Endpoint = 192.0.2.7:1\n"
+			   "AllowedIPs = 0.0.0.0/0,::/0\n";
 
 static void every_key(void **state)
 {
@@ -106,8 +105,7 @@ static void every_key(void **state)
 	assert_int_equal(c.hooks[WGCONF_PRE_UP].n, 1);
 	assert_string_equal(c.hooks[WGCONF_PRE_UP].v[0], "echo pre-up # a comment stays in a hook");
 	assert_int_equal(c.hooks[WGCONF_POST_UP].n, 2);
-	assert_string_equal(c.hooks[WGCONF_POST_UP].v[0],
-			    "iptables -A FORWARD -i %i -j ACCEPT");
+	assert_string_equal(c.hooks[WGCONF_POST_UP].v[0], "iptables -A FORWARD -i %i -j ACCEPT");
 	assert_string_equal(c.hooks[WGCONF_POST_UP].v[1], "echo second");
 	assert_int_equal(c.hooks[WGCONF_PRE_DOWN].n, 1);
 	assert_string_equal(c.hooks[WGCONF_PRE_DOWN].v[0], "echo pre-down");
@@ -158,30 +156,30 @@ static void values(void **state)
 		unsigned int check; /* which field below to compare */
 		unsigned long want;
 	} cases[] = {
-		/* 1 */ { "[Interface]\nFwMark = off\n", 1, 0 },
-		/* 2 */ { "[Interface]\nFwMark = 010\n", 1, 10 },
-		/* 3 */ { "[Interface]\nFwMark = 0xffffffff\n", 1, 0xffffffff },
-		/* 4 */ { "[Interface]\nFwMark = 4294967295\n", 1, 0xffffffff },
-		/* 5 */ { "[Interface]\nListen Port = 5 1 8\n", 2, 518 },
-		/* 6 */ { "[Interface]\nListenPort = 0\n", 2, 0 },
-		/* 7 */ { "[Interface]\nTable = off\n", 3, WGCONF_TABLE_OFF },
-		/* 8 */ { "[Interface]\nTable = auto\n", 3, WGCONF_TABLE_AUTO },
-		/* 9 */ { "[Interface]\nTable = main\n", 3, WGCONF_TABLE_NAME },
-		/* 10 */ { "[Interface]\nTable =\n", 3, WGCONF_TABLE_AUTO },
-		/* 11 */ { "[Interface]\nMTU =\n", 4, 0 },
-		/* 12 */ { "[Interface]\nMTU = 68\n", 4, 68 },
-		/* 13 */ { "[Interface]\nSaveConfig = false\n", 5, 0 },
-		/* 14 */ { "[INTERFACE]\nsaveconfig=TRUE\n", 5, 1 },
-		/* 15 */ { "[Peer]\nPublicKey=" K1 "\nPersistentKeepalive = 65535\n", 6, 65535 },
-		/* 16 */ { "[Peer]\nPublicKey=" K1 "\nPersistentKeepalive = OFF\n", 6, 0 },
-		/* 17 */ { "[Peer]\nPublicKey=" K1 "\nEndpoint = ::1:51820\n", 7, 51820 },
-		/* 18 */ { "[Peer]\nPublicKey=" K1 "\nEndpoint = [fe80::1%eth0]:9\n", 7, 9 },
-		/* 19 */ { "[Peer]\nPublicKey=" K1 "\nAllowedIPs = 10.1.2.3/8\n", 8, 0x0a000000 },
-		/* 20 */ { "[Peer]\nPublicKey=" K1 "\nAllowedIPs = 10.1.2.3/ 08\n", 8, 0x0a000000 },
-		/* 21 */ { "[Peer]\nPublicKey=" K1 "\nAllowedIPs = 10.1.2.3\n", 8, 0x0a010203 },
-		/* 22 */ { "\n   \n# only comments\n\t# and blanks\n", 0, 0 },
-		/* 23 */ { "[Interface]\nAddress = ,, 10.0.0.1 ,\n", 9, 1 },
-		/* 24 */ { "[Interface]\nDNS = 10.0.0.53\nDNS = 10.0.0.54\n", 10, 2 },
+	    /* 1 */ {"[Interface]\nFwMark = off\n", 1, 0},
+	    /* 2 */ {"[Interface]\nFwMark = 010\n", 1, 10},
+	    /* 3 */ {"[Interface]\nFwMark = 0xffffffff\n", 1, 0xffffffff},
+	    /* 4 */ {"[Interface]\nFwMark = 4294967295\n", 1, 0xffffffff},
+	    /* 5 */ {"[Interface]\nListen Port = 5 1 8\n", 2, 518},
+	    /* 6 */ {"[Interface]\nListenPort = 0\n", 2, 0},
+	    /* 7 */ {"[Interface]\nTable = off\n", 3, WGCONF_TABLE_OFF},
+	    /* 8 */ {"[Interface]\nTable = auto\n", 3, WGCONF_TABLE_AUTO},
+	    /* 9 */ {"[Interface]\nTable = main\n", 3, WGCONF_TABLE_NAME},
+	    /* 10 */ {"[Interface]\nTable =\n", 3, WGCONF_TABLE_AUTO},
+	    /* 11 */ {"[Interface]\nMTU =\n", 4, 0},
+	    /* 12 */ {"[Interface]\nMTU = 68\n", 4, 68},
+	    /* 13 */ {"[Interface]\nSaveConfig = false\n", 5, 0},
+	    /* 14 */ {"[INTERFACE]\nsaveconfig=TRUE\n", 5, 1},
+	    /* 15 */ {"[Peer]\nPublicKey=" K1 "\nPersistentKeepalive = 65535\n", 6, 65535},
+	    /* 16 */ {"[Peer]\nPublicKey=" K1 "\nPersistentKeepalive = OFF\n", 6, 0},
+	    /* 17 */ {"[Peer]\nPublicKey=" K1 "\nEndpoint = ::1:51820\n", 7, 51820},
+	    /* 18 */ {"[Peer]\nPublicKey=" K1 "\nEndpoint = [fe80::1%eth0]:9\n", 7, 9},
+	    /* 19 */ {"[Peer]\nPublicKey=" K1 "\nAllowedIPs = 10.1.2.3/8\n", 8, 0x0a000000},
+	    /* 20 */ {"[Peer]\nPublicKey=" K1 "\nAllowedIPs = 10.1.2.3/ 08\n", 8, 0x0a000000},
+	    /* 21 */ {"[Peer]\nPublicKey=" K1 "\nAllowedIPs = 10.1.2.3\n", 8, 0x0a010203},
+	    /* 22 */ {"\n   \n# only comments\n\t# and blanks\n", 0, 0},
+	    /* 23 */ {"[Interface]\nAddress = ,, 10.0.0.1 ,\n", 9, 1},
+	    /* 24 */ {"[Interface]\nDNS = 10.0.0.53\nDNS = 10.0.0.54\n", 10, 2},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -215,7 +213,8 @@ static void values(void **state)
 			break;
 		case 7:
 			got = c.peers[0].endpoint.port;
-			assert_false(c.peers[0].endpoint.numeric && strchr(c.peers[0].endpoint.host, '%'));
+			assert_false(c.peers[0].endpoint.numeric &&
+				     strchr(c.peers[0].endpoint.host, '%'));
 			break;
 		case 8:
 			assert_int_equal(c.peers[0].allowed_ips[0].family, AF_INET);
@@ -259,18 +258,20 @@ static void l2_keys(void **state)
 				      "AllowedMACs = 02:00:00:00:00:01, 52:54:00:00:00:00/24, "
 				      "02:00:00:00:00:02\n"
 				      "StaticMACs = 02:00:00:00:00:0a, 02:00:00:00:00:0b\n";
-	static const uint8_t oui[MAC_LEN] = { 0x52, 0x54, 0, 0, 0, 0 };
+	static const uint8_t oui[MAC_LEN] = {0x52, 0x54, 0, 0, 0, 0};
 	static const struct {
 		const char *text;
 		unsigned int flags;
 		int ret;
 	} refused[] = {
-		/* 1 */ { "[Interface]\nMode = tap\n", WGCONF_SETCONF, -EINVAL },
-		/* 2 */ { "[Peer]\nPublicKey = " K1 "\nAllowedMACs = 02:00:00:00:00:01\n",
-			  WGCONF_SETCONF, -EINVAL },
-		/* 3 */ { "[Peer]\nPublicKey = " K1 "\nStaticMACs = 02:00:00:00:00:01\n",
-			  WGCONF_SETCONF, -EINVAL },
-		/* 4 */ { "[Interface]\nMode = tun\nHub = false\nBridge =\n", 0, 0 },
+	    /* 1 */ {"[Interface]\nMode = tap\n", WGCONF_SETCONF, -EINVAL},
+	    /* 2 */
+	    {"[Peer]\nPublicKey = " K1 "\nAllowedMACs = 02:00:00:00:00:01\n", WGCONF_SETCONF,
+	     -EINVAL},
+	    /* 3 */
+	    {"[Peer]\nPublicKey = " K1 "\nStaticMACs = 02:00:00:00:00:01\n", WGCONF_SETCONF,
+	     -EINVAL},
+	    /* 4 */ {"[Interface]\nMode = tun\nHub = false\nBridge =\n", 0, 0},
 	};
 	char err[512] = "", *out;
 	struct wgconf c, again;
@@ -320,124 +321,184 @@ static void errors(void **state)
 		const char *text;
 		const char *error;
 	} cases[] = {
-		/* 1: a secret key is not quoted back */
-		/* 1 */ { "[Interface]\nPrivateKey = abc\n",
-			  "wg0.conf:2: Key is not the correct length or format: a secret of 3 characters, "
-			  "not shown (a key is 44 characters of base64)" },
-		/* 2 */ { "[Interface]\n\n\n\n\n\nPrivateKey = abc # seven\n",
-			  "wg0.conf:7: Key is not the correct length or format: a secret of 3 characters, "
-			  "not shown (a key is 44 characters of base64)" },
-		/* 3 */ { "[Peer]\nPublicKey = " K1 "x\n",
-			  "wg0.conf:2: Key is not the correct length or format: `" K1 "x'" },
-		/* 4 */ { "[Interface]\nListenPort = 70000\n",
-			  "wg0.conf:2: Port is not a number 0-65535: `70000'" },
-		/* 5 */ { "[Interface]\nListenPort = -1\n",
-			  "wg0.conf:2: Port is not a number 0-65535: `-1'" },
-		/* 6 */ { "[Interface]\nListenPort =\n", "wg0.conf:2: Value missing: `ListenPort='" },
-		/* 7 */ { "[Interface]\nFwMark = 0X10\n",
-			  "wg0.conf:2: Fwmark is neither 0/off nor 0-0xffffffff: `0X10'" },
-		/* 8 */ { "[Interface]\nFwMark = 0x100000000\n",
-			  "wg0.conf:2: Fwmark is neither 0/off nor 0-0xffffffff: `0x100000000'" },
-		/* 9 */ { "[Interface]\nFwMark = 0x\n",
-			  "wg0.conf:2: Fwmark is neither 0/off nor 0-0xffffffff: `0x'" },
-		/* 10 */ { "[Interface]\nListenPort = 1\nBogus = 1\n",
-			   "wg0.conf:3: Key unknown in [Interface] section: `Bogus'" },
-		/* 11 */ { "[Peer]\nPublicKey = " K1 "\nAddress = 10.0.0.1\n",
-			   "wg0.conf:3: Key unknown in [Peer] section: `Address'" },
-		/* 12 */ { "ListenPort = 1\n",
-			   "wg0.conf:1: Key outside a section, expected [Interface] or [Peer] first: `ListenPort'" },
-		/* 13 */ { "[Interface]\n[Foo]\n",
-			   "wg0.conf:2: Section unknown, expected [Interface] or [Peer]: `[Foo]'" },
-		/* 14 */ { "[Interface]\nListenPort = 1\n[Peer]\nAllowedIPs = 10.0.0.0/8\n",
-			   "wg0.conf:3: Peer is missing a PublicKey: `[Peer]'" },
-		/* 15 */ { "[Peer]\nPublicKey = " K1 "\n[Peer]\nEndpoint = 1.2.3.4:5\n",
-			   "wg0.conf:3: Peer is missing a PublicKey: `[Peer]'" },
-		/* 16 */ { "[Peer]\nPublicKey = " K1 "\nAllowedIPs = 10.0.0.0/33\n",
-			   "wg0.conf:3: AllowedIP is not in the correct format: `10.0.0.0/33'" },
-		/* 17 */ { "[Peer]\nPublicKey = " K1 "\nAllowedIPs = 10.0.0.0/8, ::1/129\n",
-			   "wg0.conf:3: AllowedIP is not in the correct format: `::1/129'" },
-		/* 18 */ { "[Peer]\nPublicKey = " K1 "\nAllowedIPs = 10.0.0.0/8,,\n",
-			   "wg0.conf:3: AllowedIP is not in the correct format: `'" },
-		/* 19 */ { "[Peer]\nPublicKey = " K1 "\nAllowedIPs = 010.0.0.1/32\n",
-			   "wg0.conf:3: AllowedIP is not in the correct format: `010.0.0.1/32'" },
-		/* 20 */ { "[Peer]\nPublicKey = " K1 "\nAllowedIPs = 10.0.0.0/+8\n",
-			   "wg0.conf:3: AllowedIP is not in the correct format: `10.0.0.0/+8'" },
-		/* 21 */ { "[Peer]\nPublicKey = " K1 "\nAllowedIPs = 10.0.0.0/255.0.0.0\n",
-			   "wg0.conf:3: AllowedIP is not in the correct format: `10.0.0.0/255.0.0.0'" },
-		/* 22 */ { "[Peer]\nPublicKey = " K1 "\nEndpoint = 1.2.3.4\n",
-			   "wg0.conf:3: Unable to find port of endpoint: `1.2.3.4'" },
-		/* 23 */ { "[Peer]\nPublicKey = " K1 "\nEndpoint = [::1:51820\n",
-			   "wg0.conf:3: Unable to find matching brace of endpoint: `[::1:51820'" },
-		/* 24 */ { "[Peer]\nPublicKey = " K1 "\nEndpoint = [::1]51820\n",
-			   "wg0.conf:3: Unable to find port of endpoint: `[::1]51820'" },
-		/* 25 */ { "[Peer]\nPublicKey = " K1 "\nEndpoint = 1.2.3.4:\n",
-			   "wg0.conf:3: Unable to find port of endpoint: `1.2.3.4:'" },
-		/* 26 */ { "[Peer]\nPublicKey = " K1 "\nEndpoint = 1.2.3.4:65536\n",
-			   "wg0.conf:3: Port of endpoint is not a number 0-65535: `1.2.3.4:65536'" },
-		/* 27 */ { "[Peer]\nPublicKey = " K1 "\nEndpoint = :51820\n",
-			   "wg0.conf:3: Unable to find host of endpoint: `:51820'" },
-		/* 28 */ { "[Peer]\nPublicKey = " K1 "\nPersistentKeepalive = 65536\n",
-			   "wg0.conf:3: Persistent keepalive interval is neither 0/off nor 1-65535: `65536'" },
-		/* 29 */ { "[Peer]\nPublicKey = " K1 "\nPersistentKeepalive = 1s\n",
-			   "wg0.conf:3: Persistent keepalive interval is neither 0/off nor 1-65535: `1s'" },
-		/* 30 */ { "[Interface]\nAddress = 10.0.0.1/24, 10.0.0.300\n",
-			   "wg0.conf:2: Address is not an IP address with an optional /prefix: `10.0.0.300'" },
-		/* 31 */ { "[Interface]\nAddress = fd00::1/129\n",
-			   "wg0.conf:2: Address is not an IP address with an optional /prefix: `fd00::1/129'" },
-		/* 32 */ { "[Interface]\nAddress = 10.0.0.1/255.0.255.0\n",
-			   "wg0.conf:2: Address is not an IP address with an optional /prefix: `10.0.0.1/255.0.255.0'" },
-		/* 33 */ { "[Interface]\nDNS = 1.2.3\n",
-			   "wg0.conf:2: DNS server is not an IP address: `1.2.3'" },
-		/* 34 */ { "[Interface]\nMTU = 1500b\n", "wg0.conf:2: MTU is not a number 68-65535: `1500b'" },
-		/* 35 */ { "[Interface]\nMTU = 67\n", "wg0.conf:2: MTU is not a number 68-65535: `67'" },
-		/* 36 */ { "[Interface]\nTable = 4294967296\n",
-			   "wg0.conf:2: Table is neither auto, off, a name nor 0-4294967295: `4294967296'" },
-		/* 37 */ { "[Interface]\nTable = a b\n",
-			   "wg0.conf:2: Table is neither auto, off, a name nor 0-4294967295: `a b'" },
-		/* 38 */ { "[Interface]\nSaveConfig = yes\n",
-			   "wg0.conf:2: SaveConfig is neither true nor false: `yes'" },
-		/* 39 */ { "[Interface]\nListenPort\n", "wg0.conf:2: Expected `Key = Value': `ListenPort'" },
-		/* 40: wg-quick keys count only under a header written exactly so */
-		{ "[ Interface ]\nMTU = 1400\n", "wg0.conf:2: Key unknown in [Interface] section: `MTU'" },
-		/* 41 */ { "[Interface]\nPrivateKey = " K1 " x\n",
-			   "wg0.conf:2: Key is not the correct length or format: a secret of 46 "
-			   "characters, not shown (a key is 44 characters of base64)" },
-		/* 42 */ { "[Peer]\nPublicKey = AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=\n",
-			   "wg0.conf:2: Key is not the correct length or format: `AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB='" },
-		/* 43 */ { "[Peer]\nPublicKey = " K1 "\nEndpoint = host!:1\n",
-			   "wg0.conf:3: Endpoint host is neither an IP address nor a host name: `host!:1'" },
-		/* 44 */ { "[Peer]\nPublicKey = " K1 "\nEndpoint = [fe80::1%e/th0]:1\n",
-			   "wg0.conf:3: Endpoint host is neither an IP address nor a host name: `[fe80::1%e/th0]:1'" },
-		/* 45 */ { "[Peer]\nPublicKey = " K1 "\nEndpoint = a:b]c:5\n",
-			   "wg0.conf:3: Endpoint host is neither an IP address nor a host name: `a:b]c:5'" },
-		/* 46 */ { "[Interface]\nMode = tup\n", "wg0.conf:2: Mode is neither tun nor tap: `tup'" },
-		/* 47 */ { "[Interface]\nHub = yes\n", "wg0.conf:2: Hub is neither true nor false: `yes'" },
-		/* 48 */ { "[Interface]\nMACAgeing = 0\n",
-			   "wg0.conf:2: MACAgeing is not a number of seconds 1-4294967295: `0'" },
-		/* 49 */ { "[Interface]\nMACAgeing = 5m\n",
-			   "wg0.conf:2: MACAgeing is not a number of seconds 1-4294967295: `5m'" },
-		/* 50 */ { "[Interface]\nBridge = br/0\n", "wg0.conf:2: Bridge is not an interface name: `br/0'" },
-		/* 51 */ { "[Interface]\nBridge = bridge-name-too-long\n",
-			   "wg0.conf:2: Bridge is not an interface name: `bridge-name-too-long'" },
-		/* 52 */ { "[Peer]\nPublicKey = " K1 "\nAllowedMACs = 02:00:00:00:00:01, 02:00:00:00:00\n",
-			   "wg0.conf:3: AllowedMACs entry is not a MAC address with an optional /1-48: `02:00:00:00:00'" },
-		/* 53 */ { "[Peer]\nPublicKey = " K1 "\nAllowedMACs = 02:00:00:00:00:01/49\n",
-			   "wg0.conf:3: AllowedMACs entry is not a MAC address with an optional /1-48: `02:00:00:00:00:01/49'" },
-		/* 54 */ { "[Peer]\nPublicKey = " K1 "\nAllowedMACs = 02:00:00:00:00:01/0\n",
-			   "wg0.conf:3: AllowedMACs entry is not a MAC address with an optional /1-48: `02:00:00:00:00:01/0'" },
-		/* 55 */ { "[Peer]\nPublicKey = " K1 "\nStaticMACs = ff:ff:ff:ff:ff:ff\n",
-			   "wg0.conf:3: StaticMACs entry is not a unicast MAC address: `ff:ff:ff:ff:ff:ff'" },
-		/* 56 */ { "[Peer]\nPublicKey = " K1 "\nStaticMACs = 02:00:00:00:00:01/24\n",
-			   "wg0.conf:3: StaticMACs entry is not a unicast MAC address: `02:00:00:00:00:01/24'" },
-		/* 57 */ { "[Peer]\nPublicKey = " K1 "\nStaticMACs = 00:00:00:00:00:00\n",
-			   "wg0.conf:3: StaticMACs entry is not a unicast MAC address: `00:00:00:00:00:00'" },
-		/* 58: the L2 interface keys are wg-quick level: not in [Peer] */
-		{ "[Peer]\nPublicKey = " K1 "\nMode = tap\n",
-		  "wg0.conf:3: Key unknown in [Peer] section: `Mode'" },
-		/* 59: a preshared key is a secret too */
-		/* 59 */ { "[Peer]\nPublicKey = " K1 "\nPresharedKey = short\n",
-			   "wg0.conf:3: Key is not the correct length or format: a secret of 5 characters, "
-			   "not shown (a key is 44 characters of base64)" },
+	    /* 1: a secret key is not quoted back */
+	    /* 1 */ {
+		"[Interface]\nPrivateKey = abc\n",
+		"wg0.conf:2: Key is not the correct length or format: a secret of 3 characters, "
+		"not shown (a key is 44 characters of base64)"},
+	    /* 2 */
+	    {"[Interface]\n\n\n\n\n\nPrivateKey = abc # seven\n",
+	     "wg0.conf:7: Key is not the correct length or format: a secret of 3 characters, "
+	     "not shown (a key is 44 characters of base64)"},
+	    /* 3 */
+	    {"[Peer]\nPublicKey = " K1 "x\n",
+	     "wg0.conf:2: Key is not the correct length or format: `" K1 "x'"},
+	    /* 4 */
+	    {"[Interface]\nListenPort = 70000\n",
+	     "wg0.conf:2: Port is not a number 0-65535: `70000'"},
+	    /* 5 */
+	    {"[Interface]\nListenPort = -1\n", "wg0.conf:2: Port is not a number 0-65535: `-1'"},
+	    /* 6 */ {"[Interface]\nListenPort =\n", "wg0.conf:2: Value missing: `ListenPort='"},
+	    /* 7 */
+	    {"[Interface]\nFwMark = 0X10\n",
+	     "wg0.conf:2: Fwmark is neither 0/off nor 0-0xffffffff: `0X10'"},
+	    /* 8 */
+	    {"[Interface]\nFwMark = 0x100000000\n",
+	     "wg0.conf:2: Fwmark is neither 0/off nor 0-0xffffffff: `0x100000000'"},
+	    /* 9 */
+	    {"[Interface]\nFwMark = 0x\n",
+	     "wg0.conf:2: Fwmark is neither 0/off nor 0-0xffffffff: `0x'"},
+	    /* 10 */
+	    {"[Interface]\nListenPort = 1\nBogus = 1\n",
+	     "wg0.conf:3: Key unknown in [Interface] section: `Bogus'"},
+	    /* 11 */
+	    {"[Peer]\nPublicKey = " K1 "\nAddress = 10.0.0.1\n",
+	     "wg0.conf:3: Key unknown in [Peer] section: `Address'"},
+	    /* 12 */
+	    {"ListenPort = 1\n", "wg0.conf:1: Key outside a section, expected [Interface] or "
+				 "[Peer] first: `ListenPort'"},
+	    /* 13 */
+	    {"[Interface]\n[Foo]\n",
+	     "wg0.conf:2: Section unknown, expected [Interface] or [Peer]: `[Foo]'"},
+	    /* 14 */
+	    {"[Interface]\nListenPort = 1\n[Peer]\nAllowedIPs = 10.0.0.0/8\n",
+	     "wg0.conf:3: Peer is missing a PublicKey: `[Peer]'"},
+	    /* 15 */
+	    {"[Peer]\nPublicKey = " K1 "\n[Peer]\nEndpoint = 1.2.3.4:5\n",
+	     "wg0.conf:3: Peer is missing a PublicKey: `[Peer]'"},
+	    /* 16 */
+	    {"[Peer]\nPublicKey = " K1 "\nAllowedIPs = 10.0.0.0/33\n",
+	     "wg0.conf:3: AllowedIP is not in the correct format: `10.0.0.0/33'"},
+	    /* 17 */
+	    {"[Peer]\nPublicKey = " K1 "\nAllowedIPs = 10.0.0.0/8, ::1/129\n",
+	     "wg0.conf:3: AllowedIP is not in the correct format: `::1/129'"},
+	    /* 18 */
+	    {"[Peer]\nPublicKey = " K1 "\nAllowedIPs = 10.0.0.0/8,,\n",
+	     "wg0.conf:3: AllowedIP is not in the correct format: `'"},
+	    /* 19 */
+	    {"[Peer]\nPublicKey = " K1 "\nAllowedIPs = 010.0.0.1/32\n",
+	     "wg0.conf:3: AllowedIP is not in the correct format: `010.0.0.1/32'"},
+	    /* 20 */
+	    {"[Peer]\nPublicKey = " K1 "\nAllowedIPs = 10.0.0.0/+8\n",
+	     "wg0.conf:3: AllowedIP is not in the correct format: `10.0.0.0/+8'"},
+	    /* 21 */
+	    {"[Peer]\nPublicKey = " K1 "\nAllowedIPs = 10.0.0.0/255.0.0.0\n",
+	     "wg0.conf:3: AllowedIP is not in the correct format: `10.0.0.0/255.0.0.0'"},
+	    /* 22 */
+	    {"[Peer]\nPublicKey = " K1 "\nEndpoint = 1.2.3.4\n",
+	     "wg0.conf:3: Unable to find port of endpoint: `1.2.3.4'"},
+	    /* 23 */
+	    {"[Peer]\nPublicKey = " K1 "\nEndpoint = [::1:51820\n",
+	     "wg0.conf:3: Unable to find matching brace of endpoint: `[::1:51820'"},
+	    /* 24 */
+	    {"[Peer]\nPublicKey = " K1 "\nEndpoint = [::1]51820\n",
+	     "wg0.conf:3: Unable to find port of endpoint: `[::1]51820'"},
+	    /* 25 */
+	    {"[Peer]\nPublicKey = " K1 "\nEndpoint = 1.2.3.4:\n",
+	     "wg0.conf:3: Unable to find port of endpoint: `1.2.3.4:'"},
+	    /* 26 */
+	    {"[Peer]\nPublicKey = " K1 "\nEndpoint = 1.2.3.4:65536\n",
+	     "wg0.conf:3: Port of endpoint is not a number 0-65535: `1.2.3.4:65536'"},
+	    /* 27 */
+	    {"[Peer]\nPublicKey = " K1 "\nEndpoint = :51820\n",
+	     "wg0.conf:3: Unable to find host of endpoint: `:51820'"},
+	    /* 28 */
+	    {"[Peer]\nPublicKey = " K1 "\nPersistentKeepalive = 65536\n",
+	     "wg0.conf:3: Persistent keepalive interval is neither 0/off nor 1-65535: `65536'"},
+	    /* 29 */
+	    {"[Peer]\nPublicKey = " K1 "\nPersistentKeepalive = 1s\n",
+	     "wg0.conf:3: Persistent keepalive interval is neither 0/off nor 1-65535: `1s'"},
+	    /* 30 */
+	    {"[Interface]\nAddress = 10.0.0.1/24, 10.0.0.300\n",
+	     "wg0.conf:2: Address is not an IP address with an optional /prefix: `10.0.0.300'"},
+	    /* 31 */
+	    {"[Interface]\nAddress = fd00::1/129\n",
+	     "wg0.conf:2: Address is not an IP address with an optional /prefix: `fd00::1/129'"},
+	    /* 32 */
+	    {"[Interface]\nAddress = 10.0.0.1/255.0.255.0\n",
+	     "wg0.conf:2: Address is not an IP address with an optional /prefix: "
+	     "`10.0.0.1/255.0.255.0'"},
+	    /* 33 */
+	    {"[Interface]\nDNS = 1.2.3\n", "wg0.conf:2: DNS server is not an IP address: `1.2.3'"},
+	    /* 34 */
+	    {"[Interface]\nMTU = 1500b\n", "wg0.conf:2: MTU is not a number 68-65535: `1500b'"},
+	    /* 35 */ {"[Interface]\nMTU = 67\n", "wg0.conf:2: MTU is not a number 68-65535: `67'"},
+	    /* 36 */
+	    {"[Interface]\nTable = 4294967296\n",
+	     "wg0.conf:2: Table is neither auto, off, a name nor 0-4294967295: `4294967296'"},
+	    /* 37 */
+	    {"[Interface]\nTable = a b\n",
+	     "wg0.conf:2: Table is neither auto, off, a name nor 0-4294967295: `a b'"},
+	    /* 38 */
+	    {"[Interface]\nSaveConfig = yes\n",
+	     "wg0.conf:2: SaveConfig is neither true nor false: `yes'"},
+	    /* 39 */
+	    {"[Interface]\nListenPort\n", "wg0.conf:2: Expected `Key = Value': `ListenPort'"},
+	    /* 40: wg-quick keys count only under a header written exactly so */
+	    {"[ Interface ]\nMTU = 1400\n",
+	     "wg0.conf:2: Key unknown in [Interface] section: `MTU'"},
+	    /* 41 */
+	    {"[Interface]\nPrivateKey = " K1 " x\n",
+	     "wg0.conf:2: Key is not the correct length or format: a secret of 46 "
+	     "characters, not shown (a key is 44 characters of base64)"},
+	    /* 42 */
+	    {"[Peer]\nPublicKey = AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB=\n",
+	     "wg0.conf:2: Key is not the correct length or format: "
+	     "`AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB='"},
+	    /* 43 */
+	    {"[Peer]\nPublicKey = " K1 "\nEndpoint = host!:1\n",
+	     "wg0.conf:3: Endpoint host is neither an IP address nor a host name: `host!:1'"},
+	    /* 44 */
+	    {"[Peer]\nPublicKey = " K1 "\nEndpoint = [fe80::1%e/th0]:1\n",
+	     "wg0.conf:3: Endpoint host is neither an IP address nor a host name: "
+	     "`[fe80::1%e/th0]:1'"},
+	    /* 45 */
+	    {"[Peer]\nPublicKey = " K1 "\nEndpoint = a:b]c:5\n",
+	     "wg0.conf:3: Endpoint host is neither an IP address nor a host name: `a:b]c:5'"},
+	    /* 46 */
+	    {"[Interface]\nMode = tup\n", "wg0.conf:2: Mode is neither tun nor tap: `tup'"},
+	    /* 47 */
+	    {"[Interface]\nHub = yes\n", "wg0.conf:2: Hub is neither true nor false: `yes'"},
+	    /* 48 */
+	    {"[Interface]\nMACAgeing = 0\n",
+	     "wg0.conf:2: MACAgeing is not a number of seconds 1-4294967295: `0'"},
+	    /* 49 */
+	    {"[Interface]\nMACAgeing = 5m\n",
+	     "wg0.conf:2: MACAgeing is not a number of seconds 1-4294967295: `5m'"},
+	    /* 50 */
+	    {"[Interface]\nBridge = br/0\n", "wg0.conf:2: Bridge is not an interface name: `br/0'"},
+	    /* 51 */
+	    {"[Interface]\nBridge = bridge-name-too-long\n",
+	     "wg0.conf:2: Bridge is not an interface name: `bridge-name-too-long'"},
+	    /* 52 */
+	    {"[Peer]\nPublicKey = " K1 "\nAllowedMACs = 02:00:00:00:00:01, 02:00:00:00:00\n",
+	     "wg0.conf:3: AllowedMACs entry is not a MAC address with an optional /1-48: "
+	     "`02:00:00:00:00'"},
+	    /* 53 */
+	    {"[Peer]\nPublicKey = " K1 "\nAllowedMACs = 02:00:00:00:00:01/49\n",
+	     "wg0.conf:3: AllowedMACs entry is not a MAC address with an optional /1-48: "
+	     "`02:00:00:00:00:01/49'"},
+	    /* 54 */
+	    {"[Peer]\nPublicKey = " K1 "\nAllowedMACs = 02:00:00:00:00:01/0\n",
+	     "wg0.conf:3: AllowedMACs entry is not a MAC address with an optional /1-48: "
+	     "`02:00:00:00:00:01/0'"},
+	    /* 55 */
+	    {"[Peer]\nPublicKey = " K1 "\nStaticMACs = ff:ff:ff:ff:ff:ff\n",
+	     "wg0.conf:3: StaticMACs entry is not a unicast MAC address: `ff:ff:ff:ff:ff:ff'"},
+	    /* 56 */
+	    {"[Peer]\nPublicKey = " K1 "\nStaticMACs = 02:00:00:00:00:01/24\n",
+	     "wg0.conf:3: StaticMACs entry is not a unicast MAC address: `02:00:00:00:00:01/24'"},
+	    /* 57 */
+	    {"[Peer]\nPublicKey = " K1 "\nStaticMACs = 00:00:00:00:00:00\n",
+	     "wg0.conf:3: StaticMACs entry is not a unicast MAC address: `00:00:00:00:00:00'"},
+	    /* 58: the L2 interface keys are wg-quick level: not in [Peer] */
+	    {"[Peer]\nPublicKey = " K1 "\nMode = tap\n",
+	     "wg0.conf:3: Key unknown in [Peer] section: `Mode'"},
+	    /* 59: a preshared key is a secret too */
+	    /* 59 */
+	    {"[Peer]\nPublicKey = " K1 "\nPresharedKey = short\n",
+	     "wg0.conf:3: Key is not the correct length or format: a secret of 5 characters, "
+	     "not shown (a key is 44 characters of base64)"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -451,45 +512,43 @@ static void errors(void **state)
 }
 
 /* What wgconf_write makes of `full`: SaveConfig's layout, then showconf's. */
-static const char full_written[] =
-	"[Interface]\n"
-	"Address = 10.0.0.1/24\n"
-	"Address = fd00::1/64\n"
-	"Address = 10.0.0.2/32\n"
-	"Address = 10.9.9.9/16\n"
-	"DNS = 1.1.1.1\n"
-	"DNS = 2606:4700:4700::1111\n"
-	"DNS = example.com\n"
-	"DNS = lan\n"
-	"MTU = 1420\n"
-	"Table = 1234\n"
-	"SaveConfig = true\n"
-	"PreUp = echo pre-up # a comment stays in a hook\n"
-	"PostUp = iptables -A FORWARD -i %i -j ACCEPT\n"
-	"PostUp = echo second\n"
-	"PreDown = echo pre-down\n"
-	"PostDown = echo a=b\n";
-static const char full_showconf[] =
-	"[Interface]\n"
-	"ListenPort = 51820\n"
-	"FwMark = 0x1234\n"
-	"PrivateKey = " K1 "\n"
-	"\n"
-	"[Peer]\n"
-	"PublicKey = " K2 "\n"
-	"PresharedKey = " K3 "\n"
-	"AllowedIPs = 10.0.0.0/24, fd00::/64, 192.168.7.0/24\n"
-	"Endpoint = vpn.example.com:51820\n"
-	"PersistentKeepalive = 25\n"
-	"\n"
-	"[Peer]\n"
-	"PublicKey = " K1 "\n"
-	"Endpoint = [2001:db8::1]:4500\n"
-	"\n"
-	"[Peer]\n"
-	"PublicKey = " K3 "\n"
-	"AllowedIPs = 0.0.0.0/0, ::/0\n"
-	"Endpoint = 192.0.2.7:1\n";
+static const char full_written[] = "[Interface]\n"
+				   "Address = 10.0.0.1/24\n"
+				   "Address = fd00::1/64\n"
+				   "Address = 10.0.0.2/32\n"
+				   "Address = 10.9.9.9/16\n"
+				   "DNS = 1.1.1.1\n"
+				   "DNS = 2606:4700:4700::1111\n"
+				   "DNS = example.com\n"
+				   "DNS = lan\n"
+				   "MTU = 1420\n"
+				   "Table = 1234\n"
+				   "SaveConfig = true\n"
+				   "PreUp = echo pre-up # a comment stays in a hook\n"
+				   "PostUp = iptables -A FORWARD -i %i -j ACCEPT\n"
+				   "PostUp = echo second\n"
+				   "PreDown = echo pre-down\n"
+				   "PostDown = echo a=b\n";
+static const char full_showconf[] = "[Interface]\n"
+				    "ListenPort = 51820\n"
+				    "FwMark = 0x1234\n"
+				    "PrivateKey = " K1 "\n"
+				    "\n"
+				    "[Peer]\n"
+				    "PublicKey = " K2 "\n"
+				    "PresharedKey = " K3 "\n"
+				    "AllowedIPs = 10.0.0.0/24, fd00::/64, 192.168.7.0/24\n"
+				    "Endpoint = vpn.example.com:51820\n"
+				    "PersistentKeepalive = 25\n"
+				    "\n"
+				    "[Peer]\n"
+				    "PublicKey = " K1 "\n"
+				    "Endpoint = [2001:db8::1]:4500\n"
+				    "\n"
+				    "[Peer]\n"
+				    "PublicKey = " K3 "\n"
+				    "AllowedIPs = 0.0.0.0/0, ::/0\n"
+				    "Endpoint = 192.0.2.7:1\n";
 
 static char *write_string(const struct wgconf *c, unsigned int flags)
 {
@@ -509,12 +568,13 @@ static void write_saveconfig(void **state)
 	static const struct {
 		const char *text, *plain, *saved;
 	} cases[] = {
-		/* 1 */ { "[Interface]\nPrivateKey = " K1 "\nSaveConfig = true\n",
-			  "[Interface]\nSaveConfig = true\nPrivateKey = " K1 "\n\n",
-			  "[Interface]\nSaveConfig = true\nPrivateKey = " K1 "\n" },
-		/* 2 */ { "[Interface]\nListenPort = 1\n[Peer]\nPublicKey = " K2 "\n",
-			  "[Interface]\nListenPort = 1\n\n[Peer]\nPublicKey = " K2 "\n",
-			  "[Interface]\nListenPort = 1\n\n[Peer]\nPublicKey = " K2 "\n" },
+	    /* 1 */ {"[Interface]\nPrivateKey = " K1 "\nSaveConfig = true\n",
+		     "[Interface]\nSaveConfig = true\nPrivateKey = " K1 "\n\n",
+		     "[Interface]\nSaveConfig = true\nPrivateKey = " K1 "\n"},
+	    /* 2 */
+	    {"[Interface]\nListenPort = 1\n[Peer]\nPublicKey = " K2 "\n",
+	     "[Interface]\nListenPort = 1\n\n[Peer]\nPublicKey = " K2 "\n",
+	     "[Interface]\nListenPort = 1\n\n[Peer]\nPublicKey = " K2 "\n"},
 	};
 	char err[512] = "";
 
@@ -537,7 +597,7 @@ static void write_saveconfig(void **state)
 
 static void write_and_read_back(void **state)
 {
-	static const unsigned int modes[] = { 0, WGCONF_SETCONF };
+	static const unsigned int modes[] = {0, WGCONF_SETCONF};
 	char err[512] = "", want[4096];
 	struct wgconf c, again;
 
@@ -578,18 +638,18 @@ static void locate(void **state)
 		const char *path;
 		const char *ifname;
 	} cases[] = {
-		/* 1 */ { "wg0", 0, "/etc/wireguard/wg0.conf", "wg0" },
-		/* 2 */ { "a_=+.-9", 0, "/etc/wireguard/a_=+.-9.conf", "a_=+.-9" },
-		/* 3 */ { "./wg0.conf", 0, "./wg0.conf", "wg0" },
-		/* 4 */ { "/tmp/x/office-vpn.conf", 0, "/tmp/x/office-vpn.conf", "office-vpn" },
-		/* 5 */ { "wg0.conf", 0, "/etc/wireguard/wg0.conf.conf", "wg0.conf" },
-		/* 6 */ { "abcdefghijklmnop", -EINVAL, NULL, NULL },
-		/* 7 */ { "/tmp/abcdefghijklmnop.conf", -EINVAL, NULL, NULL },
-		/* 8 */ { "/tmp/.conf", -EINVAL, NULL, NULL },
-		/* 9 */ { "/tmp/wg0.cfg", -EINVAL, NULL, NULL },
-		/* 10 */ { "/tmp/w g.conf", -EINVAL, NULL, NULL },
-		/* 11 */ { "", -EINVAL, NULL, NULL },
-		/* 12 */ { "/etc/wireguard/", -EINVAL, NULL, NULL },
+	    /* 1 */ {"wg0", 0, "/etc/wireguard/wg0.conf", "wg0"},
+	    /* 2 */ {"a_=+.-9", 0, "/etc/wireguard/a_=+.-9.conf", "a_=+.-9"},
+	    /* 3 */ {"./wg0.conf", 0, "./wg0.conf", "wg0"},
+	    /* 4 */ {"/tmp/x/office-vpn.conf", 0, "/tmp/x/office-vpn.conf", "office-vpn"},
+	    /* 5 */ {"wg0.conf", 0, "/etc/wireguard/wg0.conf.conf", "wg0.conf"},
+	    /* 6 */ {"abcdefghijklmnop", -EINVAL, NULL, NULL},
+	    /* 7 */ {"/tmp/abcdefghijklmnop.conf", -EINVAL, NULL, NULL},
+	    /* 8 */ {"/tmp/.conf", -EINVAL, NULL, NULL},
+	    /* 9 */ {"/tmp/wg0.cfg", -EINVAL, NULL, NULL},
+	    /* 10 */ {"/tmp/w g.conf", -EINVAL, NULL, NULL},
+	    /* 11 */ {"", -EINVAL, NULL, NULL},
+	    /* 12 */ {"/etc/wireguard/", -EINVAL, NULL, NULL},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -605,7 +665,8 @@ static void locate(void **state)
 			free(path);
 		} else {
 			snprintf(want, sizeof(want),
-				 "The config file must be a valid interface name, followed by .conf: `%s'",
+				 "The config file must be a valid interface name, followed by "
+				 ".conf: `%s'",
 				 cases[i].arg);
 			assert_string_equal(err, want);
 		}
@@ -620,9 +681,9 @@ static void collect(void *arg, const char *msg)
 static void incremental_and_warning(void **state)
 {
 	static const char *lines[] = {
-		"[Peer]\n",
-		"PublicKey = " K1 "\n",
-		"AllowedIPs = 10.1.2.3/8\n",
+	    "[Peer]\n",
+	    "PublicKey = " K1 "\n",
+	    "AllowedIPs = 10.1.2.3/8\n",
 	};
 	struct wgconf_reader r;
 	char warning[512] = "";
@@ -632,7 +693,8 @@ static void incremental_and_warning(void **state)
 	for (size_t i = 0; i < 3; i++)
 		assert_int_equal(wgconf_read_line(&r, lines[i]), 0);
 	assert_int_equal(wgconf_read_finish(&r), 0);
-	assert_string_equal(warning, "x.conf:3: Warning: AllowedIP has nonzero host part: 10.1.2.3/8");
+	assert_string_equal(warning,
+			    "x.conf:3: Warning: AllowedIP has nonzero host part: 10.1.2.3/8");
 	ip_is(&c.peers[0].allowed_ips[0], "10.0.0.0", 8);
 	wgconf_free(&c);
 }
@@ -694,16 +756,16 @@ static void files(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(every_key),
-		cmocka_unit_test(values),
-		cmocka_unit_test(errors),
-		cmocka_unit_test(incremental_and_warning),
-		cmocka_unit_test(setconf_subset),
-		cmocka_unit_test(files),
-		cmocka_unit_test(write_and_read_back),
-		cmocka_unit_test(write_saveconfig),
-		cmocka_unit_test(l2_keys),
-		cmocka_unit_test(locate),
+	    cmocka_unit_test(every_key),
+	    cmocka_unit_test(values),
+	    cmocka_unit_test(errors),
+	    cmocka_unit_test(incremental_and_warning),
+	    cmocka_unit_test(setconf_subset),
+	    cmocka_unit_test(files),
+	    cmocka_unit_test(write_and_read_back),
+	    cmocka_unit_test(write_saveconfig),
+	    cmocka_unit_test(l2_keys),
+	    cmocka_unit_test(locate),
 	};
 	log_set_level(LOG_LEVEL_SILENT);
 	return cmocka_run_group_tests(tests, NULL, NULL);

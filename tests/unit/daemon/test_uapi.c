@@ -111,65 +111,69 @@ static char *get(struct fixture *f)
 }
 
 struct set_case {
-	const char *req;    /* body after "set=1\n"; %P = the peer's key */
-	int err;	    /* the errno= value */
-	const char *has;    /* a line get must show afterwards, or NULL */
-	const char *hasnt;  /* a line get must not show, or NULL */
+	const char *req;   /* body after "set=1\n"; %P = the peer's key */
+	int err;	   /* the errno= value */
+	const char *has;   /* a line get must show afterwards, or NULL */
+	const char *hasnt; /* a line get must not show, or NULL */
 };
 
 static const struct set_case set_cases[] = {
-	/* 1 */ { "private_key=" PRIV "\nlisten_port=51820\nfwmark=7\n\n", 0,
-		  "private_key=" PRIV "\n", NULL },
-	/* 2 */ { "public_key=%P\nendpoint=192.0.2.1:51820\nallowed_ip=10.0.0.2/32\n\n", 0,
-		  "endpoint=192.0.2.1:51820\n", NULL },
-	/* 3 */ { "public_key=%P\nallowed_ip=10.1.2.3/8\n\n", 0, "allowed_ip=10.0.0.0/8\n", NULL },
-	/* 4 */ { "public_key=%P\nallowed_ip=-10.0.0.0/8\n\n", 0, NULL, "allowed_ip=10.0.0.0/8\n" },
-	/* 5 */ { "public_key=%P\nallowed_ip=-10.99.0.0/16\n\n", 0, "allowed_ip=10.0.0.2/32\n", NULL },
-	/* 6 */ { "public_key=%P\nendpoint=[2001:db8::1]:443\npreshared_key=" PSK "\n\n", 0,
-		  "endpoint=[2001:db8::1]:443\n", NULL },
-	/* 7 */ { "public_key=%P\nreplace_allowed_ips=true\nallowed_ip=fd00::/8\n\n", 0,
-		  "allowed_ip=fd00::/8\n", "allowed_ip=10.0.0.2/32\n" },
-	/* 8 */ { "foo=bar\n\n", -EINVAL, NULL, NULL },
-	/* 9 */ { "listen_port\n\n", -EPROTO, NULL, NULL },
-	/* 10 */ { "listen_port=65536\n\n", -EINVAL, "listen_port=51820\n", NULL },
-	/* 11 */ { "listen_port=\n\n", -EINVAL, NULL, NULL },
-	/* 12 */ { "fwmark=-1\n\n", -EINVAL, "fwmark=7\n", NULL },
-	/* 13 */ { "private_key=" PRIV "0\n\n", -EINVAL, NULL, NULL },
-	/* 14 */ { "replace_peers=false\n\n", -EINVAL, NULL, NULL },
-	/* 15 */ { "public_key=%P\nendpoint=192.0.2.1\n\n", -EINVAL, NULL, NULL },
-	/* 16 */ { "public_key=%P\nendpoint=[192.0.2.1]:1\n\n", -EINVAL, NULL, NULL },
-	/* 17 */ { "public_key=%P\nendpoint=192.0.2.1:65536\n\n", -EINVAL, NULL, NULL },
-	/* 18 */ { "public_key=%P\nallowed_ip=10.0.0.0/33\n\n", -EINVAL, NULL, NULL },
-	/* 19 */ { "public_key=%P\nallowed_ip=::/129\n\n", -EINVAL, NULL, NULL },
-	/* 20 */ { "public_key=%P\nallowed_ip=10.0.0.0\n\n", -EINVAL, NULL, NULL },
-	/* 21 */ { "public_key=%P\nprotocol_version=2\n\n", -EINVAL, NULL, NULL },
-	/* 22 */ { "public_key=%P\nprotocol_version=1\n\n", 0, "protocol_version=1\n", NULL },
-	/* 23 */ { "public_key=%P\nremove=1\n\n", -EINVAL, NULL, NULL },
-	/* 24 */ { "public_key=%P\npersistent_keepalive_interval=65536\n\n", -EINVAL, NULL, NULL },
-	/* 25 */ { "public_key=%P\npersistent_keepalive_interval=25\n\n", 0,
-		   "persistent_keepalive_interval=25\n", NULL },
-	/* 26: stops at the first error; what came before stays */
-	{ "public_key=%P\nallowed_ip=10.6.0.0/16\nbad\nallowed_ip=10.7.0.0/16\n\n", -EPROTO,
-	  "allowed_ip=10.6.0.0/16\n", "allowed_ip=10.7.0.0/16\n" },
-	/* 27: '\r' before '\n' is dropped, as bufio.ScanLines does */
-	{ "public_key=%P\r\nallowed_ip=10.8.0.0/16\r\n\r\n", 0, "allowed_ip=10.8.0.0/16\n", NULL },
-	/* 28: our own public key is accepted and ignored */
-	{ "public_key=%O\nallowed_ip=10.10.0.0/16\n\n", 0, NULL, "allowed_ip=10.10.0.0/16\n" },
-	/* 29: update_only does not create */
-	{ "public_key=" PSK "\nupdate_only=true\nallowed_ip=10.11.0.0/16\n\n", 0, NULL,
-	  "public_key=" PSK "\n" },
-	/* 30: zero psk clears it */
-	{ "public_key=%P\npreshared_key=" ZERO "\n\n", 0, "preshared_key=" ZERO "\n", NULL },
-	/* 31 */ { "fwmark=0\n\n", 0, NULL, "fwmark=" },
-	/* 32 */ { "public_key=%P\nremove=true\n\n", 0, NULL, "public_key=" },
-	/* 33: end of input without the empty line is a complete set */
-	{ "public_key=%P\nallowed_ip=10.12.0.0/16", 0, "allowed_ip=10.12.0.0/16\n", NULL },
-	/* 34 */ { "replace_peers=true\n\n", 0, NULL, "public_key=" },
-	/* 35 */ { "private_key=" ZERO "\n\n", 0, NULL, "private_key=" },
-	/* 36: =value: an empty device key */
-	{ "=x\n\n", -EINVAL, NULL, NULL },
-	/* 37: the empty line ends the set: what follows is not read */
-	{ "\nfoo=bar\n", 0, NULL, NULL },
+    /* 1 */ {"private_key=" PRIV "\nlisten_port=51820\nfwmark=7\n\n", 0, "private_key=" PRIV "\n",
+	     NULL},
+    /* 2 */
+    {"public_key=%P\nendpoint=192.0.2.1:51820\nallowed_ip=10.0.0.2/32\n\n", 0,
+     "endpoint=192.0.2.1:51820\n", NULL},
+    /* 3 */ {"public_key=%P\nallowed_ip=10.1.2.3/8\n\n", 0, "allowed_ip=10.0.0.0/8\n", NULL},
+    /* 4 */ {"public_key=%P\nallowed_ip=-10.0.0.0/8\n\n", 0, NULL, "allowed_ip=10.0.0.0/8\n"},
+    /* 5 */ {"public_key=%P\nallowed_ip=-10.99.0.0/16\n\n", 0, "allowed_ip=10.0.0.2/32\n", NULL},
+    /* 6 */
+    {"public_key=%P\nendpoint=[2001:db8::1]:443\npreshared_key=" PSK "\n\n", 0,
+     "endpoint=[2001:db8::1]:443\n", NULL},
+    /* 7 */
+    {"public_key=%P\nreplace_allowed_ips=true\nallowed_ip=fd00::/8\n\n", 0, "allowed_ip=fd00::/8\n",
+     "allowed_ip=10.0.0.2/32\n"},
+    /* 8 */ {"foo=bar\n\n", -EINVAL, NULL, NULL},
+    /* 9 */ {"listen_port\n\n", -EPROTO, NULL, NULL},
+    /* 10 */ {"listen_port=65536\n\n", -EINVAL, "listen_port=51820\n", NULL},
+    /* 11 */ {"listen_port=\n\n", -EINVAL, NULL, NULL},
+    /* 12 */ {"fwmark=-1\n\n", -EINVAL, "fwmark=7\n", NULL},
+    /* 13 */ {"private_key=" PRIV "0\n\n", -EINVAL, NULL, NULL},
+    /* 14 */ {"replace_peers=false\n\n", -EINVAL, NULL, NULL},
+    /* 15 */ {"public_key=%P\nendpoint=192.0.2.1\n\n", -EINVAL, NULL, NULL},
+    /* 16 */ {"public_key=%P\nendpoint=[192.0.2.1]:1\n\n", -EINVAL, NULL, NULL},
+    /* 17 */ {"public_key=%P\nendpoint=192.0.2.1:65536\n\n", -EINVAL, NULL, NULL},
+    /* 18 */ {"public_key=%P\nallowed_ip=10.0.0.0/33\n\n", -EINVAL, NULL, NULL},
+    /* 19 */ {"public_key=%P\nallowed_ip=::/129\n\n", -EINVAL, NULL, NULL},
+    /* 20 */ {"public_key=%P\nallowed_ip=10.0.0.0\n\n", -EINVAL, NULL, NULL},
+    /* 21 */ {"public_key=%P\nprotocol_version=2\n\n", -EINVAL, NULL, NULL},
+    /* 22 */ {"public_key=%P\nprotocol_version=1\n\n", 0, "protocol_version=1\n", NULL},
+    /* 23 */ {"public_key=%P\nremove=1\n\n", -EINVAL, NULL, NULL},
+    /* 24 */ {"public_key=%P\npersistent_keepalive_interval=65536\n\n", -EINVAL, NULL, NULL},
+    /* 25 */
+    {"public_key=%P\npersistent_keepalive_interval=25\n\n", 0, "persistent_keepalive_interval=25\n",
+     NULL},
+    /* 26: stops at the first error; what came before stays */
+    {"public_key=%P\nallowed_ip=10.6.0.0/16\nbad\nallowed_ip=10.7.0.0/16\n\n", -EPROTO,
+     "allowed_ip=10.6.0.0/16\n", "allowed_ip=10.7.0.0/16\n"},
+    /* 27: '\r' before '\n' is dropped, as bufio.ScanLines does */
+    {"public_key=%P\r\nallowed_ip=10.8.0.0/16\r\n\r\n", 0, "allowed_ip=10.8.0.0/16\n", NULL},
+    /* 28: our own public key is accepted and ignored */
+    {"public_key=%O\nallowed_ip=10.10.0.0/16\n\n", 0, NULL, "allowed_ip=10.10.0.0/16\n"},
+    /* 29: update_only does not create */
+    {"public_key=" PSK "\nupdate_only=true\nallowed_ip=10.11.0.0/16\n\n", 0, NULL,
+     "public_key=" PSK "\n"},
+    /* 30: zero psk clears it */
+    {"public_key=%P\npreshared_key=" ZERO "\n\n", 0, "preshared_key=" ZERO "\n", NULL},
+    /* 31 */ {"fwmark=0\n\n", 0, NULL, "fwmark="},
+    /* 32 */ {"public_key=%P\nremove=true\n\n", 0, NULL, "public_key="},
+    /* 33: end of input without the empty line is a complete set */
+    {"public_key=%P\nallowed_ip=10.12.0.0/16", 0, "allowed_ip=10.12.0.0/16\n", NULL},
+    /* 34 */ {"replace_peers=true\n\n", 0, NULL, "public_key="},
+    /* 35 */ {"private_key=" ZERO "\n\n", 0, NULL, "private_key="},
+    /* 36: =value: an empty device key */
+    {"=x\n\n", -EINVAL, NULL, NULL},
+    /* 37: the empty line ends the set: what follows is not read */
+    {"\nfoo=bar\n", 0, NULL, NULL},
 };
 
 static void test_set_table(void **state)
@@ -286,29 +290,32 @@ static void test_l2_extensions(void **state)
 		const char *has;   /* a line get must show afterwards, or NULL */
 		const char *hasnt; /* a line get must not show, or NULL */
 	} cases[] = {
-		/* 1 */ { false, "mode=tap\n\n", -EINVAL, NULL, "mode=" },
-		/* 2 */ { false, "mode=tun\n\n", 0, NULL, "mode=" },
-		/* 3 */ { false, "public_key=%P\n\n", 0, NULL, "hub=" },
-		/* 4 */ { true, "mode=tap\n\n", 0, "mode=tap\nhub=false\nmac_ageing=300\n", NULL },
-		/* 5 */ { true, "mode=tun\n\n", -EINVAL, "mode=tap\n", NULL },
-		/* 6 */ { true, "mode=bridge\n\n", -EINVAL, NULL, NULL },
-		/* 7 */ { true, "hub=true\nmac_ageing=60\n\n", 0, "hub=true\nmac_ageing=60\n", NULL },
-		/* 8 */ { true, "hub=yes\n\n", -EINVAL, "hub=true\n", NULL },
-		/* 9 */ { true, "mac_ageing=0\n\n", -EINVAL, "mac_ageing=60\n", NULL },
-		/* 10 */ { true, "public_key=%P\nallowed_mac=52:54:00:12:34:56/24\n\n", 0,
-			   "allowed_mac=52:54:00:00:00:00/24\n", NULL },
-		/* 11 */ { true, "public_key=%P\nallowed_mac=02:00:00:00:00:01\n\n", 0,
-			   "allowed_mac=02:00:00:00:00:01/48\n", NULL },
-		/* 12 */ { true, "public_key=%P\nallowed_mac=02:00:00:00:00/8\n\n", -EINVAL, NULL, NULL },
-		/* 13 */ { true, "public_key=%P\nstatic_mac=02:00:00:00:00:07\n\n", 0,
-			   "mac=02:00:00:00:00:07,0,0,0,static\n", NULL },
-		/* 14 */ { true, "public_key=%P\nstatic_mac=ff:ff:ff:ff:ff:ff\n\n", -EINVAL, NULL,
-			   "mac=ff:" },
-		/* 15 */ { true, "public_key=%P\nstatic_mac=02:00:00:00:00:08/24\n\n", -EINVAL, NULL,
-			   NULL },
-		/* 16 */ { true, "public_key=%P\nreplace_allowed_macs=true\n\n", 0, NULL,
-			   "allowed_mac=" },
-		/* 17 */ { true, "public_key=%P\nreplace_allowed_macs=1\n\n", -EINVAL, NULL, NULL },
+	    /* 1 */ {false, "mode=tap\n\n", -EINVAL, NULL, "mode="},
+	    /* 2 */ {false, "mode=tun\n\n", 0, NULL, "mode="},
+	    /* 3 */ {false, "public_key=%P\n\n", 0, NULL, "hub="},
+	    /* 4 */ {true, "mode=tap\n\n", 0, "mode=tap\nhub=false\nmac_ageing=300\n", NULL},
+	    /* 5 */ {true, "mode=tun\n\n", -EINVAL, "mode=tap\n", NULL},
+	    /* 6 */ {true, "mode=bridge\n\n", -EINVAL, NULL, NULL},
+	    /* 7 */ {true, "hub=true\nmac_ageing=60\n\n", 0, "hub=true\nmac_ageing=60\n", NULL},
+	    /* 8 */ {true, "hub=yes\n\n", -EINVAL, "hub=true\n", NULL},
+	    /* 9 */ {true, "mac_ageing=0\n\n", -EINVAL, "mac_ageing=60\n", NULL},
+	    /* 10 */
+	    {true, "public_key=%P\nallowed_mac=52:54:00:12:34:56/24\n\n", 0,
+	     "allowed_mac=52:54:00:00:00:00/24\n", NULL},
+	    /* 11 */
+	    {true, "public_key=%P\nallowed_mac=02:00:00:00:00:01\n\n", 0,
+	     "allowed_mac=02:00:00:00:00:01/48\n", NULL},
+	    /* 12 */ {true, "public_key=%P\nallowed_mac=02:00:00:00:00/8\n\n", -EINVAL, NULL, NULL},
+	    /* 13 */
+	    {true, "public_key=%P\nstatic_mac=02:00:00:00:00:07\n\n", 0,
+	     "mac=02:00:00:00:00:07,0,0,0,static\n", NULL},
+	    /* 14 */
+	    {true, "public_key=%P\nstatic_mac=ff:ff:ff:ff:ff:ff\n\n", -EINVAL, NULL, "mac=ff:"},
+	    /* 15 */
+	    {true, "public_key=%P\nstatic_mac=02:00:00:00:00:08/24\n\n", -EINVAL, NULL, NULL},
+	    /* 16 */
+	    {true, "public_key=%P\nreplace_allowed_macs=true\n\n", 0, NULL, "allowed_mac="},
+	    /* 17 */ {true, "public_key=%P\nreplace_allowed_macs=1\n\n", -EINVAL, NULL, NULL},
 	};
 	struct fixture *f = *state;
 
@@ -337,17 +344,17 @@ static void test_l2_extensions(void **state)
 static void test_l2_mac_counters(void **state)
 {
 	static const struct {
-		uint8_t src[6];	 /* the frame's source MAC */
+		uint8_t src[6]; /* the frame's source MAC */
 		unsigned macs, local, learned, evicted, ignored;
 	} cases[] = {
-		/* 1 */ { { 0x02, 0, 0, 0, 0, 0x01 }, 1, 1, 1, 0, 0 },
-		/* 2 */ { { 0x02, 0, 0, 0, 0, 0x01 }, 1, 1, 1, 0, 0 }, /* seen again */
-		/* 3 */ { { 0x02, 0, 0, 0, 0, 0x02 }, 2, 2, 2, 0, 0 },
-		/* 4 */ { { 0x03, 0, 0, 0, 0, 0x03 }, 2, 2, 2, 0, 1 }, /* multicast */
-		/* 5 */ { { 0, 0, 0, 0, 0, 0 }, 2, 2, 2, 0, 2 },	      /* all-zero */
-		/* 6 */ { { 0x02, 0, 0, 0, 0, 0x04 }, 2, 2, 3, 1, 2 }, /* full: evicts */
+	    /* 1 */ {{0x02, 0, 0, 0, 0, 0x01}, 1, 1, 1, 0, 0},
+	    /* 2 */ {{0x02, 0, 0, 0, 0, 0x01}, 1, 1, 1, 0, 0}, /* seen again */
+	    /* 3 */ {{0x02, 0, 0, 0, 0, 0x02}, 2, 2, 2, 0, 0},
+	    /* 4 */ {{0x03, 0, 0, 0, 0, 0x03}, 2, 2, 2, 0, 1}, /* multicast */
+	    /* 5 */ {{0, 0, 0, 0, 0, 0}, 2, 2, 2, 0, 2},       /* all-zero */
+	    /* 6 */ {{0x02, 0, 0, 0, 0, 0x04}, 2, 2, 3, 1, 2}, /* full: evicts */
 	};
-	static const uint8_t dst[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t dst[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	struct fixture *f = *state;
 	char want[512], *got;
 
@@ -358,8 +365,8 @@ static void test_l2_mac_counters(void **state)
 	assert_int_equal(engine_set_mode(f->engine, ENGINE_MODE_L2), 0);
 	assert_int_equal(engine_set_mac_capacity(f->engine, 2), 0);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct engine_time now = { .mono_ns = loop_now() };
-		uint8_t eth[60] = { 0 };
+		struct engine_time now = {.mono_ns = loop_now()};
+		uint8_t eth[60] = {0};
 		struct pktbuf *buf;
 
 		memcpy(eth, dst, 6);
@@ -386,13 +393,13 @@ static void test_l2_mac_counters(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_set_table, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_get_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_keepalive_at_end_of_peer, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_nul_in_value, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_l2_extensions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_l2_mac_counters, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_set_table, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_get_order, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_keepalive_at_end_of_peer, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nul_in_value, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_l2_extensions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_l2_mac_counters, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,13 +40,13 @@ struct pair {
 };
 
 #define PAIR_WALL_BASE (1700000000ULL * NSEC_PER_SEC)
-#define PAIR_CHECK(cond)                                                                     \
-	do {                                                                                 \
-		if (!(cond)) {                                                               \
-			fprintf(stderr, "%s:%d: pair setup failed: %s\n", __FILE__, __LINE__, \
-				#cond);                                                      \
-			abort();                                                             \
-		}                                                                            \
+#define PAIR_CHECK(cond)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: pair setup failed: %s\n", __FILE__, __LINE__,      \
+				#cond);                                                            \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 static inline void pair_addr(union pktbuf_addr *addr, const char *ip, uint16_t port)

@@ -26,7 +26,7 @@ struct peer {
 };
 
 #define NPEERS 8
-static struct peer peers[NPEERS] = { { 0 }, { 1 }, { 2 }, { 3 }, { 4 }, { 5 }, { 6 }, { 7 } };
+static struct peer peers[NPEERS] = {{0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}};
 
 /* Peer names in the tables: 'a'..'h'; '-' is no peer. */
 static struct peer *P(char c)
@@ -84,12 +84,14 @@ static void run_ops(const char *name, const struct op *ops, size_t n)
 		case INSERT:
 			ret = allowedips_insert(&t, family, addr, cidr, P(op->peer));
 			if (ret != op->ret)
-				fail_msg("%s case %zu: insert %s: %d", name, i + 1, op->prefix, ret);
+				fail_msg("%s case %zu: insert %s: %d", name, i + 1, op->prefix,
+					 ret);
 			break;
 		case REMOVE:
 			ret = allowedips_remove(&t, family, addr, cidr, P(op->peer));
 			if (ret != op->ret)
-				fail_msg("%s case %zu: remove %s: %d", name, i + 1, op->prefix, ret);
+				fail_msg("%s case %zu: remove %s: %d", name, i + 1, op->prefix,
+					 ret);
 			break;
 		case REMOVE_PEER:
 			allowedips_remove_by_peer(&t, P(op->peer));
@@ -110,85 +112,91 @@ static void run_ops(const char *name, const struct op *ops, size_t n)
 }
 
 #define RUN(ops) run_ops(#ops, ops, sizeof(ops) / sizeof(ops[0]))
-#define I(p, s) { INSERT, p, s, 0 }
-#define L(p, s) { LOOKUP, p, s, 0 }
+#define I(p, s)                                                                                    \
+	{                                                                                          \
+		INSERT, p, s, 0                                                                    \
+	}
+#define L(p, s)                                                                                    \
+	{                                                                                          \
+		LOOKUP, p, s, 0                                                                    \
+	}
 
 static void kernel_table(void **state)
 {
 	static const struct op ops[] = {
-		/*  1 */ I('a', "192.168.4.0/24"),
-		/*  2 */ I('b', "192.168.4.4/32"),
-		/*  3 */ I('c', "192.168.0.0/16"),
-		/*  4 */ I('d', "192.95.5.64/27"),
-		/*  5 */ I('c', "192.95.5.65/27"), /* moves d's, host bits masked */
-		/*  6 */ I('d', "2607:5300:6000:6b00::c05f:543/128"),
-		/*  7 */ I('c', "2607:5300:6000:6b00::/64"),
-		/*  8 */ I('e', "0.0.0.0/0"),
-		/*  9 */ I('e', "::/0"),
-		/* 10 */ I('f', "::/0"), /* moves e's */
-		/* 11 */ I('g', "2404:6800::/32"),
-		/* 12 */ I('h', "2404:6800:4004:800:dead:beef:dead:beef/64"),
-		/* 13 */ I('a', "2404:6800:4004:800:dead:beef:dead:beef/128"),
-		/* 14 */ I('c', "2444:6800:40e4:800:deae:beef:def:beef/128"),
-		/* 15 */ I('b', "2444:6800:f0e4:800:eeae:beef::/98"),
-		/* 16 */ I('g', "64.15.112.0/20"),
-		/* 17 */ I('h', "64.15.123.211/25"),
-		/* 18 */ I('a', "10.0.0.0/25"),
-		/* 19 */ I('b', "10.0.0.128/25"),
-		/* 20 */ I('a', "10.1.0.0/30"),
-		/* 21 */ I('b', "10.1.0.4/30"),
-		/* 22 */ I('c', "10.1.0.8/29"),
-		/* 23 */ I('d', "10.1.0.16/29"),
-		/* 24 */ L('a', "192.168.4.20"),
-		/* 25 */ L('a', "192.168.4.0"),
-		/* 26 */ L('b', "192.168.4.4"),
-		/* 27 */ L('c', "192.168.200.182"),
-		/* 28 */ L('c', "192.95.5.68"),
-		/* 29 */ L('e', "192.95.5.96"),
-		/* 30 */ L('d', "2607:5300:6000:6b00::c05f:543"),
-		/* 31 */ L('c', "2607:5300:6000:6b00::c02e:1ee"),
-		/* 32 */ L('f', "2607:5300:6000:6b01::"),
-		/* 33 */ L('g', "2404:6800:4004:806::1006"),
-		/* 34 */ L('g', "2404:6800:4004:806::1234:5678"),
-		/* 35 */ L('f', "2404:67ff:4004:806::1234:5678"),
-		/* 36 */ L('f', "2404:6801:4004:806::1234:5678"),
-		/* 37 */ L('h', "2404:6800:4004:800::1234:5678"),
-		/* 38 */ L('h', "2404:6800:4004:800::"),
-		/* 39 */ L('h', "2404:6800:4004:800:1010:1010:1010:1010"),
-		/* 40 */ L('a', "2404:6800:4004:800:dead:beef:dead:beef"),
-		/* 41 */ L('g', "64.15.116.26"),
-		/* 42 */ L('g', "64.15.127.3"),
-		/* 43 */ L('g', "64.15.123.1"),
-		/* 44 */ L('h', "64.15.123.128"),
-		/* 45 */ L('h', "64.15.123.129"),
-		/* 46 */ L('a', "10.0.0.52"),
-		/* 47 */ L('b', "10.0.0.220"),
-		/* 48 */ L('a', "10.1.0.2"),
-		/* 49 */ L('b', "10.1.0.6"),
-		/* 50 */ L('c', "10.1.0.10"),
-		/* 51 */ L('d', "10.1.0.20"),
-		/* 52: removal only by the owner */
-		{ REMOVE, 'a', "10.1.0.16/29", -ENOENT },
-		/* 53 */ L('d', "10.1.0.20"),
-		/* 54: host bits masked on remove too */
-		{ REMOVE, 'd', "10.1.0.17/29", 0 },
-		/* 55 */ L('e', "10.1.0.20"),
-		/* 56 */ { REMOVE, 'd', "10.1.0.16/29", -ENOENT },
-		/* 57: a prefix that was never inserted */
-		{ REMOVE, 'c', "10.1.0.8/30", -ENOENT },
-		/* 58 */ L('c', "10.1.0.10"),
-		/* 59: removing a branch-less middle entry keeps both sides */
-		{ REMOVE, 'c', "192.168.0.0/16", 0 },
-		/* 60 */ L('a', "192.168.4.20"),
-		/* 61 */ L('b', "192.168.4.4"),
-		/* 62 */ L('e', "192.168.200.182"),
-		/* 63: the default route goes, the rest stays */
-		{ REMOVE, 'e', "0.0.0.0/0", 0 },
-		/* 64 */ L('-', "192.168.200.182"),
-		/* 65 */ L('a', "10.0.0.52"),
-		/* 66 */ { REMOVE, 'f', "::/0", 0 },
-		/* 67 */ L('-', "2607:5300:6000:6b01::"),
-		/* 68 */ L('c', "2607:5300:6000:6b00::c02e:1ee"),
+	    /*  1 */ I('a', "192.168.4.0/24"),
+	    /*  2 */ I('b', "192.168.4.4/32"),
+	    /*  3 */ I('c', "192.168.0.0/16"),
+	    /*  4 */ I('d', "192.95.5.64/27"),
+	    /*  5 */ I('c', "192.95.5.65/27"), /* moves d's, host bits masked */
+	    /*  6 */ I('d', "2607:5300:6000:6b00::c05f:543/128"),
+	    /*  7 */ I('c', "2607:5300:6000:6b00::/64"),
+	    /*  8 */ I('e', "0.0.0.0/0"),
+	    /*  9 */ I('e', "::/0"),
+	    /* 10 */ I('f', "::/0"), /* moves e's */
+	    /* 11 */ I('g', "2404:6800::/32"),
+	    /* 12 */ I('h', "2404:6800:4004:800:dead:beef:dead:beef/64"),
+	    /* 13 */ I('a', "2404:6800:4004:800:dead:beef:dead:beef/128"),
+	    /* 14 */ I('c', "2444:6800:40e4:800:deae:beef:def:beef/128"),
+	    /* 15 */ I('b', "2444:6800:f0e4:800:eeae:beef::/98"),
+	    /* 16 */ I('g', "64.15.112.0/20"),
+	    /* 17 */ I('h', "64.15.123.211/25"),
+	    /* 18 */ I('a', "10.0.0.0/25"),
+	    /* 19 */ I('b', "10.0.0.128/25"),
+	    /* 20 */ I('a', "10.1.0.0/30"),
+	    /* 21 */ I('b', "10.1.0.4/30"),
+	    /* 22 */ I('c', "10.1.0.8/29"),
+	    /* 23 */ I('d', "10.1.0.16/29"),
+	    /* 24 */ L('a', "192.168.4.20"),
+	    /* 25 */ L('a', "192.168.4.0"),
+	    /* 26 */ L('b', "192.168.4.4"),
+	    /* 27 */ L('c', "192.168.200.182"),
+	    /* 28 */ L('c', "192.95.5.68"),
+	    /* 29 */ L('e', "192.95.5.96"),
+	    /* 30 */ L('d', "2607:5300:6000:6b00::c05f:543"),
+	    /* 31 */ L('c', "2607:5300:6000:6b00::c02e:1ee"),
+	    /* 32 */ L('f', "2607:5300:6000:6b01::"),
+	    /* 33 */ L('g', "2404:6800:4004:806::1006"),
+	    /* 34 */ L('g', "2404:6800:4004:806::1234:5678"),
+	    /* 35 */ L('f', "2404:67ff:4004:806::1234:5678"),
+	    /* 36 */ L('f', "2404:6801:4004:806::1234:5678"),
+	    /* 37 */ L('h', "2404:6800:4004:800::1234:5678"),
+	    /* 38 */ L('h', "2404:6800:4004:800::"),
+	    /* 39 */ L('h', "2404:6800:4004:800:1010:1010:1010:1010"),
+	    /* 40 */ L('a', "2404:6800:4004:800:dead:beef:dead:beef"),
+	    /* 41 */ L('g', "64.15.116.26"),
+	    /* 42 */ L('g', "64.15.127.3"),
+	    /* 43 */ L('g', "64.15.123.1"),
+	    /* 44 */ L('h', "64.15.123.128"),
+	    /* 45 */ L('h', "64.15.123.129"),
+	    /* 46 */ L('a', "10.0.0.52"),
+	    /* 47 */ L('b', "10.0.0.220"),
+	    /* 48 */ L('a', "10.1.0.2"),
+	    /* 49 */ L('b', "10.1.0.6"),
+	    /* 50 */ L('c', "10.1.0.10"),
+	    /* 51 */ L('d', "10.1.0.20"),
+	    /* 52: removal only by the owner */
+	    {REMOVE, 'a', "10.1.0.16/29", -ENOENT},
+	    /* 53 */ L('d', "10.1.0.20"),
+	    /* 54: host bits masked on remove too */
+	    {REMOVE, 'd', "10.1.0.17/29", 0},
+	    /* 55 */ L('e', "10.1.0.20"),
+	    /* 56 */ {REMOVE, 'd', "10.1.0.16/29", -ENOENT},
+	    /* 57: a prefix that was never inserted */
+	    {REMOVE, 'c', "10.1.0.8/30", -ENOENT},
+	    /* 58 */ L('c', "10.1.0.10"),
+	    /* 59: removing a branch-less middle entry keeps both sides */
+	    {REMOVE, 'c', "192.168.0.0/16", 0},
+	    /* 60 */ L('a', "192.168.4.20"),
+	    /* 61 */ L('b', "192.168.4.4"),
+	    /* 62 */ L('e', "192.168.200.182"),
+	    /* 63: the default route goes, the rest stays */
+	    {REMOVE, 'e', "0.0.0.0/0", 0},
+	    /* 64 */ L('-', "192.168.200.182"),
+	    /* 65 */ L('a', "10.0.0.52"),
+	    /* 66 */ {REMOVE, 'f', "::/0", 0},
+	    /* 67 */ L('-', "2607:5300:6000:6b01::"),
+	    /* 68 */ L('c', "2607:5300:6000:6b00::c02e:1ee"),
 	};
 
 	RUN(ops);
@@ -197,30 +205,30 @@ static void kernel_table(void **state)
 static void remove_by_peer(void **state)
 {
 	static const struct op ops[] = {
-		/*  1 */ I('a', "1.0.0.0/32"),
-		/*  2 */ I('a', "64.0.0.0/32"),
-		/*  3 */ I('a', "128.0.0.0/32"),
-		/*  4 */ I('a', "192.0.0.0/32"),
-		/*  5 */ I('a', "255.0.0.0/32"),
-		/*  6 */ I('b', "255.0.0.0/8"),
-		/*  7 */ I('a', "2001:db8::/32"),
-		/*  8 */ { REMOVE_PEER, 'a', NULL, 0 },
-		/*  9 */ L('-', "1.0.0.0"),
-		/* 10 */ L('-', "64.0.0.0"),
-		/* 11 */ L('-', "128.0.0.0"),
-		/* 12 */ L('-', "192.0.0.0"),
-		/* 13 */ L('b', "255.0.0.0"),
-		/* 14 */ L('-', "2001:db8::1"),
-		/* 15 */ { FREE, '-', NULL, 0 },
-		/* 16 */ I('a', "192.168.0.0/16"),
-		/* 17 */ I('a', "192.168.0.0/24"),
-		/* 18 */ { REMOVE_PEER, 'a', NULL, 0 },
-		/* 19 */ L('-', "192.168.0.1"),
-		/* 20: a peer with nothing */
-		{ REMOVE_PEER, 'h', NULL, 0 },
-		/* 21: the table is usable after all that */
-		I('c', "192.168.0.1/32"),
-		/* 22 */ L('c', "192.168.0.1"),
+	    /*  1 */ I('a', "1.0.0.0/32"),
+	    /*  2 */ I('a', "64.0.0.0/32"),
+	    /*  3 */ I('a', "128.0.0.0/32"),
+	    /*  4 */ I('a', "192.0.0.0/32"),
+	    /*  5 */ I('a', "255.0.0.0/32"),
+	    /*  6 */ I('b', "255.0.0.0/8"),
+	    /*  7 */ I('a', "2001:db8::/32"),
+	    /*  8 */ {REMOVE_PEER, 'a', NULL, 0},
+	    /*  9 */ L('-', "1.0.0.0"),
+	    /* 10 */ L('-', "64.0.0.0"),
+	    /* 11 */ L('-', "128.0.0.0"),
+	    /* 12 */ L('-', "192.0.0.0"),
+	    /* 13 */ L('b', "255.0.0.0"),
+	    /* 14 */ L('-', "2001:db8::1"),
+	    /* 15 */ {FREE, '-', NULL, 0},
+	    /* 16 */ I('a', "192.168.0.0/16"),
+	    /* 17 */ I('a', "192.168.0.0/24"),
+	    /* 18 */ {REMOVE_PEER, 'a', NULL, 0},
+	    /* 19 */ L('-', "192.168.0.1"),
+	    /* 20: a peer with nothing */
+	    {REMOVE_PEER, 'h', NULL, 0},
+	    /* 21: the table is usable after all that */
+	    I('c', "192.168.0.1/32"),
+	    /* 22 */ L('c', "192.168.0.1"),
 	};
 
 	RUN(ops);
@@ -229,37 +237,37 @@ static void remove_by_peer(void **state)
 static void edges(void **state)
 {
 	static const struct op ops[] = {
-		/*  1 */ { INSERT, 'a', "10.0.0.0/33", -EINVAL },
-		/*  2 */ { INSERT, 'a', "::/129", -EINVAL },
-		/*  3 */ { INSERT, '-', "10.0.0.0/8", -EINVAL },
-		/*  4 */ { REMOVE, 'a', "10.0.0.0/33", -EINVAL },
-		/*  5 */ L('-', "10.0.0.1"),
-		/*  6 */ I('a', "255.255.255.255/32"),
-		/*  7 */ I('b', "255.255.255.254/31"),
-		/*  8 */ L('a', "255.255.255.255"),
-		/*  9 */ L('b', "255.255.255.254"),
-		/* 10 */ I('c', "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"),
-		/* 11 */ I('d', "ffff:ffff:ffff:ffff::/64"),
-		/* 12 */ I('e', "ffff:ffff:ffff:fffe::/63"),
-		/* 13 */ L('c', "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
-		/* 14 */ L('d', "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe"),
-		/* 15 */ L('e', "ffff:ffff:ffff:fffe::1"),
-		/* 16: bit 64 exactly */
-		I('f', "ffff:ffff:ffff:ffff:8000::/65"),
-		/* 17 */ L('f', "ffff:ffff:ffff:ffff:8000::1"),
-		/* 18 */ L('d', "ffff:ffff:ffff:ffff:7fff::1"),
-		/* 19: families are separate: ::a00:1 is not 10.0.0.1 */
-		I('g', "10.0.0.0/8"),
-		/* 20 */ L('-', "::a00:1"),
-		/* 21 */ L('g', "10.0.0.1"),
-		/* 22: the same prefix again, same peer: nothing changes */
-		I('g', "10.0.0.0/8"),
-		/* 23 */ L('g', "10.255.255.255"),
-		/* 24 */ { REMOVE, 'g', "10.0.0.0/8", 0 },
-		/* 25 */ L('-', "10.0.0.1"),
+	    /*  1 */ {INSERT, 'a', "10.0.0.0/33", -EINVAL},
+	    /*  2 */ {INSERT, 'a', "::/129", -EINVAL},
+	    /*  3 */ {INSERT, '-', "10.0.0.0/8", -EINVAL},
+	    /*  4 */ {REMOVE, 'a', "10.0.0.0/33", -EINVAL},
+	    /*  5 */ L('-', "10.0.0.1"),
+	    /*  6 */ I('a', "255.255.255.255/32"),
+	    /*  7 */ I('b', "255.255.255.254/31"),
+	    /*  8 */ L('a', "255.255.255.255"),
+	    /*  9 */ L('b', "255.255.255.254"),
+	    /* 10 */ I('c', "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"),
+	    /* 11 */ I('d', "ffff:ffff:ffff:ffff::/64"),
+	    /* 12 */ I('e', "ffff:ffff:ffff:fffe::/63"),
+	    /* 13 */ L('c', "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
+	    /* 14 */ L('d', "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe"),
+	    /* 15 */ L('e', "ffff:ffff:ffff:fffe::1"),
+	    /* 16: bit 64 exactly */
+	    I('f', "ffff:ffff:ffff:ffff:8000::/65"),
+	    /* 17 */ L('f', "ffff:ffff:ffff:ffff:8000::1"),
+	    /* 18 */ L('d', "ffff:ffff:ffff:ffff:7fff::1"),
+	    /* 19: families are separate: ::a00:1 is not 10.0.0.1 */
+	    I('g', "10.0.0.0/8"),
+	    /* 20 */ L('-', "::a00:1"),
+	    /* 21 */ L('g', "10.0.0.1"),
+	    /* 22: the same prefix again, same peer: nothing changes */
+	    I('g', "10.0.0.0/8"),
+	    /* 23 */ L('g', "10.255.255.255"),
+	    /* 24 */ {REMOVE, 'g', "10.0.0.0/8", 0},
+	    /* 25 */ L('-', "10.0.0.1"),
 	};
 	struct allowedips t;
-	uint8_t a[16] = { 0 };
+	uint8_t a[16] = {0};
 
 	RUN(ops);
 	allowedips_init(&t);
@@ -283,14 +291,14 @@ static void one_bit_apart(void **state)
 		uint8_t a[16];
 
 		memset(a, 0xff, sizeof(a));
-		a[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+		a[i / 8] &= (uint8_t) ~(0x80 >> (i % 8));
 		assert_int_equal(allowedips_insert(&t, AF_INET6, a, 128, P('a' + i % NPEERS)), 0);
 	}
 	for (int i = 0; i < 128; i++) {
 		uint8_t a[16];
 
 		memset(a, 0xff, sizeof(a));
-		a[i / 8] &= (uint8_t)~(0x80 >> (i % 8));
+		a[i / 8] &= (uint8_t) ~(0x80 >> (i % 8));
 		assert_ptr_equal(allowedips_lookup(&t, AF_INET6, a), P('a' + i % NPEERS));
 	}
 	{
@@ -332,21 +340,18 @@ static int stop_at_two(void *ctx, int family, const uint8_t *addr, uint8_t cidr)
 static void walk(void **state)
 {
 	static const char *const given[] = {
-		"192.95.5.93/27",
-		"2607:5300:6000:6b00::c05f:543/128",
-		"10.1.0.20/29",
-		"2607:5300:6d8a:6bf8:dab1:f1df:c05f:1523/83",
-		"2607:5300:6d8a:6bf8:dab1:f1df:c05f:1523/21",
+	    "192.95.5.93/27",
+	    "2607:5300:6000:6b00::c05f:543/128",
+	    "10.1.0.20/29",
+	    "2607:5300:6d8a:6bf8:dab1:f1df:c05f:1523/83",
+	    "2607:5300:6d8a:6bf8:dab1:f1df:c05f:1523/21",
 	};
 	static const char *const want[] = {
-		"192.95.5.64/27",
-		"2607:5300:6000:6b00::c05f:543/128",
-		"10.1.0.16/29",
-		"2607:5300:6d8a:6bf8:dab1:e000::/83",
-		"2607:5000::/21",
-		"10.1.0.16/29", /* after case 2 below: moved back to a, so last */
+	    "192.95.5.64/27", "2607:5300:6000:6b00::c05f:543/128",
+	    "10.1.0.16/29",   "2607:5300:6d8a:6bf8:dab1:e000::/83",
+	    "2607:5000::/21", "10.1.0.16/29", /* after case 2 below: moved back to a, so last */
 	};
-	struct walked w = { 0 };
+	struct walked w = {0};
 	struct allowedips t;
 	int count = 0;
 
@@ -481,10 +486,10 @@ static int model_lookup(int family, const uint8_t *a)
 static void random_addr(int family, uint8_t *a)
 {
 	static const uint8_t bases[4][16] = {
-		{ 10, 0, 0, 0 },
-		{ 192, 168, 77, 1 },
-		{ 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 },
-		{ 0xfd, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 0, 0, 0, 0, 0, 0, 0 },
+	    {10, 0, 0, 0},
+	    {192, 168, 77, 1},
+	    {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1},
+	    {0xfd, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 0, 0, 0, 0, 0, 0, 0},
 	};
 	unsigned int len = family == AF_INET ? 4 : 16, bits = len * 8;
 	uint64_t x = rnd();
@@ -555,7 +560,7 @@ static void check_walks(const struct allowedips *t)
 
 static void randomized(void **state)
 {
-	long counts[5] = { 0 };
+	long counts[5] = {0};
 	struct allowedips t;
 
 	rng_state = test_seed(UINT64_C(0x2545f4914f6cdd1d));
@@ -565,7 +570,7 @@ static void randomized(void **state)
 		uint64_t x = rnd();
 		int family = x & 1 ? AF_INET6 : AF_INET;
 		unsigned int len = family == AF_INET ? 4 : 16;
-		uint8_t a[16] = { 0 };
+		uint8_t a[16] = {0};
 		unsigned int r = (unsigned int)((x >> 1) % 1000);
 
 		if (r < 300 && model_n < MODEL_MAX) {
@@ -655,12 +660,9 @@ static void randomized(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(kernel_table),
-		cmocka_unit_test(remove_by_peer),
-		cmocka_unit_test(edges),
-		cmocka_unit_test(one_bit_apart),
-		cmocka_unit_test(walk),
-		cmocka_unit_test(randomized),
+	    cmocka_unit_test(kernel_table), cmocka_unit_test(remove_by_peer),
+	    cmocka_unit_test(edges),	    cmocka_unit_test(one_bit_apart),
+	    cmocka_unit_test(walk),	    cmocka_unit_test(randomized),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

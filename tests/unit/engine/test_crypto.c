@@ -42,9 +42,9 @@ static void blake2s_vectors(void **state)
 		const char *in; /* text */
 		const char *out;
 	} cases[] = {
-		/* 1 */ { "", "69217a3079908094e11121d042354a7c1f55b6482ca1a51e1b250dfd1ed0eef9" },
-		/* 2: RFC 7693 appendix B */
-		{ "abc", "508c5e8c327c14e2e1a72ba34eeb452f37458b209ed63a294d999b4c86675982" },
+	    /* 1 */ {"", "69217a3079908094e11121d042354a7c1f55b6482ca1a51e1b250dfd1ed0eef9"},
+	    /* 2: RFC 7693 appendix B */
+	    {"abc", "508c5e8c327c14e2e1a72ba34eeb452f37458b209ed63a294d999b4c86675982"},
 	};
 	uint8_t expect[32], out[32];
 
@@ -80,10 +80,10 @@ static void blake2s_keyed_vectors(void **state)
 		size_t in_len;
 		const char *out;
 	} cases[] = {
-		/* 1 */ { 0, "48a8997da407876b3d79c0d92325ad3b89cbb754d86ab71aee047ad345fd2c49" },
-		/* 2 */ { 1, "40d15fee7c328830166ac3f918650f807e7e01e177258cdc0a39b11f598066f1" },
-		/* 3 */ { 64, "8975b0577fd35566d750b362b0897a26c399136df07bababbde6203ff2954ed4" },
-		/* 4 */ { 255, "3fb735061abc519dfe979e54c1ee5bfad0a9d858b3315bad34bde999efd724dd" },
+	    /* 1 */ {0, "48a8997da407876b3d79c0d92325ad3b89cbb754d86ab71aee047ad345fd2c49"},
+	    /* 2 */ {1, "40d15fee7c328830166ac3f918650f807e7e01e177258cdc0a39b11f598066f1"},
+	    /* 3 */ {64, "8975b0577fd35566d750b362b0897a26c399136df07bababbde6203ff2954ed4"},
+	    /* 4 */ {255, "3fb735061abc519dfe979e54c1ee5bfad0a9d858b3315bad34bde999efd724dd"},
 	};
 	uint8_t key[32], in[255], expect[32], out[32];
 
@@ -108,18 +108,19 @@ static void kdf_vectors(void **state)
 	static const struct {
 		const char *key, *input, *t0, *t1, *t2;
 	} cases[] = {
-		/* 1 */ { "746573742d6b6579", "746573742d696e707574",
-			  "6f0e5ad38daba1bea8a0d213688736f19763239305e0f58aba697f9ffc41c633",
-			  "df1194df20802a4fe594cde27e92991c8cae66c366e8106aaa937a55fa371e8a",
-			  "fac6e2745a325f5dc5d11a5b165aad08b0ada28e7b4e666b7c077934a4d76c24" },
-		/* 2 */ { "776972656775617264", "776972656775617264",
-			  "491d43bbfdaa8750aaf535e334ecbfe5129967cd64635101c566d4caefda96e8",
-			  "1e71a379baefd8a79aa4662212fcafe19a23e2b609a3db7d6bcba8f560e3d25f",
-			  "31e1ae48bddfbe5de38f295e5452b1909a1b4e38e183926af3780b0c1e1f0160" },
-		/* 3 */ { "", "",
-			  "8387b46bf43eccfcf349552a095d8315c4055beb90208fb1be23b894bc2ed5d0",
-			  "58a0e5f6faefccf4807bff1f05fa8a9217945762040bcec2f4b4a62bdfe0e86e",
-			  "0ce6ea98ec548f8e281e93e32db65621c45eb18dc6f0a7ad94178610a2f7338e" },
+	    /* 1 */ {"746573742d6b6579", "746573742d696e707574",
+		     "6f0e5ad38daba1bea8a0d213688736f19763239305e0f58aba697f9ffc41c633",
+		     "df1194df20802a4fe594cde27e92991c8cae66c366e8106aaa937a55fa371e8a",
+		     "fac6e2745a325f5dc5d11a5b165aad08b0ada28e7b4e666b7c077934a4d76c24"},
+	    /* 2 */
+	    {"776972656775617264", "776972656775617264",
+	     "491d43bbfdaa8750aaf535e334ecbfe5129967cd64635101c566d4caefda96e8",
+	     "1e71a379baefd8a79aa4662212fcafe19a23e2b609a3db7d6bcba8f560e3d25f",
+	     "31e1ae48bddfbe5de38f295e5452b1909a1b4e38e183926af3780b0c1e1f0160"},
+	    /* 3 */
+	    {"", "", "8387b46bf43eccfcf349552a095d8315c4055beb90208fb1be23b894bc2ed5d0",
+	     "58a0e5f6faefccf4807bff1f05fa8a9217945762040bcec2f4b4a62bdfe0e86e",
+	     "0ce6ea98ec548f8e281e93e32db65621c45eb18dc6f0a7ad94178610a2f7338e"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -132,7 +133,8 @@ static void kdf_vectors(void **state)
 		hex_or_fail(t[1], 32, cases[i].t1);
 		hex_or_fail(t[2], 32, cases[i].t2);
 
-		assert_int_equal(crypto_kdf(out[0], out[1], out[2], key, key_len, input, in_len), 0);
+		assert_int_equal(crypto_kdf(out[0], out[1], out[2], key, key_len, input, in_len),
+				 0);
 		assert_memory_equal(out, t, sizeof(t));
 		memset(out, 0, sizeof(out));
 		assert_int_equal(crypto_kdf(out[0], out[1], NULL, key, key_len, input, in_len), 0);
@@ -162,8 +164,8 @@ static void kdf_vectors(void **state)
 /* HMAC-BLAKE2s against OpenSSL's own EVP_MAC "HMAC" over BLAKE2S-256. */
 static void hmac_matches_openssl(void **state)
 {
-	static const size_t key_lens[] = { 0, 1, 31, 32, 63, 64, 65, 100 };
-	static const size_t msg_lens[] = { 0, 1, 33, 64, 65, 200 };
+	static const size_t key_lens[] = {0, 1, 31, 32, 63, 64, 65, 100};
+	static const size_t msg_lens[] = {0, 1, 33, 64, 65, 200};
 	uint8_t key[100], msg[200], ours[32], theirs[32];
 
 	for (size_t i = 0; i < sizeof(key); i++)
@@ -178,9 +180,8 @@ static void hmac_matches_openssl(void **state)
 						  key_lens[k], msg, msg_lens[m], theirs,
 						  sizeof(theirs), &out_len));
 			assert_int_equal(out_len, 32);
-			assert_int_equal(crypto_hmac_blake2s(ours, key, key_lens[k], msg,
-							     msg_lens[m]),
-					 0);
+			assert_int_equal(
+			    crypto_hmac_blake2s(ours, key, key_lens[k], msg, msg_lens[m]), 0);
 			assert_memory_equal(ours, theirs, 32);
 		}
 	}
@@ -192,28 +193,30 @@ static void x25519_vectors(void **state)
 	static const struct {
 		const char *scalar, *u, *out;
 	} cases[] = {
-		/* 1 */ { "a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4",
-			  "e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c",
-			  "c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552" },
-		/* 2 */ { "4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d",
-			  "e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493",
-			  "95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957" },
-		/* 3: Alice's private, Bob's public */
-		{ "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
-		  "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f",
-		  "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742" },
-		/* 4: Bob's private, Alice's public */
-		{ "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb",
-		  "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a",
-		  "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742" },
+	    /* 1 */ {"a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4",
+		     "e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c",
+		     "c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552"},
+	    /* 2 */
+	    {"4b66e9d4d1b4673c5ad22691957d6af5c11b6421e0ea01d42ca4169e7918ba0d",
+	     "e5210f12786811d3f4b7959d0538ae2c31dbe7106fc03c3efc4cd549c715a493",
+	     "95cbde9476e8907d7aade45cb4b873f88b595a68799fa152e6f8f7647aac7957"},
+	    /* 3: Alice's private, Bob's public */
+	    {"77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
+	     "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f",
+	     "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742"},
+	    /* 4: Bob's private, Alice's public */
+	    {"5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb",
+	     "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a",
+	     "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742"},
 	};
 	static const struct {
 		const char *private_key, *public_key;
 	} pairs[] = {
-		/* 1: Alice */ { "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
-				 "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a" },
-		/* 2: Bob */ { "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb",
-			       "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f" },
+	    /* 1: Alice */ {"77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
+			    "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"},
+	    /* 2: Bob */
+	    {"5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb",
+	     "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f"},
 	};
 	uint8_t scalar[32], u[32], expect[32], out[32], saved[32];
 
@@ -270,9 +273,11 @@ static void x25519_key_objects(void **state)
 	struct crypto_x25519_key key;
 
 	hex_or_fail(alice, 32, "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a");
-	hex_or_fail(alice_pub, 32, "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
+	hex_or_fail(alice_pub, 32,
+		    "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a");
 	hex_or_fail(bob, 32, "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb");
-	hex_or_fail(bob_pub, 32, "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
+	hex_or_fail(bob_pub, 32,
+		    "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
 	hex_or_fail(expect, 32, "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742");
 
 	/* 1: one import, several peers in turn (the peer object is reused) */
@@ -324,13 +329,13 @@ static void x25519_low_order(void **state)
 {
 	/* The seven points of the kernel's tests/netns.sh (base64 decoded). */
 	static const char *const points[] = {
-		/* 1 */ "0000000000000000000000000000000000000000000000000000000000000000",
-		/* 2 */ "0100000000000000000000000000000000000000000000000000000000000000",
-		/* 3 */ "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
-		/* 4 */ "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
-		/* 5 */ "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-		/* 6 */ "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
-		/* 7 */ "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+	    /* 1 */ "0000000000000000000000000000000000000000000000000000000000000000",
+	    /* 2 */ "0100000000000000000000000000000000000000000000000000000000000000",
+	    /* 3 */ "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800",
+	    /* 4 */ "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157",
+	    /* 5 */ "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+	    /* 6 */ "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+	    /* 7 */ "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
 	};
 	uint8_t priv[32], pub[32], point[32], out[32];
 
@@ -345,27 +350,25 @@ static void x25519_low_order(void **state)
 	}
 }
 
-static const char a5_plain[] =
-	"496e7465726e65742d4472616674732061726520647261667420646f63756d65"
-	"6e74732076616c696420666f722061206d6178696d756d206f6620736978206d"
-	"6f6e74687320616e64206d617920626520757064617465642c207265706c6163"
-	"65642c206f72206f62736f6c65746564206279206f7468657220646f63756d65"
-	"6e747320617420616e792074696d652e20497420697320696e617070726f7072"
-	"6961746520746f2075736520496e7465726e65742d4472616674732061732072"
-	"65666572656e6365206d6174657269616c206f7220746f206369746520746865"
-	"6d206f74686572207468616e206173202fe2809c776f726b20696e2070726f67"
-	"726573732e2fe2809d";
-static const char a5_sealed[] =
-	"64a0861575861af460f062c79be643bd5e805cfd345cf389f108670ac76c8cb2"
-	"4c6cfc18755d43eea09ee94e382d26b0bdb7b73c321b0100d4f03b7f355894cf"
-	"332f830e710b97ce98c8a84abd0b948114ad176e008d33bd60f982b1ff37c855"
-	"9797a06ef4f0ef61c186324e2b3506383606907b6a7c02b0f9f6157b53c867e4"
-	"b9166c767b804d46a59b5216cde7a4e99040c5a40433225ee282a1b0a06c523e"
-	"af4534d7f83fa1155b0047718cbc546a0d072b04b3564eea1b422273f548271a"
-	"0bb2316053fa76991955ebd63159434ecebb4e466dae5a1073a6727627097a10"
-	"49e617d91d361094fa68f0ff77987130305beaba2eda04df997b714d6c6f2c29"
-	"a6ad5cb4022b02709b"
-	"eead9d67890cbb22392336fea1851f38";
+static const char a5_plain[] = "496e7465726e65742d4472616674732061726520647261667420646f63756d65"
+			       "6e74732076616c696420666f722061206d6178696d756d206f6620736978206d"
+			       "6f6e74687320616e64206d617920626520757064617465642c207265706c6163"
+			       "65642c206f72206f62736f6c65746564206279206f7468657220646f63756d65"
+			       "6e747320617420616e792074696d652e20497420697320696e617070726f7072"
+			       "6961746520746f2075736520496e7465726e65742d4472616674732061732072"
+			       "65666572656e6365206d6174657269616c206f7220746f206369746520746865"
+			       "6d206f74686572207468616e206173202fe2809c776f726b20696e2070726f67"
+			       "726573732e2fe2809d";
+static const char a5_sealed[] = "64a0861575861af460f062c79be643bd5e805cfd345cf389f108670ac76c8cb2"
+				"4c6cfc18755d43eea09ee94e382d26b0bdb7b73c321b0100d4f03b7f355894cf"
+				"332f830e710b97ce98c8a84abd0b948114ad176e008d33bd60f982b1ff37c855"
+				"9797a06ef4f0ef61c186324e2b3506383606907b6a7c02b0f9f6157b53c867e4"
+				"b9166c767b804d46a59b5216cde7a4e99040c5a40433225ee282a1b0a06c523e"
+				"af4534d7f83fa1155b0047718cbc546a0d072b04b3564eea1b422273f548271a"
+				"0bb2316053fa76991955ebd63159434ecebb4e466dae5a1073a6727627097a10"
+				"49e617d91d361094fa68f0ff77987130305beaba2eda04df997b714d6c6f2c29"
+				"a6ad5cb4022b02709b"
+				"eead9d67890cbb22392336fea1851f38";
 
 static void chacha20poly1305_vectors(void **state)
 {
@@ -383,7 +386,8 @@ static void chacha20poly1305_vectors(void **state)
 	assert_int_equal(crypto_aead_seal_once(buf, plain, sizeof(plain), ad, 12, counter, key), 0);
 	assert_memory_equal(buf, sealed, sizeof(sealed));
 	memset(buf, 0, sizeof(buf));
-	assert_int_equal(crypto_aead_open_once(buf, sealed, sizeof(sealed), ad, 12, counter, key), 0);
+	assert_int_equal(crypto_aead_open_once(buf, sealed, sizeof(sealed), ad, 12, counter, key),
+			 0);
 	assert_memory_equal(buf, plain, sizeof(plain));
 
 	/* 2: reusable contexts, in place, several packets through one context */
@@ -401,7 +405,7 @@ static void chacha20poly1305_vectors(void **state)
 	assert_int_equal(crypto_aead_open(&seal, counter, buf, 16, NULL, 0), -EINVAL);
 
 	/* 4: a flipped bit anywhere, another counter or other ad: -EBADMSG */
-	size_t flips[] = { 0, 100, sizeof(sealed) - 16, sizeof(sealed) - 1 };
+	size_t flips[] = {0, 100, sizeof(sealed) - 16, sizeof(sealed) - 1};
 
 	for (size_t i = 0; i < sizeof(flips) / sizeof(flips[0]); i++) {
 		memcpy(buf, sealed, sizeof(sealed));
@@ -452,16 +456,16 @@ static void chacha20poly1305_reuse(void **state)
 		size_t len;
 		bool forge; /* open a corrupted copy first: -EBADMSG */
 	} cases[] = {
-		/* 1 */ { 0, 1420, false },
-		/* 2 */ { 1, 1420, false },
-		/* 3 */ { 2, 0, false },
-		/* 4 */ { 3, 63, true },
-		/* 5 */ { 4, 64, false },
-		/* 6 */ { 0xffffffffULL, 65, false },
-		/* 7 */ { 0x100000000ULL, 1420, true },
-		/* 8 */ { 0x100000001ULL, 1420, false },
-		/* 9 */ { UINT64_MAX - 1, 16, false },
-		/* 10 */ { 5, 1420, false },
+	    /* 1 */ {0, 1420, false},
+	    /* 2 */ {1, 1420, false},
+	    /* 3 */ {2, 0, false},
+	    /* 4 */ {3, 63, true},
+	    /* 5 */ {4, 64, false},
+	    /* 6 */ {0xffffffffULL, 65, false},
+	    /* 7 */ {0x100000000ULL, 1420, true},
+	    /* 8 */ {0x100000001ULL, 1420, false},
+	    /* 9 */ {UINT64_MAX - 1, 16, false},
+	    /* 10 */ {5, 1420, false},
 	};
 	uint8_t key[32], want[1420 + 16], buf[1420 + 16], plain[1420];
 	struct crypto_aead seal, open;
@@ -545,7 +549,7 @@ static void handshake_initial_values(void **state)
 
 static void helpers(void **state)
 {
-	uint8_t a[32] = { 0 }, b[32] = { 0 }, r1[32], r2[32];
+	uint8_t a[32] = {0}, b[32] = {0}, r1[32], r2[32];
 
 	assert_true(crypto_is_zero(a, sizeof(a)));
 	assert_true(crypto_equal(a, b, sizeof(a)));
@@ -563,18 +567,18 @@ static void helpers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(blake2s_vectors),
-		cmocka_unit_test(blake2s_keyed_vectors),
-		cmocka_unit_test(kdf_vectors),
-		cmocka_unit_test(hmac_matches_openssl),
-		cmocka_unit_test(x25519_vectors),
-		cmocka_unit_test(x25519_key_objects),
-		cmocka_unit_test(x25519_low_order),
-		cmocka_unit_test(chacha20poly1305_vectors),
-		cmocka_unit_test(chacha20poly1305_reuse),
-		cmocka_unit_test(xchacha20poly1305_vectors),
-		cmocka_unit_test(handshake_initial_values),
-		cmocka_unit_test(helpers),
+	    cmocka_unit_test(blake2s_vectors),
+	    cmocka_unit_test(blake2s_keyed_vectors),
+	    cmocka_unit_test(kdf_vectors),
+	    cmocka_unit_test(hmac_matches_openssl),
+	    cmocka_unit_test(x25519_vectors),
+	    cmocka_unit_test(x25519_key_objects),
+	    cmocka_unit_test(x25519_low_order),
+	    cmocka_unit_test(chacha20poly1305_vectors),
+	    cmocka_unit_test(chacha20poly1305_reuse),
+	    cmocka_unit_test(xchacha20poly1305_vectors),
+	    cmocka_unit_test(handshake_initial_values),
+	    cmocka_unit_test(helpers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

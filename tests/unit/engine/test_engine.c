@@ -32,12 +32,12 @@ static void expect_data_both_ways(struct pair *p)
 /* A's first packet is staged, starts the handshake and goes out after it. */
 static void handshake_and_data(void **state)
 {
-	static const uint8_t psk[32] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	static const uint8_t psk[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
 	static const struct {
 		const uint8_t *psk;
 	} cases[] = {
-		/* 1 */ { NULL },
-		/* 2 */ { psk },
+	    /* 1 */ {NULL},
+	    /* 2 */ {psk},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -97,13 +97,13 @@ static void responder_initiates(void **state)
 /* The psk only enters message 2: the initiator's AEAD fails there. */
 static void wrong_psk_fails_at_initiator(void **state)
 {
-	static const uint8_t psk1[32] = { 1 }, psk2[32] = { 2 };
+	static const uint8_t psk1[32] = {1}, psk2[32] = {2};
 	static const struct {
 		const uint8_t *a, *b;
 	} cases[] = {
-		/* 1 */ { psk1, psk2 },
-		/* 2 */ { psk1, NULL },
-		/* 3 */ { NULL, psk2 },
+	    /* 1 */ {psk1, psk2},
+	    /* 2 */ {psk1, NULL},
+	    /* 3 */ {NULL, psk2},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -162,11 +162,11 @@ static void replayed_initiation_ignored(void **state)
 static void bad_mac1_ignored(void **state)
 {
 	static const size_t flips[] = {
-		/* 1 */ 4,   /* sender index */
-		/* 2 */ 40,  /* ephemeral */
-		/* 3 */ 115, /* last byte covered by mac1 */
-		/* 4 */ 116, /* mac1 itself */
-		/* 5 */ 131,
+	    /* 1 */ 4,	 /* sender index */
+	    /* 2 */ 40,	 /* ephemeral */
+	    /* 3 */ 115, /* last byte covered by mac1 */
+	    /* 4 */ 116, /* mac1 itself */
+	    /* 5 */ 131,
 	};
 
 	for (size_t i = 0; i < sizeof(flips) / sizeof(flips[0]); i++) {
@@ -288,8 +288,8 @@ static void reinitiation_within_20ms(void **state)
 		unsigned responses;
 		uint64_t replay_drops;
 	} cases[] = {
-		/* 1 */ { 10 * NSEC_PER_MSEC, 0, 1 },
-		/* 2 */ { 25 * NSEC_PER_MSEC, 1, 0 },
+	    /* 1 */ {10 * NSEC_PER_MSEC, 0, 1},
+	    /* 2 */ {25 * NSEC_PER_MSEC, 1, 0},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -458,7 +458,7 @@ static int count_prefix(void *ctx, int family, const uint8_t *addr, uint8_t cidr
 /* Configuration: our own key is refused as a peer, and removed when it becomes ours. */
 static void configuration(void **state)
 {
-	static const uint8_t net[4] = { 10, 1, 2, 3 };
+	static const uint8_t net[4] = {10, 1, 2, 3};
 	uint8_t key[32], pub[32], own_pub[32];
 	struct engine_peer_info info;
 	struct peer *peer, *dup;
@@ -533,7 +533,7 @@ static void private_key_change_expires_keys(void **state)
 /* A packet to an address nobody owns is dropped as no_route. */
 static void no_route(void **state)
 {
-	static const uint8_t elsewhere[4] = { 10, 9, 9, 9 };
+	static const uint8_t elsewhere[4] = {10, 9, 9, 9};
 	struct pktbuf *buf;
 	struct pair p;
 
@@ -607,14 +607,14 @@ static void padding_and_mtu(void **state)
 		uint16_t len;
 		uint32_t wire; /* 0: dropped as too big */
 	} cases[] = {
-		/* 1 */ { 1420, 28, 32 + 32 },
-		/* 2 */ { 1420, 84, 96 + 32 },
-		/* 3 */ { 1420, 96, 96 + 32 },
-		/* 4 */ { 1420, 1410, 1420 + 32 }, /* align16 is 1424 > MTU */
-		/* 5 */ { 1420, 1420, 1420 + 32 },
-		/* 6 */ { 1420, 1421, 0 },
-		/* 7 */ { 1300, 1299, 1300 + 32 },
-		/* 8 */ { 0, 1299, 1312 + 32 }, /* no MTU set: plain align16 */
+	    /* 1 */ {1420, 28, 32 + 32},
+	    /* 2 */ {1420, 84, 96 + 32},
+	    /* 3 */ {1420, 96, 96 + 32},
+	    /* 4 */ {1420, 1410, 1420 + 32}, /* align16 is 1424 > MTU */
+	    /* 5 */ {1420, 1420, 1420 + 32},
+	    /* 6 */ {1420, 1421, 0},
+	    /* 7 */ {1300, 1299, 1300 + 32},
+	    /* 8 */ {0, 1299, 1312 + 32}, /* no MTU set: plain align16 */
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -666,26 +666,26 @@ static void down_sends_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(handshake_and_data),
-		cmocka_unit_test(responder_initiates),
-		cmocka_unit_test(wrong_psk_fails_at_initiator),
-		cmocka_unit_test(replayed_initiation_ignored),
-		cmocka_unit_test(bad_mac1_ignored),
-		cmocka_unit_test(cookie_under_load),
-		cmocka_unit_test(cookie_for_response),
-		cmocka_unit_test(cookie_bound_to_source),
-		cmocka_unit_test(reinitiation_within_20ms),
-		cmocka_unit_test(ratelimit_under_load),
-		cmocka_unit_test(load_detected_from_rate),
-		cmocka_unit_test(counters_like_wireguard),
-		cmocka_unit_test(roaming),
-		cmocka_unit_test(staged_limit),
-		cmocka_unit_test(configuration),
-		cmocka_unit_test(private_key_change_expires_keys),
-		cmocka_unit_test(no_route),
-		cmocka_unit_test(ipv6_outside_and_inside),
-		cmocka_unit_test(padding_and_mtu),
-		cmocka_unit_test(down_sends_nothing),
+	    cmocka_unit_test(handshake_and_data),
+	    cmocka_unit_test(responder_initiates),
+	    cmocka_unit_test(wrong_psk_fails_at_initiator),
+	    cmocka_unit_test(replayed_initiation_ignored),
+	    cmocka_unit_test(bad_mac1_ignored),
+	    cmocka_unit_test(cookie_under_load),
+	    cmocka_unit_test(cookie_for_response),
+	    cmocka_unit_test(cookie_bound_to_source),
+	    cmocka_unit_test(reinitiation_within_20ms),
+	    cmocka_unit_test(ratelimit_under_load),
+	    cmocka_unit_test(load_detected_from_rate),
+	    cmocka_unit_test(counters_like_wireguard),
+	    cmocka_unit_test(roaming),
+	    cmocka_unit_test(staged_limit),
+	    cmocka_unit_test(configuration),
+	    cmocka_unit_test(private_key_change_expires_keys),
+	    cmocka_unit_test(no_route),
+	    cmocka_unit_test(ipv6_outside_and_inside),
+	    cmocka_unit_test(padding_and_mtu),
+	    cmocka_unit_test(down_sends_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,7 +19,7 @@
 
 static struct hashpool_key key(uint64_t hi, uint64_t lo)
 {
-	return (struct hashpool_key){ .hi = hi, .lo = lo };
+	return (struct hashpool_key){.hi = hi, .lo = lo};
 }
 
 static void init_bounds(void **state)
@@ -28,17 +28,18 @@ static void init_bounds(void **state)
 		size_t capacity;
 		int ret;
 	} cases[] = {
-		/* 1 */ { 0, -EINVAL },
-		/* 2 */ { HASHPOOL_MAX_CAPACITY + 1, -EINVAL },
-		/* 3 */ { 1, 0 },
-		/* 4 */ { 17, 0 }, /* buckets: the next power of two, 32 */
+	    /* 1 */ {0, -EINVAL},
+	    /* 2 */ {HASHPOOL_MAX_CAPACITY + 1, -EINVAL},
+	    /* 3 */ {1, 0},
+	    /* 4 */ {17, 0}, /* buckets: the next power of two, 32 */
 	};
-	struct hashpool p, zero = { 0 };
+	struct hashpool p, zero = {0};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		memset(&p, 0xa5, sizeof(p));
 		if (hashpool_init(&p, cases[i].capacity, 7) != cases[i].ret)
-			fail_msg("case %zu: init(%zu) != %d", i + 1, cases[i].capacity, cases[i].ret);
+			fail_msg("case %zu: init(%zu) != %d", i + 1, cases[i].capacity,
+				 cases[i].ret);
 		if (cases[i].ret) {
 			assert_memory_equal(&p, &zero, sizeof(p)); /* zeroed on error */
 			continue;
@@ -60,21 +61,21 @@ static void init_bounds(void **state)
 static void slot_order(void **state)
 {
 	static const struct {
-		char op;	 /* 'i' insert key (n, n), 'r' remove slot n */
+		char op; /* 'i' insert key (n, n), 'r' remove slot n */
 		unsigned n;
-		int want;	 /* insert: the slot or -ENOSPC */
+		int want; /* insert: the slot or -ENOSPC */
 		size_t used;
 	} steps[] = {
-		/* 1 */ { 'i', 10, 0, 1 },
-		/* 2 */ { 'i', 11, 1, 2 },
-		/* 3 */ { 'i', 12, 2, 3 },
-		/* 4 */ { 'i', 13, 3, 4 },
-		/* 5 */ { 'i', 14, -ENOSPC, 4 },
-		/* 6 */ { 'r', 1, 0, 3 },
-		/* 7 */ { 'r', 3, 0, 2 },
-		/* 8 */ { 'i', 15, 3, 3 }, /* last freed first */
-		/* 9 */ { 'i', 16, 1, 4 },
-		/* 10 */ { 'i', 17, -ENOSPC, 4 },
+	    /* 1 */ {'i', 10, 0, 1},
+	    /* 2 */ {'i', 11, 1, 2},
+	    /* 3 */ {'i', 12, 2, 3},
+	    /* 4 */ {'i', 13, 3, 4},
+	    /* 5 */ {'i', 14, -ENOSPC, 4},
+	    /* 6 */ {'r', 1, 0, 3},
+	    /* 7 */ {'r', 3, 0, 2},
+	    /* 8 */ {'i', 15, 3, 3}, /* last freed first */
+	    /* 9 */ {'i', 16, 1, 4},
+	    /* 10 */ {'i', 17, -ENOSPC, 4},
 	};
 	struct hashpool p;
 
@@ -84,9 +85,11 @@ static void slot_order(void **state)
 			int got = hashpool_insert(&p, key(steps[i].n, steps[i].n));
 
 			if (got != steps[i].want)
-				fail_msg("step %zu: insert gave %d, want %d", i + 1, got, steps[i].want);
+				fail_msg("step %zu: insert gave %d, want %d", i + 1, got,
+					 steps[i].want);
 			if (got >= 0)
-				assert_int_equal(hashpool_find(&p, key(steps[i].n, steps[i].n)), got);
+				assert_int_equal(hashpool_find(&p, key(steps[i].n, steps[i].n)),
+						 got);
 		} else {
 			hashpool_remove(&p, steps[i].n);
 		}
@@ -107,12 +110,12 @@ static void slot_order(void **state)
 static void both_words(void **state)
 {
 	static const struct hashpool_key keys[] = {
-		/* 1 */ { 0, 0 },
-		/* 2 */ { 0, 1 },
-		/* 3 */ { 1, 0 },
-		/* 4 */ { 1, 1 },
-		/* 5 */ { 2, 0x0a000001 },  /* AF_INET, 10.0.0.1 */
-		/* 6 */ { 10, 0x0a000001 }, /* AF_INET6, the same low word */
+	    /* 1 */ {0, 0},
+	    /* 2 */ {0, 1},
+	    /* 3 */ {1, 0},
+	    /* 4 */ {1, 1},
+	    /* 5 */ {2, 0x0a000001},  /* AF_INET, 10.0.0.1 */
+	    /* 6 */ {10, 0x0a000001}, /* AF_INET6, the same low word */
 	};
 	enum { N = sizeof(keys) / sizeof(keys[0]) };
 	struct hashpool p;
@@ -224,9 +227,9 @@ static void model(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(init_bounds), cmocka_unit_test(slot_order),
-		cmocka_unit_test(both_words),  cmocka_unit_test(remove_if),
-		cmocka_unit_test(model),
+	    cmocka_unit_test(init_bounds), cmocka_unit_test(slot_order),
+	    cmocka_unit_test(both_words),  cmocka_unit_test(remove_if),
+	    cmocka_unit_test(model),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

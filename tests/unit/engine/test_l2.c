@@ -802,14 +802,10 @@ static void edges(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(mesh_learning),
-		cmocka_unit_test(hub_switches_between_spokes),
-		cmocka_unit_test(allowed_macs),
-		cmocka_unit_test(mtu_and_padding),
-		cmocka_unit_test(malformed_l2_plaintext),
-		cmocka_unit_test(l2_against_l3),
-		cmocka_unit_test(configuration),
-		cmocka_unit_test(edges),
+	    cmocka_unit_test(mesh_learning),	      cmocka_unit_test(hub_switches_between_spokes),
+	    cmocka_unit_test(allowed_macs),	      cmocka_unit_test(mtu_and_padding),
+	    cmocka_unit_test(malformed_l2_plaintext), cmocka_unit_test(l2_against_l3),
+	    cmocka_unit_test(configuration),	      cmocka_unit_test(edges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

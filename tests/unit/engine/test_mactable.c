@@ -22,7 +22,7 @@ struct peer {
 };
 
 #define NPEERS 4
-static struct peer peers[NPEERS] = { { 0 }, { 1 }, { 2 }, { 3 } };
+static struct peer peers[NPEERS] = {{0}, {1}, {2}, {3}};
 
 static struct peer *P(char c)
 {
@@ -51,9 +51,9 @@ enum op_kind { LEARN, LOOKUP, STATIC, REMOVE, REMOVE_PEER, FLUSH, AGEING };
 struct op {
 	enum op_kind kind;
 	const char *addr;
-	char peer;       /* LEARN, STATIC, REMOVE_PEER: the peer; LOOKUP: the answer */
+	char peer;	 /* LEARN, STATIC, REMOVE_PEER: the peer; LOOKUP: the answer */
 	uint64_t second; /* the time; AGEING: the new ageing */
-	int want;        /* LEARN: the result; STATIC, REMOVE, AGEING: the return */
+	int want;	 /* LEARN: the result; STATIC, REMOVE, AGEING: the return */
 };
 
 static void run_ops(struct mactable *t, const char *name, const struct op *ops, size_t n)
@@ -61,7 +61,7 @@ static void run_ops(struct mactable *t, const char *name, const struct op *ops, 
 	for (size_t i = 0; i < n; i++) {
 		const struct op *op = &ops[i];
 		uint64_t now = op->second * SEC;
-		uint8_t a[6] = { 0 };
+		uint8_t a[6] = {0};
 		struct peer *got;
 		int ret = 0;
 
@@ -109,39 +109,39 @@ static void run_ops(struct mactable *t, const char *name, const struct op *ops, 
 static void learning(void **state)
 {
 	static const struct op ops[] = {
-		/*  1 */ { LEARN, M1, 'a', 0, MACTABLE_NEW },
-		/*  2 */ { LOOKUP, M1, 'a', 1, 0 },
-		/*  3: broadcast, multicast and all-zero sources are never learned */
-		{ LEARN, "ff:ff:ff:ff:ff:ff", 'a', 1, MACTABLE_IGNORED },
-		/*  4 */ { LEARN, "01:00:5e:00:00:01", 'a', 1, MACTABLE_IGNORED },
-		/*  5 */ { LEARN, "33:33:00:00:00:01", 'a', 1, MACTABLE_IGNORED },
-		/*  6 */ { LEARN, "00:00:00:00:00:00", 'a', 1, MACTABLE_IGNORED },
-		/*  7 */ { LEARN, "03:00:00:00:00:01", 'a', 1, MACTABLE_IGNORED },
-		/*  8 */ { LOOKUP, "ff:ff:ff:ff:ff:ff", '-', 1, 0 },
-		/*  9 */ { LOOKUP, "00:00:00:00:00:00", '-', 1, 0 },
-		/* 10: but any unicast is, globally or locally administered */
-		{ LEARN, "00:00:00:00:00:01", 'b', 1, MACTABLE_NEW },
-		/* 11 */ { LEARN, M5, 'b', 1, MACTABLE_NEW },
-		/* 12 */ { LOOKUP, "00:00:00:00:00:01", 'b', 2, 0 },
-		/* 13 */ { LOOKUP, M2, '-', 2, 0 },
-		/* 14: seen again: its age restarts */
-		{ LEARN, M1, 'a', 100, MACTABLE_REFRESHED },
-		/* 15 */ { LOOKUP, M1, 'a', 399, 0 },
-		/* 16: 300 s after last seen, it is gone */
-		{ LOOKUP, M1, '-', 400, 0 },
-		/* 17: lookups do not keep an entry alive: M5 was seen at 1 */
-		{ LOOKUP, M5, '-', 301, 0 },
-		/* 18 */ { LEARN, M1, 'b', 401, MACTABLE_NEW },
-		/* 19: it roamed behind c */
-		{ LEARN, M1, 'c', 402, MACTABLE_MOVED },
-		/* 20 */ { LOOKUP, M1, 'c', 402, 0 },
-		/* 21: and back */
-		{ LEARN, M1, 'b', 403, MACTABLE_MOVED },
-		/* 22 */ { LOOKUP, M1, 'b', 403, 0 },
-		/* 23: an expired entry learned again is new */
-		{ LEARN, M1, 'b', 703, MACTABLE_NEW },
-		/* 24: NULL peer */
-		{ LEARN, M2, '-', 703, MACTABLE_IGNORED },
+	    /*  1 */ {LEARN, M1, 'a', 0, MACTABLE_NEW},
+	    /*  2 */ {LOOKUP, M1, 'a', 1, 0},
+	    /*  3: broadcast, multicast and all-zero sources are never learned */
+	    {LEARN, "ff:ff:ff:ff:ff:ff", 'a', 1, MACTABLE_IGNORED},
+	    /*  4 */ {LEARN, "01:00:5e:00:00:01", 'a', 1, MACTABLE_IGNORED},
+	    /*  5 */ {LEARN, "33:33:00:00:00:01", 'a', 1, MACTABLE_IGNORED},
+	    /*  6 */ {LEARN, "00:00:00:00:00:00", 'a', 1, MACTABLE_IGNORED},
+	    /*  7 */ {LEARN, "03:00:00:00:00:01", 'a', 1, MACTABLE_IGNORED},
+	    /*  8 */ {LOOKUP, "ff:ff:ff:ff:ff:ff", '-', 1, 0},
+	    /*  9 */ {LOOKUP, "00:00:00:00:00:00", '-', 1, 0},
+	    /* 10: but any unicast is, globally or locally administered */
+	    {LEARN, "00:00:00:00:00:01", 'b', 1, MACTABLE_NEW},
+	    /* 11 */ {LEARN, M5, 'b', 1, MACTABLE_NEW},
+	    /* 12 */ {LOOKUP, "00:00:00:00:00:01", 'b', 2, 0},
+	    /* 13 */ {LOOKUP, M2, '-', 2, 0},
+	    /* 14: seen again: its age restarts */
+	    {LEARN, M1, 'a', 100, MACTABLE_REFRESHED},
+	    /* 15 */ {LOOKUP, M1, 'a', 399, 0},
+	    /* 16: 300 s after last seen, it is gone */
+	    {LOOKUP, M1, '-', 400, 0},
+	    /* 17: lookups do not keep an entry alive: M5 was seen at 1 */
+	    {LOOKUP, M5, '-', 301, 0},
+	    /* 18 */ {LEARN, M1, 'b', 401, MACTABLE_NEW},
+	    /* 19: it roamed behind c */
+	    {LEARN, M1, 'c', 402, MACTABLE_MOVED},
+	    /* 20 */ {LOOKUP, M1, 'c', 402, 0},
+	    /* 21: and back */
+	    {LEARN, M1, 'b', 403, MACTABLE_MOVED},
+	    /* 22 */ {LOOKUP, M1, 'b', 403, 0},
+	    /* 23: an expired entry learned again is new */
+	    {LEARN, M1, 'b', 703, MACTABLE_NEW},
+	    /* 24: NULL peer */
+	    {LEARN, M2, '-', 703, MACTABLE_IGNORED},
 	};
 	struct mactable t;
 
@@ -157,46 +157,46 @@ static void learning(void **state)
 static void statics_and_removal(void **state)
 {
 	static const struct op ops[] = {
-		/*  1 */ { STATIC, M2, 'b', 0, 0 },
-		/*  2: learning never moves a static entry */
-		{ LEARN, M2, 'c', 1, MACTABLE_STATIC },
-		/*  3 */ { LOOKUP, M2, 'b', 1, 0 },
-		/*  4: nor does it age */
-		{ LOOKUP, M2, 'b', 1000000, 0 },
-		/*  5 */ { LEARN, M2, 'b', 1000000, MACTABLE_STATIC },
-		/*  6 */ { STATIC, "ff:ff:ff:ff:ff:ff", 'b', 0, -EINVAL },
-		/*  7 */ { STATIC, "01:80:c2:00:00:00", 'b', 0, -EINVAL },
-		/*  8 */ { STATIC, "00:00:00:00:00:00", 'b', 0, -EINVAL },
-		/*  9 */ { STATIC, M3, '-', 0, -EINVAL },
-		/* 10: a static entry replaces a learned one */
-		{ LEARN, M3, 'a', 1000000, MACTABLE_NEW },
-		/* 11 */ { STATIC, M3, 'c', 0, 0 },
-		/* 12 */ { LOOKUP, M3, 'c', 9000000, 0 },
-		/* 13: and a static entry can be re-pinned */
-		{ STATIC, M3, 'd', 0, 0 },
-		/* 14 */ { LOOKUP, M3, 'd', 9000000, 0 },
-		/* 15 */ { REMOVE, M3, '-', 0, 0 },
-		/* 16 */ { REMOVE, M3, '-', 0, -ENOENT },
-		/* 17 */ { LOOKUP, M3, '-', 9000000, 0 },
-		/* 18: flush drops learned entries only */
-		{ LEARN, M4, 'a', 9000000, MACTABLE_NEW },
-		/* 19 */ { FLUSH, NULL, '-', 0, 0 },
-		/* 20 */ { LOOKUP, M4, '-', 9000000, 0 },
-		/* 21 */ { LOOKUP, M2, 'b', 9000000, 0 },
-		/* 22: remove by peer drops both kinds */
-		{ LEARN, M1, 'b', 9000000, MACTABLE_NEW },
-		/* 23 */ { LEARN, M4, 'a', 9000000, MACTABLE_NEW },
-		/* 24 */ { REMOVE_PEER, NULL, 'b', 0, 0 },
-		/* 25 */ { LOOKUP, M1, '-', 9000000, 0 },
-		/* 26 */ { LOOKUP, M2, '-', 9000000, 0 },
-		/* 27 */ { LOOKUP, M4, 'a', 9000000, 0 },
-		/* 28 */ { LEARN, M2, 'c', 9000000, MACTABLE_NEW },
-		/* 29: ageing is configurable */
-		{ AGEING, NULL, '-', 0, -EINVAL },
-		/* 30 */ { AGEING, NULL, '-', 10, 0 },
-		/* 31 */ { LEARN, M5, 'a', 9000000, MACTABLE_NEW },
-		/* 32 */ { LOOKUP, M5, 'a', 9000009, 0 },
-		/* 33 */ { LOOKUP, M5, '-', 9000010, 0 },
+	    /*  1 */ {STATIC, M2, 'b', 0, 0},
+	    /*  2: learning never moves a static entry */
+	    {LEARN, M2, 'c', 1, MACTABLE_STATIC},
+	    /*  3 */ {LOOKUP, M2, 'b', 1, 0},
+	    /*  4: nor does it age */
+	    {LOOKUP, M2, 'b', 1000000, 0},
+	    /*  5 */ {LEARN, M2, 'b', 1000000, MACTABLE_STATIC},
+	    /*  6 */ {STATIC, "ff:ff:ff:ff:ff:ff", 'b', 0, -EINVAL},
+	    /*  7 */ {STATIC, "01:80:c2:00:00:00", 'b', 0, -EINVAL},
+	    /*  8 */ {STATIC, "00:00:00:00:00:00", 'b', 0, -EINVAL},
+	    /*  9 */ {STATIC, M3, '-', 0, -EINVAL},
+	    /* 10: a static entry replaces a learned one */
+	    {LEARN, M3, 'a', 1000000, MACTABLE_NEW},
+	    /* 11 */ {STATIC, M3, 'c', 0, 0},
+	    /* 12 */ {LOOKUP, M3, 'c', 9000000, 0},
+	    /* 13: and a static entry can be re-pinned */
+	    {STATIC, M3, 'd', 0, 0},
+	    /* 14 */ {LOOKUP, M3, 'd', 9000000, 0},
+	    /* 15 */ {REMOVE, M3, '-', 0, 0},
+	    /* 16 */ {REMOVE, M3, '-', 0, -ENOENT},
+	    /* 17 */ {LOOKUP, M3, '-', 9000000, 0},
+	    /* 18: flush drops learned entries only */
+	    {LEARN, M4, 'a', 9000000, MACTABLE_NEW},
+	    /* 19 */ {FLUSH, NULL, '-', 0, 0},
+	    /* 20 */ {LOOKUP, M4, '-', 9000000, 0},
+	    /* 21 */ {LOOKUP, M2, 'b', 9000000, 0},
+	    /* 22: remove by peer drops both kinds */
+	    {LEARN, M1, 'b', 9000000, MACTABLE_NEW},
+	    /* 23 */ {LEARN, M4, 'a', 9000000, MACTABLE_NEW},
+	    /* 24 */ {REMOVE_PEER, NULL, 'b', 0, 0},
+	    /* 25 */ {LOOKUP, M1, '-', 9000000, 0},
+	    /* 26 */ {LOOKUP, M2, '-', 9000000, 0},
+	    /* 27 */ {LOOKUP, M4, 'a', 9000000, 0},
+	    /* 28 */ {LEARN, M2, 'c', 9000000, MACTABLE_NEW},
+	    /* 29: ageing is configurable */
+	    {AGEING, NULL, '-', 0, -EINVAL},
+	    /* 30 */ {AGEING, NULL, '-', 10, 0},
+	    /* 31 */ {LEARN, M5, 'a', 9000000, MACTABLE_NEW},
+	    /* 32 */ {LOOKUP, M5, 'a', 9000009, 0},
+	    /* 33 */ {LOOKUP, M5, '-', 9000010, 0},
 	};
 	struct mactable t;
 
@@ -210,48 +210,48 @@ static void statics_and_removal(void **state)
 static void cap_and_eviction(void **state)
 {
 	static const struct op ops[] = {
-		/*  1 */ { LEARN, M1, 'a', 1, MACTABLE_NEW },
-		/*  2 */ { LEARN, M2, 'a', 2, MACTABLE_NEW },
-		/*  3 */ { LEARN, M3, 'a', 3, MACTABLE_NEW },
-		/*  4 */ { LEARN, M4, 'a', 4, MACTABLE_NEW },
-		/*  5: full: the oldest, M1, makes room */
-		{ LEARN, M5, 'b', 5, MACTABLE_NEW },
-		/*  6 */ { LOOKUP, M1, '-', 5, 0 },
-		/*  7 */ { LOOKUP, M2, 'a', 5, 0 },
-		/*  8: seen again, M2 is young; M3 goes next */
-		{ LEARN, M2, 'a', 6, MACTABLE_REFRESHED },
-		/*  9 */ { LEARN, M1, 'c', 7, MACTABLE_NEW },
-		/* 10 */ { LOOKUP, M3, '-', 7, 0 },
-		/* 11 */ { LOOKUP, M2, 'a', 7, 0 },
-		/* 12: a lookup is not a sighting: M4 goes next */
-		{ LOOKUP, M4, 'a', 7, 0 },
-		/* 13 */ { LEARN, M3, 'c', 8, MACTABLE_NEW },
-		/* 14 */ { LOOKUP, M4, '-', 8, 0 },
-		/* 15: a move is a sighting: M5 (seen at 5) young again */
-		{ LEARN, M5, 'c', 9, MACTABLE_MOVED },
-		/* 16 */ { LEARN, M4, 'd', 10, MACTABLE_NEW }, /* evicts M2 (6) */
-		/* 17 */ { LOOKUP, M2, '-', 10, 0 },
-		/* 18 */ { LOOKUP, M5, 'c', 10, 0 },
-		/* 19: a static entry takes the oldest learned slot: M1 (7) */
-		{ STATIC, "02:00:00:00:00:aa", 'd', 0, 0 },
-		/* 20 */ { LOOKUP, M1, '-', 10, 0 },
-		/* table: M3 (8), M5 (9), M4 (10), static aa */
-		/* 21: expired entries go before any eviction */
-		{ AGEING, NULL, '-', 100, 0 },
-		/* 22 at 109: M3 and M5 have expired, M4 not */
-		{ LEARN, M1, 'a', 109, MACTABLE_NEW },
-		/* 23 */ { LEARN, M2, 'a', 109, MACTABLE_NEW },
-		/* 24 */ { LOOKUP, M4, 'd', 109, 0 },
-		/* 25: statics fill the table */
-		{ STATIC, "02:00:00:00:00:bb", 'd', 0, 0 },
-		/* 26 */ { STATIC, "02:00:00:00:00:cc", 'd', 0, 0 },
-		/* 27 */ { STATIC, "02:00:00:00:00:dd", 'd', 0, 0 },
-		/* 28: no room left for anything */
-		{ LEARN, M1, 'a', 110, MACTABLE_REFUSED },
-		/* 29 */ { STATIC, "02:00:00:00:00:ee", 'd', 0, -ENOSPC },
-		/* 30: a static entry re-pinned needs no room */
-		{ STATIC, "02:00:00:00:00:dd", 'a', 0, 0 },
-		/* 31 */ { LOOKUP, "02:00:00:00:00:dd", 'a', 110, 0 },
+	    /*  1 */ {LEARN, M1, 'a', 1, MACTABLE_NEW},
+	    /*  2 */ {LEARN, M2, 'a', 2, MACTABLE_NEW},
+	    /*  3 */ {LEARN, M3, 'a', 3, MACTABLE_NEW},
+	    /*  4 */ {LEARN, M4, 'a', 4, MACTABLE_NEW},
+	    /*  5: full: the oldest, M1, makes room */
+	    {LEARN, M5, 'b', 5, MACTABLE_NEW},
+	    /*  6 */ {LOOKUP, M1, '-', 5, 0},
+	    /*  7 */ {LOOKUP, M2, 'a', 5, 0},
+	    /*  8: seen again, M2 is young; M3 goes next */
+	    {LEARN, M2, 'a', 6, MACTABLE_REFRESHED},
+	    /*  9 */ {LEARN, M1, 'c', 7, MACTABLE_NEW},
+	    /* 10 */ {LOOKUP, M3, '-', 7, 0},
+	    /* 11 */ {LOOKUP, M2, 'a', 7, 0},
+	    /* 12: a lookup is not a sighting: M4 goes next */
+	    {LOOKUP, M4, 'a', 7, 0},
+	    /* 13 */ {LEARN, M3, 'c', 8, MACTABLE_NEW},
+	    /* 14 */ {LOOKUP, M4, '-', 8, 0},
+	    /* 15: a move is a sighting: M5 (seen at 5) young again */
+	    {LEARN, M5, 'c', 9, MACTABLE_MOVED},
+	    /* 16 */ {LEARN, M4, 'd', 10, MACTABLE_NEW}, /* evicts M2 (6) */
+	    /* 17 */ {LOOKUP, M2, '-', 10, 0},
+	    /* 18 */ {LOOKUP, M5, 'c', 10, 0},
+	    /* 19: a static entry takes the oldest learned slot: M1 (7) */
+	    {STATIC, "02:00:00:00:00:aa", 'd', 0, 0},
+	    /* 20 */ {LOOKUP, M1, '-', 10, 0},
+	    /* table: M3 (8), M5 (9), M4 (10), static aa */
+	    /* 21: expired entries go before any eviction */
+	    {AGEING, NULL, '-', 100, 0},
+	    /* 22 at 109: M3 and M5 have expired, M4 not */
+	    {LEARN, M1, 'a', 109, MACTABLE_NEW},
+	    /* 23 */ {LEARN, M2, 'a', 109, MACTABLE_NEW},
+	    /* 24 */ {LOOKUP, M4, 'd', 109, 0},
+	    /* 25: statics fill the table */
+	    {STATIC, "02:00:00:00:00:bb", 'd', 0, 0},
+	    /* 26 */ {STATIC, "02:00:00:00:00:cc", 'd', 0, 0},
+	    /* 27 */ {STATIC, "02:00:00:00:00:dd", 'd', 0, 0},
+	    /* 28: no room left for anything */
+	    {LEARN, M1, 'a', 110, MACTABLE_REFUSED},
+	    /* 29 */ {STATIC, "02:00:00:00:00:ee", 'd', 0, -ENOSPC},
+	    /* 30: a static entry re-pinned needs no room */
+	    {STATIC, "02:00:00:00:00:dd", 'a', 0, 0},
+	    /* 31 */ {LOOKUP, "02:00:00:00:00:dd", 'a', 110, 0},
 	};
 	struct mactable t;
 
@@ -290,13 +290,13 @@ static void walk_and_counters(void **state)
 		char peer;
 		uint64_t age, rx, tx;
 	} want[] = {
-		/* 1 */ { M4, true, 'd', 0, 1, 3 },
-		/* 2 */ { M2, true, 'a', 0, 0, 0 },
-		/* 3 */ { M3, false, 'c', 40, 1, 0 }, /* seen at 60 */
-		/* 4 */ { M1, false, 'b', 10, 1, 1 }, /* moved at 90: counts restart */
+	    /* 1 */ {M4, true, 'd', 0, 1, 3},
+	    /* 2 */ {M2, true, 'a', 0, 0, 0},
+	    /* 3 */ {M3, false, 'c', 40, 1, 0}, /* seen at 60 */
+	    /* 4 */ {M1, false, 'b', 10, 1, 1}, /* moved at 90: counts restart */
 	};
 	struct mactable t;
-	struct walked w = { 0 };
+	struct walked w = {0};
 	uint8_t a[6];
 
 	assert_int_equal(mactable_init(&t, 16, 4), 0);
@@ -366,7 +366,7 @@ static void walk_and_counters(void **state)
  * strictly forward, so "oldest" is unambiguous.
  */
 struct mentry {
-	uint8_t addr;      /* the last octet: 02:00:00:00:00:xx */
+	uint8_t addr; /* the last octet: 02:00:00:00:00:xx */
 	int peer;
 	bool is_static;
 	uint64_t last, seq; /* seq: when made static */
@@ -475,7 +475,7 @@ static void randomized(void **state)
 {
 	struct mactable t;
 	uint64_t now = 1, seq = 0;
-	long counts[4] = { 0 };
+	long counts[4] = {0};
 
 	rng_state = test_seed(UINT64_C(0x853c49e6748fea9b));
 	model_n = 0;
@@ -483,7 +483,7 @@ static void randomized(void **state)
 	assert_int_equal(mactable_set_ageing(&t, AGE), 0);
 	for (long op = 0; op < 200000; op++) {
 		uint64_t x = rnd();
-		uint8_t addr = (uint8_t)(x % 40), a[6] = { 2, 0, 0, 0, 0, addr };
+		uint8_t addr = (uint8_t)(x % 40), a[6] = {2, 0, 0, 0, 0, addr};
 		int peer = (int)((x >> 8) % NPEERS);
 		unsigned int r = (unsigned int)((x >> 16) % 1000);
 		struct mentry *e = mfind(addr);
@@ -505,7 +505,7 @@ static void randomized(void **state)
 			} else if (!mroom(now, true)) {
 				want = MACTABLE_REFUSED;
 			} else {
-				model[model_n++] = (struct mentry){ addr, peer, false, now, 0 };
+				model[model_n++] = (struct mentry){addr, peer, false, now, 0};
 				want = MACTABLE_NEW;
 			}
 			got = mactable_learn(&t, a, &peers[peer], now);
@@ -522,7 +522,8 @@ static void randomized(void **state)
 				want = e->peer;
 			got = mactable_lookup(&t, a, now);
 			if (got != (want < 0 ? NULL : &peers[want]))
-				fail_msg("op %ld: lookup %u: %c, want %d", op, addr, name_of(got), want);
+				fail_msg("op %ld: lookup %u: %c, want %d", op, addr, name_of(got),
+					 want);
 			counts[1]++;
 		} else if (r < 965) {
 			int want = 0;
@@ -532,7 +533,7 @@ static void randomized(void **state)
 				e->peer = peer;
 				e->seq = ++seq;
 			} else if (mroom(now, false)) {
-				model[model_n++] = (struct mentry){ addr, peer, true, 0, ++seq };
+				model[model_n++] = (struct mentry){addr, peer, true, 0, ++seq};
 			} else {
 				want = -ENOSPC;
 			}
@@ -552,7 +553,7 @@ static void randomized(void **state)
 					i++;
 		} else {
 			struct mentry sorted[CAP];
-			struct mwalk w = { sorted, 0, 0, now };
+			struct mwalk w = {sorted, 0, 0, now};
 
 			for (size_t i = 0; i < model_n;)
 				if (mexpired(&model[i], now))
@@ -578,11 +579,9 @@ static void randomized(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(learning),
-		cmocka_unit_test(statics_and_removal),
-		cmocka_unit_test(cap_and_eviction),
-		cmocka_unit_test(walk_and_counters),
-		cmocka_unit_test(randomized),
+	    cmocka_unit_test(learning),		cmocka_unit_test(statics_and_removal),
+	    cmocka_unit_test(cap_and_eviction), cmocka_unit_test(walk_and_counters),
+	    cmocka_unit_test(randomized),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

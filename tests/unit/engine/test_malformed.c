@@ -27,7 +27,7 @@ static struct pktbuf *bytes(struct pair *p, const void *data, size_t len)
 /* A message of @type (valid header) and @len bytes, the rest random. */
 static struct pktbuf *sized(struct pair *p, uint8_t type, size_t len)
 {
-	uint8_t msg[256] = { 0 };
+	uint8_t msg[256] = {0};
 
 	assert_true(len <= sizeof(msg));
 	crypto_random(msg, len);
@@ -178,8 +178,8 @@ static struct pktbuf *response_unknown_index(struct pair *p)
 
 static struct pktbuf *initiation_bad_mac1(struct pair *p)
 {
-	struct pktbuf *buf = sized(p, MESSAGE_HANDSHAKE_INITIATION,
-				   MESSAGE_HANDSHAKE_INITIATION_LEN);
+	struct pktbuf *buf =
+	    sized(p, MESSAGE_HANDSHAKE_INITIATION, MESSAGE_HANDSHAKE_INITIATION_LEN);
 
 	return buf;
 }
@@ -187,7 +187,7 @@ static struct pktbuf *initiation_bad_mac1(struct pair *p)
 /* A well-formed initiation with a valid mac1 from a key B does not know. */
 static struct pktbuf *initiation_unknown_peer(struct pair *p)
 {
-	struct noise_static_identity id = { 0 };
+	struct noise_static_identity id = {0};
 	struct message_handshake_initiation msg;
 	struct noise_handshake hs;
 	struct cookie_maker maker;
@@ -228,8 +228,8 @@ static struct pktbuf *counter_at_reject_limit(struct pair *p)
 	struct pktbuf *buf = pktbuf_alloc(p->pool);
 
 	assert_non_null(buf);
-	assert_int_equal(keypair_seal(p->a.peer->keypairs.current, buf, REJECT_AFTER_MESSAGES, 1420),
-			 0);
+	assert_int_equal(
+	    keypair_seal(p->a.peer->keypairs.current, buf, REJECT_AFTER_MESSAGES, 1420), 0);
 	buf->addr = p->a.addr;
 	return buf;
 }
@@ -246,7 +246,7 @@ static struct pktbuf *replayed_data(struct pair *p)
 
 static struct pktbuf *inner_not_ip(struct pair *p)
 {
-	uint8_t plain[40] = { 0x50 };
+	uint8_t plain[40] = {0x50};
 
 	return sealed(p, plain, sizeof(plain));
 }
@@ -279,7 +279,7 @@ static struct pktbuf *inner_ipv4_bad_ihl(struct pair *p)
 
 static struct pktbuf *inner_ipv6_lying_length(struct pair *p)
 {
-	uint8_t ip6[60] = { 0x60 };
+	uint8_t ip6[60] = {0x60};
 
 	ip6[5] = 100; /* payload length 100 in 20 bytes */
 	return sealed(p, ip6, sizeof(ip6));
@@ -287,7 +287,7 @@ static struct pktbuf *inner_ipv6_lying_length(struct pair *p)
 
 static struct pktbuf *inner_source_outside(struct pair *p)
 {
-	static const uint8_t stranger[4] = { 10, 0, 0, 99 };
+	static const uint8_t stranger[4] = {10, 0, 0, 99};
 
 	return sealed_ip4(p, stranger, 84, 84);
 }
@@ -311,37 +311,37 @@ static void malformed_input_dropped(void **state)
 		struct pktbuf *(*make)(struct pair *p);
 		enum engine_drop reason;
 	} cases[] = {
-		/* 1 */ { short_initiation, ENGINE_DROP_INVALID_MESSAGE },
-		/* 2 */ { long_initiation, ENGINE_DROP_INVALID_MESSAGE },
-		/* 3 */ { short_response, ENGINE_DROP_INVALID_MESSAGE },
-		/* 4 */ { long_response, ENGINE_DROP_INVALID_MESSAGE },
-		/* 5 */ { short_cookie, ENGINE_DROP_INVALID_MESSAGE },
-		/* 6 */ { long_cookie, ENGINE_DROP_INVALID_MESSAGE },
-		/* 7 */ { short_data, ENGINE_DROP_INVALID_MESSAGE },
-		/* 8 */ { empty_datagram, ENGINE_DROP_INVALID_MESSAGE },
-		/* 9 */ { unknown_type, ENGINE_DROP_INVALID_MESSAGE },
-		/* 10 */ { nonzero_type_padding, ENGINE_DROP_INVALID_MESSAGE },
-		/* 11 */ { data_one_short, ENGINE_DROP_DECRYPT },
-		/* 12 */ { data_one_long, ENGINE_DROP_DECRYPT },
-		/* 13 */ { data_unknown_index, ENGINE_DROP_UNKNOWN_INDEX },
-		/* 14 */ { cookie_unknown_index, ENGINE_DROP_UNKNOWN_INDEX },
-		/* 15 */ { cookie_garbage, ENGINE_DROP_COOKIE_INVALID },
-		/* 16 */ { response_unknown_index, ENGINE_DROP_UNKNOWN_INDEX },
-		/* 17 */ { initiation_bad_mac1, ENGINE_DROP_HANDSHAKE_MAC },
-		/* 18 */ { initiation_unknown_peer, ENGINE_DROP_HANDSHAKE_INVALID },
-		/* 19 */ { flipped_tag, ENGINE_DROP_DECRYPT },
-		/* 20 */ { flipped_ciphertext, ENGINE_DROP_DECRYPT },
-		/* 21 */ { counter_at_reject_limit, ENGINE_DROP_COUNTER_LIMIT },
-		/* 22 */ { replayed_data, ENGINE_DROP_REPLAY },
-		/* 23 */ { inner_not_ip, ENGINE_DROP_INNER_NOT_IP },
-		/* 24 */ { inner_ipv4_too_short, ENGINE_DROP_INNER_LENGTH },
-		/* 25 */ { inner_ipv4_lying_length, ENGINE_DROP_INNER_LENGTH },
-		/* 26 */ { inner_ipv4_length_below_header, ENGINE_DROP_INNER_LENGTH },
-		/* 27 */ { inner_ipv4_bad_ihl, ENGINE_DROP_INNER_LENGTH },
-		/* 28 */ { inner_ipv6_lying_length, ENGINE_DROP_INNER_LENGTH },
-		/* 29 */ { inner_source_outside, ENGINE_DROP_INNER_SOURCE },
-		/* 30 */ { inner_source_is_b, ENGINE_DROP_INNER_SOURCE },
-		/* 31 */ { initiation_no_source_address, ENGINE_DROP_INVALID_MESSAGE },
+	    /* 1 */ {short_initiation, ENGINE_DROP_INVALID_MESSAGE},
+	    /* 2 */ {long_initiation, ENGINE_DROP_INVALID_MESSAGE},
+	    /* 3 */ {short_response, ENGINE_DROP_INVALID_MESSAGE},
+	    /* 4 */ {long_response, ENGINE_DROP_INVALID_MESSAGE},
+	    /* 5 */ {short_cookie, ENGINE_DROP_INVALID_MESSAGE},
+	    /* 6 */ {long_cookie, ENGINE_DROP_INVALID_MESSAGE},
+	    /* 7 */ {short_data, ENGINE_DROP_INVALID_MESSAGE},
+	    /* 8 */ {empty_datagram, ENGINE_DROP_INVALID_MESSAGE},
+	    /* 9 */ {unknown_type, ENGINE_DROP_INVALID_MESSAGE},
+	    /* 10 */ {nonzero_type_padding, ENGINE_DROP_INVALID_MESSAGE},
+	    /* 11 */ {data_one_short, ENGINE_DROP_DECRYPT},
+	    /* 12 */ {data_one_long, ENGINE_DROP_DECRYPT},
+	    /* 13 */ {data_unknown_index, ENGINE_DROP_UNKNOWN_INDEX},
+	    /* 14 */ {cookie_unknown_index, ENGINE_DROP_UNKNOWN_INDEX},
+	    /* 15 */ {cookie_garbage, ENGINE_DROP_COOKIE_INVALID},
+	    /* 16 */ {response_unknown_index, ENGINE_DROP_UNKNOWN_INDEX},
+	    /* 17 */ {initiation_bad_mac1, ENGINE_DROP_HANDSHAKE_MAC},
+	    /* 18 */ {initiation_unknown_peer, ENGINE_DROP_HANDSHAKE_INVALID},
+	    /* 19 */ {flipped_tag, ENGINE_DROP_DECRYPT},
+	    /* 20 */ {flipped_ciphertext, ENGINE_DROP_DECRYPT},
+	    /* 21 */ {counter_at_reject_limit, ENGINE_DROP_COUNTER_LIMIT},
+	    /* 22 */ {replayed_data, ENGINE_DROP_REPLAY},
+	    /* 23 */ {inner_not_ip, ENGINE_DROP_INNER_NOT_IP},
+	    /* 24 */ {inner_ipv4_too_short, ENGINE_DROP_INNER_LENGTH},
+	    /* 25 */ {inner_ipv4_lying_length, ENGINE_DROP_INNER_LENGTH},
+	    /* 26 */ {inner_ipv4_length_below_header, ENGINE_DROP_INNER_LENGTH},
+	    /* 27 */ {inner_ipv4_bad_ihl, ENGINE_DROP_INNER_LENGTH},
+	    /* 28 */ {inner_ipv6_lying_length, ENGINE_DROP_INNER_LENGTH},
+	    /* 29 */ {inner_source_outside, ENGINE_DROP_INNER_SOURCE},
+	    /* 30 */ {inner_source_is_b, ENGINE_DROP_INNER_SOURCE},
+	    /* 31 */ {initiation_no_source_address, ENGINE_DROP_INVALID_MESSAGE},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -386,15 +386,15 @@ static void low_order_peer_key(void **state)
 {
 	/* The all-zero point and the point of order 8 from [K] netns.sh. */
 	static const uint8_t keys[][32] = {
-		/* 1 */ { 0 },
-		/* 2 */ { 0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3,
-			  0xfa, 0xf1, 0x9f, 0xc4, 0x6a, 0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32,
-			  0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00 },
-		/* 3 */ { 1 },
+	    /* 1 */ {0},
+	    /* 2 */ {0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3,
+		     0xfa, 0xf1, 0x9f, 0xc4, 0x6a, 0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32,
+		     0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00},
+	    /* 3 */ {1},
 	};
 
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		static const uint8_t net[4] = { 10, 7, 0, 0 };
+		static const uint8_t net[4] = {10, 7, 0, 0};
 		struct peer *peer;
 		struct pktbuf *buf;
 		struct pair p;
@@ -416,8 +416,8 @@ static void low_order_peer_key(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(malformed_input_dropped),
-		cmocka_unit_test(low_order_peer_key),
+	    cmocka_unit_test(malformed_input_dropped),
+	    cmocka_unit_test(low_order_peer_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

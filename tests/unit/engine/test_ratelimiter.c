@@ -46,17 +46,17 @@ static void kernel_timings(void **state)
 		unsigned int sleep_ms;
 		bool allowed;
 	} cases[] = {
-		/*  1 */ { 0, true },   /*  2 */ { 0, true },  /*  3 */ { 0, true },
-		/*  4 */ { 0, true },   /*  5 */ { 0, true },  /*  6 */ { 0, false },
-		/*  7 */ { 50, true },  /*  8 */ { 0, false }, /*  9 */ { 100, true },
-		/* 10 */ { 0, true },   /* 11 */ { 0, false },
+	    /*  1 */ {0, true},	 /*  2 */ {0, true},  /*  3 */ {0, true},
+	    /*  4 */ {0, true},	 /*  5 */ {0, true},  /*  6 */ {0, false},
+	    /*  7 */ {50, true}, /*  8 */ {0, false}, /*  9 */ {100, true},
+	    /* 10 */ {0, true},	 /* 11 */ {0, false},
 	};
 	struct ratelimiter rl;
 	uint64_t now = T0;
 
 	assert_int_equal(ratelimiter_init(&rl, 0, 42), 0);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		uint8_t v4[4] = { 192, 168, 1, 1 }, v6[16];
+		uint8_t v4[4] = {192, 168, 1, 1}, v6[16];
 		bool got;
 
 		now += cases[i].sleep_ms * MS;
@@ -69,7 +69,7 @@ static void kernel_timings(void **state)
 			fail_msg("case %zu: other IPv4 source refused", i + 1);
 
 		/* the same /64 with other interface bits each time */
-		addr_of("2001:db8:1:2::", &(int){ 0 }, v6);
+		addr_of("2001:db8:1:2::", &(int){0}, v6);
 		v6[15] = (uint8_t)i;
 		v6[11] = (uint8_t)i;
 		got = ratelimiter_allow(&rl, AF_INET6, v6, now);
@@ -108,12 +108,12 @@ static void burst_cap(void **state)
 		uint64_t idle;
 		unsigned int allowed; /* in a burst at one instant */
 	} cases[] = {
-		/* 1 */ { 0, 5 },
-		/* 2 */ { 50 * MS, 1 },
-		/* 3 */ { 149 * MS, 2 },
-		/* 4 */ { 250 * MS, 5 },
-		/* 5 */ { 3600 * SEC, 5 },
-		/* 6 */ { 999 * MS, 5 },
+	    /* 1 */ {0, 5},
+	    /* 2 */ {50 * MS, 1},
+	    /* 3 */ {149 * MS, 2},
+	    /* 4 */ {250 * MS, 5},
+	    /* 5 */ {3600 * SEC, 5},
+	    /* 6 */ {999 * MS, 5},
 	};
 	struct ratelimiter rl;
 	uint64_t now = T0;
@@ -138,18 +138,18 @@ static void keys(void **state)
 		const char *first, *second;
 		bool shared;
 	} cases[] = {
-		/* 1 */ { "2001:db8:0:1::1", "2001:db8:0:1:ffff:ffff:ffff:ffff", true },
-		/* 2 */ { "2001:db8:0:1::1", "2001:db8:0:0::1", false },
-		/* 3: the last bit of the /64 */
-		{ "2001:db8:0:1::", "2001:db8:0:0:8000::", false },
-		/* 4 */ { "10.0.0.1", "10.0.0.2", false },
-		/* 5: IPv4-mapped IPv6 is that IPv4 source */
-		{ "10.0.0.1", "::ffff:10.0.0.1", true },
-		/* 6: but not the rest of ::ffff:0:0/96's /64 */
-		{ "::ffff:10.0.0.1", "::ffff:10.0.0.2", false },
-		/* 7: IPv4 and IPv6 keys never collide */
-		{ "0.0.0.1", "::1", false },
-		/* 8 */ { "0.0.0.0", "::", false },
+	    /* 1 */ {"2001:db8:0:1::1", "2001:db8:0:1:ffff:ffff:ffff:ffff", true},
+	    /* 2 */ {"2001:db8:0:1::1", "2001:db8:0:0::1", false},
+	    /* 3: the last bit of the /64 */
+	    {"2001:db8:0:1::", "2001:db8:0:0:8000::", false},
+	    /* 4 */ {"10.0.0.1", "10.0.0.2", false},
+	    /* 5: IPv4-mapped IPv6 is that IPv4 source */
+	    {"10.0.0.1", "::ffff:10.0.0.1", true},
+	    /* 6: but not the rest of ::ffff:0:0/96's /64 */
+	    {"::ffff:10.0.0.1", "::ffff:10.0.0.2", false},
+	    /* 7: IPv4 and IPv6 keys never collide */
+	    {"0.0.0.1", "::1", false},
+	    /* 8 */ {"0.0.0.0", "::", false},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -169,7 +169,7 @@ static void keys(void **state)
 	/* 9: families never mix, even when their keys land in one chain:
 	 * 0.0.0.n against 0:0:0:n::/64, in small tables (16 chains) */
 	for (unsigned int n = 0; n < 256; n++) {
-		uint8_t v4[4] = { 0, 0, 0, (uint8_t)n }, v6[16] = { 0 };
+		uint8_t v4[4] = {0, 0, 0, (uint8_t)n}, v6[16] = {0};
 		struct ratelimiter rl;
 
 		v6[7] = (uint8_t)n;
@@ -185,7 +185,7 @@ static void keys(void **state)
 static void capacity_and_gc(void **state)
 {
 	struct ratelimiter rl;
-	uint8_t a[4] = { 10, 0, 0, 0 };
+	uint8_t a[4] = {10, 0, 0, 0};
 
 	assert_int_equal(ratelimiter_init(&rl, 16, 3), 0);
 	/* 1: the table fills up; then new sources are refused and counted */
@@ -238,7 +238,7 @@ static void capacity_and_gc(void **state)
 static void gc_is_lazy(void **state)
 {
 	struct ratelimiter rl;
-	uint8_t a[4] = { 172, 16, 0, 0 };
+	uint8_t a[4] = {172, 16, 0, 0};
 
 	assert_int_equal(ratelimiter_init(&rl, 1024, 4), 0);
 	for (int i = 0; i < 1000; i++) {
@@ -252,21 +252,21 @@ static void gc_is_lazy(void **state)
 	assert_true(ratelimiter_allow(&rl, AF_INET, a, T0 + 1900 * MS));
 	assert_int_equal(rl.pool.used, 1000 - 900 + 1);
 	/* no sweep until another second has passed */
-	assert_true(ratelimiter_allow(&rl, AF_INET, (const uint8_t *)"\x01\x02\x03\x04",
-				      T0 + 2800 * MS));
+	assert_true(
+	    ratelimiter_allow(&rl, AF_INET, (const uint8_t *)"\x01\x02\x03\x04", T0 + 2800 * MS));
 	assert_int_equal(rl.pool.used, 102);
-	assert_true(ratelimiter_allow(&rl, AF_INET, (const uint8_t *)"\x01\x02\x03\x05",
-				      T0 + 2900 * MS));
+	assert_true(
+	    ratelimiter_allow(&rl, AF_INET, (const uint8_t *)"\x01\x02\x03\x05", T0 + 2900 * MS));
 	assert_int_equal(rl.pool.used, 3);
 	ratelimiter_free(&rl);
 }
 
 static void misc(void **state)
 {
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(51820) };
-	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
-	struct sockaddr sa = { .sa_family = AF_UNIX };
-	struct ratelimiter rl, zero = { 0 };
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(51820)};
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
+	struct sockaddr sa = {.sa_family = AF_UNIX};
+	struct ratelimiter rl, zero = {0};
 
 	assert_int_equal(ratelimiter_init(&rl, 0, 5), 0);
 	assert_int_equal(rl.pool.capacity, RATELIMITER_DEFAULT_ENTRIES);
@@ -301,10 +301,13 @@ static void misc(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(kernel_timings), cmocka_unit_test(refill_rate),
-		cmocka_unit_test(burst_cap),	  cmocka_unit_test(keys),
-		cmocka_unit_test(capacity_and_gc), cmocka_unit_test(gc_is_lazy),
-		cmocka_unit_test(misc),
+	    cmocka_unit_test(kernel_timings),
+	    cmocka_unit_test(refill_rate),
+	    cmocka_unit_test(burst_cap),
+	    cmocka_unit_test(keys),
+	    cmocka_unit_test(capacity_and_gc),
+	    cmocka_unit_test(gc_is_lazy),
+	    cmocka_unit_test(misc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

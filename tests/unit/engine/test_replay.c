@@ -33,41 +33,41 @@ static void kernel_sequence(void **state)
 		uint64_t counter;
 		bool accepted;
 	} cases[] = {
-		/*  1 */ { 0, true },
-		/*  2 */ { 1, true },
-		/*  3 */ { 1, false },
-		/*  4 */ { 9, true },
-		/*  5 */ { 8, true },
-		/*  6 */ { 7, true },
-		/*  7 */ { 7, false },
-		/*  8 */ { T_LIM, true },
-		/*  9 */ { T_LIM - 1, true },
-		/* 10 */ { T_LIM - 1, false },
-		/* 11 */ { T_LIM - 2, true },
-		/* 12 */ { 2, true },
-		/* 13 */ { 2, false },
-		/* 14 */ { T_LIM + 16, true },
-		/* 15 */ { 3, false },
-		/* 16 */ { T_LIM + 16, false },
-		/* 17 */ { T_LIM * 4, true },
-		/* 18 */ { T_LIM * 4 - (T_LIM - 1), true },
-		/* 19 */ { 10, false },
-		/* 20 */ { T_LIM * 4 - T_LIM, false },
-		/* 21 */ { T_LIM * 4 - (T_LIM + 1), false },
-		/* 22 */ { T_LIM * 4 - (T_LIM - 2), true },
-		/* 23 */ { T_LIM * 4 + 1 - T_LIM, false },
-		/* 24 */ { 0, false },
-		/* 25 */ { REJECT, false },
-		/* 26 */ { REJECT - 1, true },
-		/* 27 */ { REJECT, false },
-		/* 28 */ { REJECT - 1, false },
-		/* 29 */ { REJECT - 2, true },
-		/* 30 */ { REJECT + 1, false },
-		/* 31 */ { REJECT + 2, false },
-		/* 32 */ { REJECT - 2, false },
-		/* 33 */ { REJECT - 3, true },
-		/* 34 */ { 0, false },
-		/* 35: beyond the kernel's list */ { UINT64_MAX, false },
+	    /*  1 */ {0, true},
+	    /*  2 */ {1, true},
+	    /*  3 */ {1, false},
+	    /*  4 */ {9, true},
+	    /*  5 */ {8, true},
+	    /*  6 */ {7, true},
+	    /*  7 */ {7, false},
+	    /*  8 */ {T_LIM, true},
+	    /*  9 */ {T_LIM - 1, true},
+	    /* 10 */ {T_LIM - 1, false},
+	    /* 11 */ {T_LIM - 2, true},
+	    /* 12 */ {2, true},
+	    /* 13 */ {2, false},
+	    /* 14 */ {T_LIM + 16, true},
+	    /* 15 */ {3, false},
+	    /* 16 */ {T_LIM + 16, false},
+	    /* 17 */ {T_LIM * 4, true},
+	    /* 18 */ {T_LIM * 4 - (T_LIM - 1), true},
+	    /* 19 */ {10, false},
+	    /* 20 */ {T_LIM * 4 - T_LIM, false},
+	    /* 21 */ {T_LIM * 4 - (T_LIM + 1), false},
+	    /* 22 */ {T_LIM * 4 - (T_LIM - 2), true},
+	    /* 23 */ {T_LIM * 4 + 1 - T_LIM, false},
+	    /* 24 */ {0, false},
+	    /* 25 */ {REJECT, false},
+	    /* 26 */ {REJECT - 1, true},
+	    /* 27 */ {REJECT, false},
+	    /* 28 */ {REJECT - 1, false},
+	    /* 29 */ {REJECT - 2, true},
+	    /* 30 */ {REJECT + 1, false},
+	    /* 31 */ {REJECT + 2, false},
+	    /* 32 */ {REJECT - 2, false},
+	    /* 33 */ {REJECT - 3, true},
+	    /* 34 */ {0, false},
+	    /* 35: beyond the kernel's list */ {UINT64_MAX, false},
 	};
 	struct replay r;
 
@@ -100,18 +100,18 @@ static void bidirectional(void **state)
 		struct step steps[STEPS_MAX];
 		size_t n;
 	} cases[] = {
-		/* 1: up 1..W, then 0 is exactly W behind */
-		{ { { 1, W, true }, { 0, 0, true }, { 0, 0, false } }, 3 },
-		/* 2: up 2..W+1, then 1 is in, 0 is out */
-		{ { { 2, W + 1, true }, { 1, 1, true }, { 0, 0, false } }, 3 },
-		/* 3: down W..0, every one new and inside */
-		{ { { W, 0, true } }, 1 },
-		/* 4: down W+1..1, then 0 is out */
-		{ { { W + 1, 1, true }, { 0, 0, false } }, 2 },
-		/* 5: down W..1, then W+1 moves the top, then 0 is out */
-		{ { { W, 1, true }, { W + 1, W + 1, true }, { 0, 0, false } }, 3 },
-		/* 6: down W..1, then 0 while still inside, then W+1 */
-		{ { { W, 1, true }, { 0, 0, true }, { W + 1, W + 1, true } }, 3 },
+	    /* 1: up 1..W, then 0 is exactly W behind */
+	    {{{1, W, true}, {0, 0, true}, {0, 0, false}}, 3},
+	    /* 2: up 2..W+1, then 1 is in, 0 is out */
+	    {{{2, W + 1, true}, {1, 1, true}, {0, 0, false}}, 3},
+	    /* 3: down W..0, every one new and inside */
+	    {{{W, 0, true}}, 1},
+	    /* 4: down W+1..1, then 0 is out */
+	    {{{W + 1, 1, true}, {0, 0, false}}, 2},
+	    /* 5: down W..1, then W+1 moves the top, then 0 is out */
+	    {{{W, 1, true}, {W + 1, W + 1, true}, {0, 0, false}}, 3},
+	    /* 6: down W..1, then 0 while still inside, then W+1 */
+	    {{{W, 1, true}, {0, 0, true}, {W + 1, W + 1, true}}, 3},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -142,8 +142,8 @@ static void small_limit(void **state)
 		uint64_t counter;
 		bool accepted;
 	} cases[] = {
-		/* 1 */ { 99, true },  /* 2 */ { 100, false }, /* 3 */ { 101, false },
-		/* 4 */ { 98, true },  /* 5 */ { 99, false },  /* 6 */ { 0, true },
+	    /* 1 */ {99, true}, /* 2 */ {100, false}, /* 3 */ {101, false},
+	    /* 4 */ {98, true}, /* 5 */ {99, false},  /* 6 */ {0, true},
 	};
 	struct replay r;
 
@@ -186,8 +186,8 @@ static uint64_t rnd(void)
 
 static void randomized(void **state)
 {
-	const uint64_t bases[] = { 0, 1, 12345, REJECT - SPAN / 2, REJECT - 100,
-				   UINT64_MAX - SPAN + 1 };
+	const uint64_t bases[] = {
+	    0, 1, 12345, REJECT - SPAN / 2, REJECT - 100, UINT64_MAX - SPAN + 1};
 	uint8_t *seen = malloc(SPAN / 8);
 	long ops = 0, accepted = 0;
 
@@ -222,8 +222,8 @@ static void randomized(void **state)
 			       (!any || c + W >= max);
 			got = replay_check_and_update(&r, c, REJECT);
 			if (got != want)
-				fail_msg("op %ld base %llu counter %llu max %llu: got %d want %d", ops,
-					 (unsigned long long)base, (unsigned long long)c,
+				fail_msg("op %ld base %llu counter %llu max %llu: got %d want %d",
+					 ops, (unsigned long long)base, (unsigned long long)c,
 					 (unsigned long long)max, got, want);
 			if (want) {
 				accepted++;
@@ -244,11 +244,9 @@ static void randomized(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(sizes),
-		cmocka_unit_test(kernel_sequence),
-		cmocka_unit_test(bidirectional),
-		cmocka_unit_test(small_limit),
-		cmocka_unit_test(randomized),
+	    cmocka_unit_test(sizes),	     cmocka_unit_test(kernel_sequence),
+	    cmocka_unit_test(bidirectional), cmocka_unit_test(small_limit),
+	    cmocka_unit_test(randomized),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

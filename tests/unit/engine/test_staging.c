@@ -15,7 +15,7 @@ enum { EXTRA_PEERS = 3 };
 /* A peer of A's at 10.0.1.<n>, reachable nowhere (no handshake completes). */
 static struct peer *add_silent_peer(struct pair *p, uint8_t n)
 {
-	uint8_t priv[32], pub[32], ip[4] = { 10, 0, 1, n };
+	uint8_t priv[32], pub[32], ip[4] = {10, 0, 1, n};
 	union pktbuf_addr ep;
 	struct peer *peer;
 
@@ -29,7 +29,7 @@ static struct peer *add_silent_peer(struct pair *p, uint8_t n)
 
 static void send_to(struct pair *p, uint8_t n, uint16_t total)
 {
-	uint8_t dst[4] = { 10, 0, 1, n };
+	uint8_t dst[4] = {10, 0, 1, n};
 	struct pktbuf *buf = pair_ip4(p, p->a.tunnel_ip, dst, total);
 
 	engine_send_batch(p->a.engine, &buf, 1, p->now, &p->a.out);
@@ -45,14 +45,14 @@ static void cap(void **state)
 		uint64_t overflow;
 		uint32_t first_len; /* of peer 1's oldest staged packet */
 	} cases[] = {
-		/* 1: no cap: every packet waits */
-		{ 0, 3, 5, 15, 0, 40 },
-		/* 2: cap 10: the third peer, with nothing staged, loses its packets */
-		{ 10, 3, 5, 10, 5, 40 },
-		/* 3: cap 10, one peer: its oldest make room, the total stays */
-		{ 10, 1, 12, 10, 2, 42 },
-		/* 4: the per-peer cap still applies under a larger engine cap */
-		{ 1000, 1, 130, MAX_STAGED_PACKETS, 2, 42 },
+	    /* 1: no cap: every packet waits */
+	    {0, 3, 5, 15, 0, 40},
+	    /* 2: cap 10: the third peer, with nothing staged, loses its packets */
+	    {10, 3, 5, 10, 5, 40},
+	    /* 3: cap 10, one peer: its oldest make room, the total stays */
+	    {10, 1, 12, 10, 2, 42},
+	    /* 4: the per-peer cap still applies under a larger engine cap */
+	    {1000, 1, 130, MAX_STAGED_PACKETS, 2, 42},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -99,16 +99,16 @@ static void count_follows(void **state)
 		int how;
 		size_t left;
 	} cases[] = {
-		/* 1: sent after B's handshake: A->B packets leave, the silent peer's stay */
-		{ SENT, 4 },
-		/* 2: both silent peers removed */
-		{ REMOVED, 4 },
-		/* 3: the handshake gives up (retransmits exhausted) */
-		{ GAVE_UP, 0 },
-		/* 4: a mode switch drops what was staged */
-		{ MODE, 0 },
-		/* 5: replace_peers */
-		{ CLEARED, 0 },
+	    /* 1: sent after B's handshake: A->B packets leave, the silent peer's stay */
+	    {SENT, 4},
+	    /* 2: both silent peers removed */
+	    {REMOVED, 4},
+	    /* 3: the handshake gives up (retransmits exhausted) */
+	    {GAVE_UP, 0},
+	    /* 4: a mode switch drops what was staged */
+	    {MODE, 0},
+	    /* 5: replace_peers */
+	    {CLEARED, 0},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -169,10 +169,10 @@ static void send_staged_now(void **state)
 		unsigned packets;
 		unsigned initiations; /* from engine_peer_send_staged */
 	} cases[] = {
-		/* 1: staged packets: a handshake now */
-		{ 3, 1 },
-		/* 2: nothing staged: nothing sent */
-		{ 0, 0 },
+	    /* 1: staged packets: a handshake now */
+	    {3, 1},
+	    /* 2: nothing staged: nothing sent */
+	    {0, 0},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -216,9 +216,9 @@ static void keepalive_stages_nothing(void **state)
 		unsigned peers;
 		size_t limit;
 	} cases[] = {
-		/* 1 */ { 3, 0 },
-		/* 2: more peers than the cap */
-		{ 40, 8 },
+	    /* 1 */ {3, 0},
+	    /* 2: more peers than the cap */
+	    {40, 8},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -227,8 +227,8 @@ static void keepalive_stages_nothing(void **state)
 		pair_init(&p);
 		engine_set_staged_limit(p.a.engine, cases[i].limit);
 		for (unsigned k = 0; k < cases[i].peers; k++)
-			engine_peer_set_keepalive(p.a.engine, add_silent_peer(&p, (uint8_t)(k + 1)), 1,
-						  p.now, &p.a.out);
+			engine_peer_set_keepalive(p.a.engine, add_silent_peer(&p, (uint8_t)(k + 1)),
+						  1, p.now, &p.a.out);
 		for (int s = 0; s < 30; s++) { /* 30 s: keepalives, retries */
 			pair_advance(&p, 1000000000ULL);
 			pair_tick(&p, &p.a);
@@ -242,10 +242,10 @@ static void keepalive_stages_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(cap),
-		cmocka_unit_test(count_follows),
-		cmocka_unit_test(send_staged_now),
-		cmocka_unit_test(keepalive_stages_nothing),
+	    cmocka_unit_test(cap),
+	    cmocka_unit_test(count_follows),
+	    cmocka_unit_test(send_staged_now),
+	    cmocka_unit_test(keepalive_stages_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,7 +49,7 @@ static void check_heap(const struct timerq *q)
 static void random_against_model(void **state)
 {
 	static struct timers t[N];
-	bool attached[N] = { false };
+	bool attached[N] = {false};
 	struct timerq q;
 	uint64_t now = 1000000000ULL;
 
@@ -148,8 +148,8 @@ static void edges(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(edges),
-		cmocka_unit_test(random_against_model),
+	    cmocka_unit_test(edges),
+	    cmocka_unit_test(random_against_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,8 +10,8 @@
 
 #include "engine_pair.h"
 
-#define S(x) ((uint64_t)(x) * NSEC_PER_SEC)
-#define MS(x) ((uint64_t)(x) * NSEC_PER_MSEC)
+#define S(x) ((uint64_t)(x)*NSEC_PER_SEC)
+#define MS(x) ((uint64_t)(x)*NSEC_PER_MSEC)
 
 /* Moves the clock to T0 + @at (T0 = p->now when @t0 was taken). */
 static void at(struct pair *p, uint64_t t0, uint64_t offset)
@@ -71,9 +71,9 @@ static void rekey_after_time_on_send(void **state)
 		uint64_t offset;
 		unsigned a_initiations, b_initiations;
 	} cases[] = {
-		/* 1 */ { S(119), 0, 0 },
-		/* 2 */ { S(120) - 1, 0, 0 },
-		/* 3 */ { S(120), 1, 0 },
+	    /* 1 */ {S(119), 0, 0},
+	    /* 2 */ {S(120) - 1, 0, 0},
+	    /* 3 */ {S(120), 1, 0},
 	};
 	struct pair p;
 	uint64_t t0;
@@ -123,9 +123,9 @@ static void rekey_on_receive_at_165s(void **state)
 		uint64_t offset;
 		unsigned a_initiations;
 	} steps[] = {
-		/* 1 */ { S(164), 0 },
-		/* 2 */ { S(165), 1 },
-		/* 3 */ { S(172), 0 }, /* only once */
+	    /* 1 */ {S(164), 0},
+	    /* 2 */ {S(165), 1},
+	    /* 3 */ {S(172), 0}, /* only once */
 	};
 	struct pair p;
 	uint64_t t0;
@@ -228,8 +228,8 @@ static void keepalive_after_10s(void **state)
 		bool b_sends_at_5s;
 		unsigned keepalives_at_10s;
 	} cases[] = {
-		/* 1 */ { false, 1 },
-		/* 2 */ { true, 0 },
+	    /* 1 */ {false, 1},
+	    /* 2 */ {true, 0},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -259,8 +259,8 @@ static void new_handshake_after_15s(void **state)
 		bool b_answers_at_5s;
 		unsigned initiations_at_16s;
 	} cases[] = {
-		/* 1 */ { false, 1 },
-		/* 2 */ { true, 0 },
+	    /* 1 */ {false, 1},
+	    /* 2 */ {true, 0},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -318,12 +318,12 @@ static void one_initiation_per_5s(void **state)
 		uint64_t offset;
 		unsigned initiations;
 	} steps[] = {
-		/* 1 */ { 0, 1 },
-		/* 2 */ { S(1), 0 },
-		/* 3 */ { S(2), 0 },
-		/* 4 */ { S(5) - 1, 0 },
-		/* 5 */ { S(5), 1 },
-		/* 6 */ { S(6), 0 },
+	    /* 1 */ {0, 1},
+	    /* 2 */ {S(1), 0},
+	    /* 3 */ {S(2), 0},
+	    /* 4 */ {S(5) - 1, 0},
+	    /* 5 */ {S(5), 1},
+	    /* 6 */ {S(6), 0},
 	};
 	struct pair p;
 	uint64_t t0;
@@ -350,12 +350,12 @@ static void limits_by_count(void **state)
 		uint64_t counter;
 		unsigned data, initiations;
 	} cases[] = {
-		/* 1 */ { true, REKEY_AFTER_MESSAGES - 1, 1, 0 },
-		/* 2 */ { true, REKEY_AFTER_MESSAGES + 1, 1, 1 },
-		/* 3 */ { false, REKEY_AFTER_MESSAGES + 1, 1, 1 },
-		/* 4 */ { true, REJECT_AFTER_MESSAGES - 1, 1, 1 },
-		/* 5 */ { true, REJECT_AFTER_MESSAGES, 0, 1 },
-		/* 6 */ { false, REJECT_AFTER_MESSAGES, 0, 1 },
+	    /* 1 */ {true, REKEY_AFTER_MESSAGES - 1, 1, 0},
+	    /* 2 */ {true, REKEY_AFTER_MESSAGES + 1, 1, 1},
+	    /* 3 */ {false, REKEY_AFTER_MESSAGES + 1, 1, 1},
+	    /* 4 */ {true, REJECT_AFTER_MESSAGES - 1, 1, 1},
+	    /* 5 */ {true, REJECT_AFTER_MESSAGES, 0, 1},
+	    /* 6 */ {false, REJECT_AFTER_MESSAGES, 0, 1},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -436,18 +436,18 @@ static void timers_unit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(rekey_after_time_on_send),
-		cmocka_unit_test(reject_after_time),
-		cmocka_unit_test(rekey_on_receive_at_165s),
-		cmocka_unit_test(retransmit_then_give_up),
-		cmocka_unit_test(zero_keys_after_540s),
-		cmocka_unit_test(keepalive_after_10s),
-		cmocka_unit_test(new_handshake_after_15s),
-		cmocka_unit_test(persistent_keepalive),
-		cmocka_unit_test(one_initiation_per_5s),
-		cmocka_unit_test(limits_by_count),
-		cmocka_unit_test(next_deadline),
-		cmocka_unit_test(timers_unit),
+	    cmocka_unit_test(rekey_after_time_on_send),
+	    cmocka_unit_test(reject_after_time),
+	    cmocka_unit_test(rekey_on_receive_at_165s),
+	    cmocka_unit_test(retransmit_then_give_up),
+	    cmocka_unit_test(zero_keys_after_540s),
+	    cmocka_unit_test(keepalive_after_10s),
+	    cmocka_unit_test(new_handshake_after_15s),
+	    cmocka_unit_test(persistent_keepalive),
+	    cmocka_unit_test(one_initiation_per_5s),
+	    cmocka_unit_test(limits_by_count),
+	    cmocka_unit_test(next_deadline),
+	    cmocka_unit_test(timers_unit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
