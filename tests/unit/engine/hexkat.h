@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Test helpers for the engine's crypto tests: hex decoding and a reader for
- * the flat JSON object of ../shared/testdata/wireguard-handshake-kat.json
+ * the flat JSON object of tests/data/wireguard-handshake-kat.json
  * ("name": "hex" pairs, one level, no escapes). Test code only.
  */
 #ifndef WARREN_TESTS_HEXKAT_H
 #define WARREN_TESTS_HEXKAT_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,7 +50,10 @@ static inline size_t hex_decode(uint8_t *out, size_t max, const char *hex)
 	return n;
 }
 
-/* The whole KAT file from $WARREN_TESTDATA, NUL-terminated; NULL if unreadable. */
+/*
+ * The whole KAT file from $WARREN_TESTDATA, NUL-terminated. NULL if it cannot
+ * be read, after one line on stderr that names the path and the reason.
+ */
 static inline char *kat_load(const char *name)
 {
 	const char *dir = getenv("WARREN_TESTDATA");
@@ -58,26 +62,33 @@ static inline char *kat_load(const char *name)
 	long size;
 	FILE *f;
 
-	if (!dir)
+	if (!dir) {
+		fprintf(stderr,
+			"cannot read %s: WARREN_TESTDATA is not set (run it with meson test)\n",
+			name);
 		return NULL;
+	}
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "r");
-	if (!f)
+	if (!f) {
+		fprintf(stderr, "cannot read %s: %s\n", path, strerror(errno));
 		return NULL;
+	}
 	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
-		goto out;
+		goto err;
 	buf = malloc((size_t)size + 1);
 	if (!buf)
-		goto out;
-	if (fread(buf, 1, (size_t)size, f) != (size_t)size) {
-		free(buf);
-		buf = NULL;
-		goto out;
-	}
+		goto err;
+	if (fread(buf, 1, (size_t)size, f) != (size_t)size)
+		goto err;
 	buf[size] = '\0';
-out:
 	fclose(f);
 	return buf;
+err:
+	fprintf(stderr, "cannot read %s: %s\n", path, ferror(f) ? strerror(errno) : "short read");
+	free(buf);
+	fclose(f);
+	return NULL;
 }
 
 /*

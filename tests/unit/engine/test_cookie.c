@@ -29,8 +29,6 @@ static char *kat;
 static int kat_setup(void **state)
 {
 	kat = kat_load(KAT_FILE);
-	if (!kat)
-		print_error("cannot read $WARREN_TESTDATA/%s\n", KAT_FILE);
 	return kat ? 0 : -1;
 }
 
@@ -85,11 +83,11 @@ static void kat_cookie_reply_and_mac2(void **state)
 	assert_memory_equal(&init, expect, 148);
 
 	/* 4: a reply made by cookie_create_reply_with has the same framing */
-	struct cookie_source src = { .addr = { 10, 0, 0, 1 }, .addr_len = 4, .port = 1 };
+	struct cookie_source src = {.addr = {10, 0, 0, 1}, .addr_len = 4, .port = 1};
 
-	assert_int_equal(cookie_create_reply_with(&checker, &made, &init, sizeof(init), i_index,
-						  &src, 0, nonce),
-			 0);
+	assert_int_equal(
+	    cookie_create_reply_with(&checker, &made, &init, sizeof(init), i_index, &src, 0, nonce),
+	    0);
 	assert_memory_equal(&made, &reply, 4 + 4 + 24);
 	cookie_maker_clear(&maker);
 	cookie_checker_clear(&checker);
@@ -139,12 +137,11 @@ static void fixture_destroy(struct fixture *f)
 	cookie_maker_clear(&f->maker);
 }
 
-static const struct cookie_source src_a = { .addr = { 192, 0, 2, 1 }, .addr_len = 4, .port = 51820 };
-static const struct cookie_source src_port = { .addr = { 192, 0, 2, 1 }, .addr_len = 4, .port = 51821 };
-static const struct cookie_source src_ip = { .addr = { 192, 0, 2, 2 }, .addr_len = 4, .port = 51820 };
+static const struct cookie_source src_a = {.addr = {192, 0, 2, 1}, .addr_len = 4, .port = 51820};
+static const struct cookie_source src_port = {.addr = {192, 0, 2, 1}, .addr_len = 4, .port = 51821};
+static const struct cookie_source src_ip = {.addr = {192, 0, 2, 2}, .addr_len = 4, .port = 51820};
 static const struct cookie_source src_v6 = {
-	.addr = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 }, .addr_len = 16, .port = 51820
-};
+    .addr = {0x20, 0x01, 0x0d, 0xb8, [15] = 1}, .addr_len = 16, .port = 51820};
 
 static void mac1_rules(void **state)
 {
@@ -186,9 +183,9 @@ static void mac1_rules(void **state)
 	assert_int_equal(cookie_validate(&other, &f.init, sizeof(f.init), &src_a, false, 0),
 			 INVALID_MAC);
 	/* wrong lengths and a checker without keys are invalid */
-	assert_int_equal(cookie_validate(&f.r.checker, &f.init, sizeof(f.init) - 1, &src_a, false,
-					 0),
-			 INVALID_MAC);
+	assert_int_equal(
+	    cookie_validate(&f.r.checker, &f.init, sizeof(f.init) - 1, &src_a, false, 0),
+	    INVALID_MAC);
 	assert_int_equal(cookie_validate(&f.r.checker, &f.init, 64, &src_a, false, 0), INVALID_MAC);
 	assert_int_equal(cookie_checker_init(&other, NULL), 0);
 	assert_int_equal(cookie_validate(&other, &f.init, sizeof(f.init), &src_a, false, 0),
@@ -203,18 +200,18 @@ static void under_load_cookie_round_trip(void **state)
 {
 	static const struct {
 		const struct cookie_source *src; /* source of the retry */
-		uint64_t macs_at, check_at;	  /* seconds */
+		uint64_t macs_at, check_at;	 /* seconds */
 		enum cookie_mac_state expect;
 	} cases[] = {
-		/* 1 */ { &src_a, 2, 2, VALID_MAC_WITH_COOKIE },
-		/* 2: other port */ { &src_port, 2, 2, VALID_MAC_BUT_NO_COOKIE },
-		/* 3: other address */ { &src_ip, 2, 2, VALID_MAC_BUT_NO_COOKIE },
-		/* 4: the cookie arrived at 1 s; at 116 s the maker still uses it */
-		{ &src_a, 116, 116, VALID_MAC_WITH_COOKIE },
-		/* 5: checked at 120 s the secret (born at 0 s) is still the same */
-		{ &src_a, 100, 120, VALID_MAC_WITH_COOKIE },
-		/* 6: checked after 120 s the secret was rotated */
-		{ &src_a, 100, 121, VALID_MAC_BUT_NO_COOKIE },
+	    /* 1 */ {&src_a, 2, 2, VALID_MAC_WITH_COOKIE},
+	    /* 2: other port */ {&src_port, 2, 2, VALID_MAC_BUT_NO_COOKIE},
+	    /* 3: other address */ {&src_ip, 2, 2, VALID_MAC_BUT_NO_COOKIE},
+	    /* 4: the cookie arrived at 1 s; at 116 s the maker still uses it */
+	    {&src_a, 116, 116, VALID_MAC_WITH_COOKIE},
+	    /* 5: checked at 120 s the secret (born at 0 s) is still the same */
+	    {&src_a, 100, 120, VALID_MAC_WITH_COOKIE},
+	    /* 6: checked after 120 s the secret was rotated */
+	    {&src_a, 100, 121, VALID_MAC_BUT_NO_COOKIE},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -224,9 +221,9 @@ static void under_load_cookie_round_trip(void **state)
 		fixture_init(&f);
 		/* First try at t = 0 s: valid mac1, no mac2 -> a cookie reply. */
 		assert_int_equal(cookie_add_macs(&f.maker, &f.init, sizeof(f.init), 0), 0);
-		assert_int_equal(cookie_validate(&f.r.checker, &f.init, sizeof(f.init), &src_a,
-						 true, 0),
-				 VALID_MAC_BUT_NO_COOKIE);
+		assert_int_equal(
+		    cookie_validate(&f.r.checker, &f.init, sizeof(f.init), &src_a, true, 0),
+		    VALID_MAC_BUT_NO_COOKIE);
 		assert_int_equal(cookie_create_reply(&f.r.checker, &reply, &f.init, sizeof(f.init),
 						     le32toh(f.init.sender_index), &src_a, 0),
 				 0);
@@ -234,9 +231,8 @@ static void under_load_cookie_round_trip(void **state)
 		assert_int_equal(cookie_consume_reply(&f.maker, &reply, SEC), 0);
 
 		/* Retry: mac2 now set. */
-		assert_int_equal(cookie_add_macs(&f.maker, &f.init, sizeof(f.init),
-						 cases[i].macs_at * SEC),
-				 0);
+		assert_int_equal(
+		    cookie_add_macs(&f.maker, &f.init, sizeof(f.init), cases[i].macs_at * SEC), 0);
 		assert_false(crypto_is_zero(f.init.macs.mac2, 16));
 		assert_int_equal(cookie_validate(&f.r.checker, &f.init, sizeof(f.init),
 						 cases[i].src, true, cases[i].check_at * SEC),
@@ -258,9 +254,8 @@ static void maker_rules(void **state)
 
 	/* 1: a reply with no mac1 outstanding is refused */
 	assert_int_equal(cookie_add_macs(&f.maker, &f.init, sizeof(f.init), 0), 0);
-	assert_int_equal(cookie_create_reply(&f.r.checker, &reply, &f.init, sizeof(f.init), 1,
-					     &src_v6, 0),
-			 0);
+	assert_int_equal(
+	    cookie_create_reply(&f.r.checker, &reply, &f.init, sizeof(f.init), 1, &src_v6, 0), 0);
 	struct cookie_maker fresh;
 
 	assert_int_equal(cookie_maker_init(&fresh, f.r.id.static_public), 0);
@@ -268,7 +263,7 @@ static void maker_rules(void **state)
 	cookie_maker_clear(&fresh);
 
 	/* 2: tampered nonce, ciphertext or tag: -EBADMSG, nothing stored */
-	static const size_t offsets[] = { 8, 31, 32, 63 };
+	static const size_t offsets[] = {8, 31, 32, 63};
 
 	for (size_t i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
 		bad = reply;
@@ -285,9 +280,8 @@ static void maker_rules(void **state)
 	assert_int_equal(cookie_consume_reply(&f.maker, &reply, 0), -EBADMSG);
 
 	/* 4: the reply to the last mac1 is taken once; the second time nothing is outstanding */
-	assert_int_equal(cookie_create_reply(&f.r.checker, &reply, &later, sizeof(later), 1,
-					     &src_v6, 0),
-			 0);
+	assert_int_equal(
+	    cookie_create_reply(&f.r.checker, &reply, &later, sizeof(later), 1, &src_v6, 0), 0);
 	assert_int_equal(cookie_consume_reply(&f.maker, &reply, 5 * SEC), 0);
 	assert_int_equal(cookie_consume_reply(&f.maker, &reply, 5 * SEC), -EINVAL);
 
@@ -299,17 +293,17 @@ static void maker_rules(void **state)
 
 	/* 6: an IPv6 source validates with its cookie, and a response works as well */
 	assert_int_equal(cookie_add_macs(&f.maker, &f.resp, sizeof(f.resp), 6 * SEC), 0);
-	assert_int_equal(cookie_validate(&f.r.checker, &f.resp, sizeof(f.resp), &src_v6, true,
-					 6 * SEC),
-			 VALID_MAC_WITH_COOKIE);
+	assert_int_equal(
+	    cookie_validate(&f.r.checker, &f.resp, sizeof(f.resp), &src_v6, true, 6 * SEC),
+	    VALID_MAC_WITH_COOKIE);
 
 	/* 7: bad source lengths are refused */
 	struct cookie_source weird = src_a;
 
 	weird.addr_len = 5;
-	assert_int_equal(cookie_create_reply(&f.r.checker, &reply, &f.init, sizeof(f.init), 1,
-					     &weird, 0),
-			 -EINVAL);
+	assert_int_equal(
+	    cookie_create_reply(&f.r.checker, &reply, &f.init, sizeof(f.init), 1, &weird, 0),
+	    -EINVAL);
 	assert_int_equal(cookie_validate(&f.r.checker, &f.init, sizeof(f.init), &weird, true, 0),
 			 VALID_MAC_BUT_NO_COOKIE);
 	fixture_destroy(&f);
@@ -318,10 +312,10 @@ static void maker_rules(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(kat_cookie_reply_and_mac2),
-		cmocka_unit_test(mac1_rules),
-		cmocka_unit_test(under_load_cookie_round_trip),
-		cmocka_unit_test(maker_rules),
+	    cmocka_unit_test(kat_cookie_reply_and_mac2),
+	    cmocka_unit_test(mac1_rules),
+	    cmocka_unit_test(under_load_cookie_round_trip),
+	    cmocka_unit_test(maker_rules),
 	};
 	return cmocka_run_group_tests(tests, kat_setup, kat_teardown);
 }
