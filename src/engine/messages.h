@@ -238,6 +238,27 @@ struct message_l2_header {
 
 _Static_assert(sizeof(struct message_l2_header) == MESSAGE_L2_HEADER_LEN, "l2 header size");
 
+/*
+ * What the tunnel adds around an inner packet on the wire, for the larger
+ * underlay header (IPv6 40 + UDP 8), the data header and the tag: the MTU of
+ * a tunnel is its underlay's MTU minus this, as wg-quick(8) computes it
+ * (route MTU - 80). An L2 frame also carries the L2 header and its Ethernet
+ * header. The defaults are for a 1500-byte underlay.
+ */
+enum tunnel_overhead {
+	TUNNEL_UNDERLAY_HEADER_MAX = 40 + 8,
+	TUNNEL_OVERHEAD = TUNNEL_UNDERLAY_HEADER_MAX + MESSAGE_DATA_HEADER_LEN + NOISE_AUTHTAG_LEN,
+	TUNNEL_L2_OVERHEAD = TUNNEL_OVERHEAD + MESSAGE_L2_HEADER_LEN + MESSAGE_L2_ETH_HEADER_LEN,
+	TUNNEL_DEFAULT_MTU = 1500 - TUNNEL_OVERHEAD,	   /* 1420 */
+	TUNNEL_L2_DEFAULT_MTU = 1500 - TUNNEL_L2_OVERHEAD, /* 1404 */
+};
+
+/*
+ * Room a packet needs behind it to be sealed in place: padding up to
+ * MESSAGE_PADDING_MULTIPLE - 1 bytes and the tag, rounded up to 32.
+ */
+enum { MESSAGE_SEAL_TAILROOM = MESSAGE_PADDING_MULTIPLE + NOISE_AUTHTAG_LEN };
+
 /* Whether the first plaintext byte @b0 says "warren L2 frame" (any version). */
 static inline bool message_l2_is_frame(uint8_t b0)
 {
@@ -271,5 +292,7 @@ static inline enum message_type message_classify(const void *data, size_t len)
 		return MESSAGE_INVALID;
 	}
 }
+
+_Static_assert(TUNNEL_OVERHEAD == 80 && TUNNEL_L2_OVERHEAD == 96, "tunnel overhead");
 
 #endif /* WARREN_ENGINE_MESSAGES_H */
