@@ -6,6 +6,7 @@
 #   make demo       two namespaces joined by warren (root)
 #   make bench      warren beside its peers (root)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make uninstall  removes what make install put there (same PREFIX, DESTDIR)
 #   make asan       the unit tests under ASan + UBSan (./build-asan)
 #   make fuzz       libFuzzer targets with clang (./build-fuzz), FUZZ_SECONDS each
 #   make format     clang-format every C file in place (.clang-format is the truth)
@@ -18,7 +19,7 @@ WERROR ?= false
 FUZZ_SECONDS ?= 30
 MESON_SETUP = meson setup --prefix=$(PREFIX) -Dwerror=$(WERROR)
 
-.PHONY: all deps check demo bench install asan fuzz format format-check clean
+.PHONY: all deps check demo bench install uninstall asan fuzz format format-check clean
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -43,8 +44,20 @@ bench: all
 	scripts/deps.sh bench
 	bench/run.sh $(BUILD)
 
+# The prefix is a setting of the build directory: a PREFIX that differs from
+# the one it was set up with is applied before installing, not ignored.
 install: all
+	[ "$$(meson introspect --buildoptions $(BUILD) | python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"))')" = "$(PREFIX)" ] || \
+		{ meson configure $(BUILD) --prefix=$(PREFIX) && ninja -C $(BUILD); }
 	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
+
+# meson records every file it installed, DESTDIR included, in the build
+# directory's install log.
+uninstall:
+	@[ -f $(BUILD)/meson-logs/install-log.txt ] || { echo "make uninstall: nothing installed from $(BUILD)" >&2; exit 1; }
+	grep -v '^#' $(BUILD)/meson-logs/install-log.txt | while read -r f; do [ -d "$$f" ] || rm -fv "$$f"; done
+	for d in include/warren share/doc/warren; do \
+		[ ! -d "$(DESTDIR)$(PREFIX)/$$d" ] || rmdir -v "$(DESTDIR)$(PREFIX)/$$d"; done
 
 asan:
 	scripts/deps.sh build fuzz
