@@ -7,6 +7,7 @@
 #   make bench      warren beside its peers (root)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make uninstall  removes what make install put there (same PREFIX, DESTDIR)
+#   make deb        the Debian packages into ./build-deb, installed and tried (root)
 #   make asan       the unit tests under ASan + UBSan (./build-asan)
 #   make fuzz       libFuzzer targets with clang (./build-fuzz), FUZZ_SECONDS each
 #   make format     clang-format every C file in place (.clang-format is the truth)
@@ -19,7 +20,7 @@ WERROR ?= false
 FUZZ_SECONDS ?= 30
 MESON_SETUP = meson setup --prefix=$(PREFIX) -Dwerror=$(WERROR)
 
-.PHONY: all deps check demo bench install uninstall asan fuzz format format-check clean
+.PHONY: all deps check demo bench install uninstall deb asan fuzz format format-check clean
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -59,6 +60,9 @@ uninstall:
 	for d in include/warren share/doc/warren; do \
 		[ ! -d "$(DESTDIR)$(PREFIX)/$$d" ] || rmdir -v "$(DESTDIR)$(PREFIX)/$$d"; done
 
+deb:
+	tests/package/debs.sh build-deb
+
 asan:
 	scripts/deps.sh build fuzz
 	[ -f build-asan/build.ninja ] || CC=clang $(MESON_SETUP) -Db_sanitize=address,undefined -Db_lundef=false -De2e=false build-asan
@@ -82,4 +86,4 @@ format-check:
 	$(C_FILES) | xargs -0 clang-format --dry-run --Werror
 
 clean:
-	rm -rf $(BUILD) build-asan build-fuzz
+	rm -rf $(BUILD) build-asan build-fuzz build-deb

@@ -20,11 +20,17 @@
 # `warren tuntap`.
 #
 #   vm-a 10.99.0.1 --veth-- br0 + wl2-a (TAP)  <== WireGuard, L2 ==>  wl2-b (TAP) + br0 --veth-- vm-b 10.99.0.2
+#
+# usage: scripts/demo.sh [BUILD_DIR]   (default: build)
+#        WARREN=/usr/bin/warren scripts/demo.sh   (installed binaries; warren up
+#                                                   then finds warrend on PATH)
 set -eu
 build=${1:-build}
 cd "$(dirname "$0")/.."
-WARREN_BUILD=$(cd "$build" && pwd)
-export WARREN_BUILD
+if [ -z "${WARREN:-}" ]; then
+	WARREN_BUILD=$(cd "$build" && pwd)
+	export WARREN_BUILD
+fi
 # shellcheck source=../tests/e2e/lib/netns.sh
 . tests/e2e/lib/netns.sh
 require_root

@@ -11,6 +11,7 @@
 #   scripts/deps.sh fuzz    + clang and its sanitizer runtimes
 #   scripts/deps.sh bench   + the peers that `make bench` measures
 #   scripts/deps.sh lint    + clang-format (`make format`, `make format-check`)
+#   scripts/deps.sh deb     + what dpkg-buildpackage needs (`make deb`)
 set -eu
 
 build=(make gcc libc6-dev pkg-config meson ninja-build libssl-dev libsodium-dev libmnl-dev libcmocka-dev)
@@ -18,6 +19,7 @@ test=(iproute2 iputils-ping iperf3 nftables procps psmisc wireguard-tools wiregu
 fuzz=(clang libclang-rt-14-dev)
 bench=(openvpn fastd openssl jq util-linux)
 lint=(clang-format git)
+deb=(build-essential debhelper dpkg-dev git)
 
 want=("${build[@]}")
 for set in "$@"; do
@@ -25,9 +27,10 @@ for set in "$@"; do
 	build) ;;
 	test) want+=("${test[@]}") ;;
 	fuzz) want+=("${fuzz[@]}") ;;
+	deb) want+=("${deb[@]}") ;;
 	lint) want+=("${lint[@]}") ;;
 	bench) want+=("${test[@]}" "${bench[@]}") ;;
-	*) echo "usage: $0 [build|test|fuzz|bench|lint]..." >&2; exit 2 ;;
+	*) echo "usage: $0 [build|test|fuzz|bench|lint|deb]..." >&2; exit 2 ;;
 	esac
 done
 

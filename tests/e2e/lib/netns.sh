@@ -29,8 +29,10 @@ _ns_list=()
 _bg_pids=()
 
 : "${WARREN_BUILD:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/build}"
-WARREN="$WARREN_BUILD/src/cli/warren"
-WARREND="$WARREN_BUILD/src/cli/warrend"
+# The binaries under test: this build's, unless the caller names others
+# (installed ones: WARREN=/usr/bin/warren WARREND=/usr/sbin/warrend).
+: "${WARREN:=$WARREN_BUILD/src/cli/warren}"
+: "${WARREND:=$WARREN_BUILD/src/cli/warrend}"
 
 _netns_cleanup() {
 	local pid ns
