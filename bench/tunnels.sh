@@ -19,6 +19,14 @@
 # Each target runs iperf3 for BENCH_TCP_SECONDS (default 10) with 1 stream and
 # with 4 streams; the figure is the median of the per-second rates (the first
 # two seconds omitted: slow start). Ratios are to raw veth of the same run.
+# Beside them:
+#   CPU s/GB  CPU seconds of the whole machine (/proc/stat: user, system,
+#             irq, softirq; both namespaces share it) per GB moved, over the
+#             whole 1-stream (and 4-stream) run
+#   RTT       median of 200 pings 10 ms apart through the target, and what
+#             it adds to the raw veth's median
+# and, after the table, the bound: what this machine could carry if the only
+# work beyond raw veth TCP were the AEAD (docs/benchmarks.md derives it).
 set -u
 [ -n "${BENCH_DEBUG:-}" ] && set -x
 build=${1:-build}
@@ -43,11 +51,34 @@ veth a veth0 b veth0
 at a ip addr add $A/24 dev veth0
 at b ip addr add $B/24 dev veth0
 
-# iperf3_median STREAMS: prints the median Gbit/s from a to b's tunnel address.
-iperf3_median() {
-	at a iperf3 -c "$DST" -t "$secs" -O 2 -P "$1" -J 2>/dev/null |
-		jq -r '[.intervals[] | select(.sum.omitted | not) | .sum.bits_per_second] | sort |
-			if length == 0 then "0" else .[(length / 2 | floor)] / 1e9 | tostring end'
+# cpu_busy: jiffies the whole machine spent busy so far (user, nice, system,
+# irq, softirq, steal), from /proc/stat.
+cpu_busy() {
+	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+HZ=$(getconf CLK_TCK)
+
+# iperf3_run STREAMS: prints "GBITS CPU_S_PER_GB" from a to b's tunnel
+# address: the median of the per-second rates, and the machine's CPU seconds
+# per GB over the whole run (slow start included on both sides).
+iperf3_run() {
+	local before after
+	before=$(cpu_busy)
+	at a iperf3 -c "$DST" -t "$secs" -O 2 -P "$1" -J >"$T_DIR/iperf3.json" 2>/dev/null
+	after=$(cpu_busy)
+	jq -r --argjson cpu "$(((after - before)))" --argjson hz "$HZ" '
+		([.intervals[] | select(.sum.omitted | not) | .sum.bits_per_second] | sort |
+			if length == 0 then 0 else .[(length / 2 | floor)] / 1e9 end) as $gbit |
+		([.intervals[].sum.bytes] | add // 0) as $bytes |
+		"\($gbit) \(if $bytes > 0 then $cpu / $hz / ($bytes / 1e9) else 0 end)"' \
+		"$T_DIR/iperf3.json" 2>/dev/null || echo "0 0"
+}
+
+# rtt_median: the median round trip of 200 pings 10 ms apart, in microseconds.
+rtt_median() {
+	at a ping -n -c 200 -i 0.01 -W 1 "$DST" 2>/dev/null |
+		sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' | sort -g |
+		awk '{ v[NR] = $1 } END { if (NR) printf "%.0f", v[int((NR + 1) / 2)] * 1000; else print "fail" }'
 }
 
 # wg_up IMPL [tap]: a WireGuard tunnel with the userspace daemon IMPL on both
@@ -135,7 +166,7 @@ stop_bg() {
 	_bg_pids=()
 }
 
-declare -A one four
+declare -A one four cpu1 cpu4 rtt
 bg b iperf3 -s
 SERVER_PID=$BG_PID
 wait_for 5 at a bash -c "exec 3<>/dev/tcp/$B/5201"
@@ -154,10 +185,11 @@ for t in "${targets[@]}"; do
 	*) echo "unknown target: $t" >&2; exit 2 ;;
 	esac
 	if [ $ok = 1 ] && wait_for 10 at a ping -c1 -W1 "$DST"; then
-		one[$t]=$(iperf3_median 1)
-		four[$t]=$(iperf3_median 4)
+		rtt[$t]=$(rtt_median)
+		read -r "one[$t]" "cpu1[$t]" < <(iperf3_run 1)
+		read -r "four[$t]" "cpu4[$t]" < <(iperf3_run 4)
 	else
-		one[$t]=fail four[$t]=fail
+		one[$t]=fail four[$t]=fail cpu1[$t]=fail cpu4[$t]=fail rtt[$t]=fail
 	fi
 	case "$t" in warren|warren-l2|wireguard-go) wg_down ;; esac
 	# Keep the iperf3 server, stop the tunnel's daemons.
@@ -172,9 +204,35 @@ ratio() {
 gbit() {
 	case "$1" in fail|"") echo "failed" ;; *) printf '%.2f Gb' "$1" ;; esac
 }
-printf '\n%-14s %12s %8s %12s %8s\n' "TCP, ${secs}s" "1 stream" "ratio" "4 streams" "ratio"
+num() {
+	case "$1" in fail|"") echo "-" ;; *) printf "$2" "$1" ;; esac
+}
+added() {
+	awk -v x="$1" -v r="$2" 'BEGIN { if (x ~ /^[0-9]+$/ && r ~ /^[0-9]+$/) printf "%+d", x - r; else print "-" }'
+}
+printf '\n%-14s %10s %6s %8s | %10s %6s %8s | %8s %8s\n' "TCP, ${secs}s" "1 stream" "ratio" \
+	"CPU s/GB" "4 streams" "ratio" "CPU s/GB" "RTT us" "+veth"
 for t in "${targets[@]}"; do
-	printf '%-14s %12s %8s %12s %8s\n' "$t" \
-		"$(gbit "${one[$t]}")" "$(ratio "${one[$t]}" "${one[veth]:-0}")" \
-		"$(gbit "${four[$t]}")" "$(ratio "${four[$t]}" "${four[veth]:-0}")"
+	printf '%-14s %10s %6s %8s | %10s %6s %8s | %8s %8s\n' "$t" \
+		"$(gbit "${one[$t]}")" "$(ratio "${one[$t]}" "${one[veth]:-0}")" "$(num "${cpu1[$t]}" %.2f)" \
+		"$(gbit "${four[$t]}")" "$(ratio "${four[$t]}" "${four[veth]:-0}")" "$(num "${cpu4[$t]}" %.2f)" \
+		"$(num "${rtt[$t]}" %s)" "$(added "${rtt[$t]}" "${rtt[veth]:-}")"
 done
+
+# The bound: cores / (CPU s per Gbit of raw veth TCP + CPU s per Gbit of
+# seal+open on one core). CPU s per GB is 8 times CPU s per Gbit.
+aead_gbit=
+if [ -x "$build/bench/transport_bench" ]; then
+	aead_gbit=$(taskset -c 0 "$build/bench/transport_bench" --seconds 3 2>/dev/null |
+		awk '/^seal\+open, one core/ { print $(NF - 1) }')
+fi
+if [ -n "$aead_gbit" ] && [ "${cpu1[veth]:-fail}" != fail ]; then
+	awk -v cores="$(nproc)" -v veth="${cpu1[veth]}" -v aead="$aead_gbit" -v w="${one[warren]:-0}" '
+	BEGIN {
+		cv = veth / 8; ca = 1 / aead; bound = cores / (cv + ca)
+		printf "\nbound: %.2f Gbit/s = %d cores / (%.3f CPU s/Gbit veth TCP + %.3f CPU s/Gbit seal+open)\n",
+			bound, cores, cv, ca
+		if (w + 0 > 0)
+			printf "warren, 1 stream: %.2f Gbit/s, %.2f of the bound\n", w, w / bound
+	}'
+fi
