@@ -81,11 +81,16 @@ void key_to_base64(char out[KEY_BASE64_LEN + 1], const uint8_t key[KEY_LEN])
 
 int key_from_base64(uint8_t key[KEY_LEN], const char *in)
 {
+	return key_decode_base64(key, in, strnlen(in, KEY_BASE64_LEN + 1));
+}
+
+int key_decode_base64(uint8_t key[KEY_LEN], const char *in, size_t len)
+{
 	uint8_t tmp[KEY_LEN];
 	unsigned int bad = 0, i, o = 0;
 	uint32_t val;
 
-	if (strnlen(in, KEY_BASE64_LEN + 1) != KEY_BASE64_LEN || in[KEY_BASE64_LEN - 1] != '=')
+	if (len != KEY_BASE64_LEN || in[KEY_BASE64_LEN - 1] != '=')
 		return -EINVAL;
 	for (i = 0; i < KEY_BASE64_LEN - 4; i += 4) {
 		val = b64_quad(in + i, &bad);
@@ -137,10 +142,15 @@ void key_to_hex(char out[KEY_HEX_LEN + 1], const uint8_t key[KEY_LEN])
 
 int key_from_hex(uint8_t key[KEY_LEN], const char *in)
 {
+	return key_decode_hex(key, in, strnlen(in, KEY_HEX_LEN + 1));
+}
+
+int key_decode_hex(uint8_t key[KEY_LEN], const char *in, size_t len)
+{
 	uint8_t tmp[KEY_LEN];
 	unsigned int bad = 0;
 
-	if (strnlen(in, KEY_HEX_LEN + 1) != KEY_HEX_LEN)
+	if (len != KEY_HEX_LEN)
 		return -EINVAL;
 	for (unsigned int i = 0; i < KEY_LEN; i++) {
 		int hi = hex_value((unsigned char)in[2 * i]);

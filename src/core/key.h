@@ -11,6 +11,7 @@
 #define WARREN_CORE_KEY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum {
@@ -29,6 +30,12 @@ void key_to_base64(char out[KEY_BASE64_LEN + 1], const uint8_t key[KEY_LEN]);
  */
 int key_from_base64(uint8_t key[KEY_LEN], const char *in);
 
+/*
+ * The same for the @len bytes at @in, which need not end in a NUL and are
+ * never read past; a NUL among them is an invalid character.
+ */
+int key_decode_base64(uint8_t key[KEY_LEN], const char *in, size_t len);
+
 /* Writes 64 lowercase hex digits and a NUL, as the UAPI expects. */
 void key_to_hex(char out[KEY_HEX_LEN + 1], const uint8_t key[KEY_LEN]);
 
@@ -37,6 +44,9 @@ void key_to_hex(char out[KEY_HEX_LEN + 1], const uint8_t key[KEY_LEN]);
  * Returns 0 or -EINVAL.
  */
 int key_from_hex(uint8_t key[KEY_LEN], const char *in);
+
+/* The same for the @len bytes at @in (as key_decode_base64()). */
+int key_decode_hex(uint8_t key[KEY_LEN], const char *in, size_t len);
 
 /* True when all 32 bytes are zero; constant time. */
 bool key_is_zero(const uint8_t key[KEY_LEN]);
