@@ -15,27 +15,18 @@
 #include <openssl/crypto.h>
 
 #include "core/secret.h"
+#include "core/value.h"
 
 /* The longest line worth reading: an extension key with a long value. */
 #define UAPI_LINE_MAX 4096
 
+/* The UAPI's numbers (core/value.h); -EPROTO for a bad one, as the reply is broken. */
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
-	uint64_t v = 0;
-
-	if (!*s)
-		return -EPROTO;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EPROTO;
-		if (v > (max - (uint64_t)(*s - '0')) / 10)
-			return -EPROTO;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	*out = v;
-	return 0;
+	return value_uint(s, strlen(s), max, VALUE_UAPI, out) ? -EPROTO : 0;
 }
 
+/* An optional '-', then a number at most INT64_MAX (last_handshake_time_*, errno). */
 static int parse_i64(const char *s, int64_t *out)
 {
 	uint64_t v;
@@ -49,66 +40,16 @@ static int parse_i64(const char *s, int64_t *out)
 
 static int parse_endpoint(const char *s, union uapi_sockaddr *out)
 {
-	char host[INET6_ADDRSTRLEN + IFNAMSIZ + 2];
-	const char *port, *end;
-	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV,
-				 .ai_socktype = SOCK_DGRAM};
-	struct addrinfo *res;
-	size_t hlen;
+	struct value_endpoint ep;
 
-	if (*s == '[') {
-		end = strchr(s, ']');
-		if (!end || end[1] != ':')
-			return -EPROTO;
-		s++;
-		hlen = (size_t)(end - s);
-		port = end + 2;
-	} else {
-		end = strrchr(s, ':');
-		if (!end)
-			return -EPROTO;
-		hlen = (size_t)(end - s);
-		port = end + 1;
-	}
-	if (!hlen || hlen >= sizeof(host) || !*port)
-		return -EPROTO;
-	memcpy(host, s, hlen);
-	host[hlen] = '\0';
-	if (getaddrinfo(host, port, &hints, &res))
-		return -EPROTO;
-	memset(out, 0, sizeof(*out));
-	if (res->ai_addrlen <= sizeof(*out) &&
-	    (res->ai_family == AF_INET || res->ai_family == AF_INET6))
-		memcpy(out, res->ai_addr, res->ai_addrlen);
-	freeaddrinfo(res);
-	return out->sa.sa_family ? 0 : -EPROTO;
+	return value_endpoint(s, strlen(s), VALUE_UAPI, &ep, &out->sa, sizeof(*out)) ? -EPROTO : 0;
 }
 
 static int parse_allowed_ip(const char *s, struct wgconf_ip *ip)
 {
-	char addr[INET6_ADDRSTRLEN];
-	const char *slash = strchr(s, '/');
-	uint64_t cidr;
-	size_t alen;
-
-	if (!slash)
-		return -EPROTO;
-	alen = (size_t)(slash - s);
-	if (!alen || alen >= sizeof(addr))
-		return -EPROTO;
-	memcpy(addr, s, alen);
-	addr[alen] = '\0';
 	memset(ip, 0, sizeof(*ip));
-	if (inet_pton(AF_INET, addr, &ip->addr.v4) == 1)
-		ip->family = AF_INET;
-	else if (inet_pton(AF_INET6, addr, &ip->addr.v6) == 1)
-		ip->family = AF_INET6;
-	else
-		return -EPROTO;
-	if (parse_u64(slash + 1, ip->family == AF_INET ? 32 : 128, &cidr))
-		return -EPROTO;
-	ip->cidr = (uint8_t)cidr;
-	return 0;
+	return value_prefix(s, strlen(s), VALUE_UAPI, &ip->family, &ip->addr, &ip->cidr) ? -EPROTO
+											 : 0;
 }
 
 /*
@@ -141,7 +82,7 @@ static int add_extra(struct uapi_extra **v, size_t *n, const char *key, const ch
 
 static int parse_key(const char *value, uint8_t key[KEY_LEN], bool *nonzero)
 {
-	if (key_from_hex(key, value))
+	if (value_key(key, value, strlen(value), VALUE_UAPI))
 		return -EPROTO;
 	if (nonzero)
 		*nonzero = !key_is_zero(key);

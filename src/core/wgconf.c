@@ -21,6 +21,7 @@
 
 #include "core/log.h"
 #include "core/secret.h"
+#include "core/value.h"
 
 enum section {
 	SECTION_NONE,
@@ -174,7 +175,6 @@ static void strings_free(struct wgconf_strings *s)
 	s->n = 0;
 }
 
-/* A decimal number without sign, at most @max. */
 /* wg-quick's booleans: "true" or "false", in any case. */
 static bool parse_bool(const char *s, bool *out)
 {
@@ -187,102 +187,22 @@ static bool parse_bool(const char *s, bool *out)
 	return true;
 }
 
+/* A decimal number, at most @max (core/value.h, wg's grammar). */
 static bool parse_u32(const char *s, uint32_t max, uint32_t *out)
 {
-	unsigned long long v = 0;
+	uint64_t v;
 
-	if (!is_digit((unsigned char)*s))
+	if (value_uint(s, strlen(s), max, 0, &v))
 		return false;
-	for (; *s; s++) {
-		if (!is_digit((unsigned char)*s))
-			return false;
-		v = v * 10 + (unsigned int)(*s - '0');
-		if (v > max)
-			return false;
-	}
 	*out = (uint32_t)v;
 	return true;
 }
 
-/* wg: decimal, or hex after a lowercase "0x" */
-static bool parse_fwmark(const char *s, uint32_t *out)
-{
-	unsigned long long v = 0;
-
-	if (!strcasecmp(s, "off")) {
-		*out = 0;
-		return true;
-	}
-	if (s[0] == '0' && s[1] == 'x' && s[2]) {
-		for (s += 2; *s; s++) {
-			int c = (unsigned char)*s, d;
-
-			if (is_digit(c))
-				d = c - '0';
-			else if (c >= 'a' && c <= 'f')
-				d = c - 'a' + 10;
-			else if (c >= 'A' && c <= 'F')
-				d = c - 'A' + 10;
-			else
-				return false;
-			v = v * 16 + (unsigned int)d;
-			if (v > UINT32_MAX)
-				return false;
-		}
-		*out = (uint32_t)v;
-		return true;
-	}
-	return parse_u32(s, UINT32_MAX, out);
-}
-
-static bool parse_addr(const char *s, struct wgconf_ip *ip)
-{
-	if (strchr(s, ':')) {
-		ip->family = AF_INET6;
-		return inet_pton(AF_INET6, s, &ip->addr.v6) == 1;
-	}
-	ip->family = AF_INET;
-	return inet_pton(AF_INET, s, &ip->addr.v4) == 1;
-}
-
-/* A dotted IPv4 netmask to its prefix length, as `ip address add` takes. */
-static bool parse_netmask(const char *s, uint8_t *cidr)
-{
-	struct in_addr mask;
-	uint32_t m;
-
-	if (inet_pton(AF_INET, s, &mask) != 1)
-		return false;
-	m = ntohl(mask.s_addr);
-	if (m & (~m >> 1))
-		return false; /* not contiguous */
-	*cidr = (uint8_t)__builtin_popcount(m);
-	return true;
-}
-
 /* "IP" or "IP/N"; @netmask also allows "IPv4/a.b.c.d". */
-static bool parse_prefix(char *s, struct wgconf_ip *ip, bool netmask)
+static bool parse_prefix(const char *s, struct wgconf_ip *ip, bool netmask)
 {
-	char *slash = strchr(s, '/');
-	uint32_t cidr;
-	bool ok;
-
-	if (slash)
-		*slash = '\0';
-	ok = parse_addr(s, ip);
-	if (slash)
-		*slash = '/';
-	if (!ok)
-		return false;
-	if (!slash) {
-		ip->cidr = ip->family == AF_INET ? 32 : 128;
-		return true;
-	}
-	if (parse_u32(slash + 1, ip->family == AF_INET ? 32 : 128, &cidr)) {
-		ip->cidr = (uint8_t)cidr;
-		return true;
-	}
-	return netmask && ip->family == AF_INET && parse_netmask(slash + 1, &ip->cidr);
+	return !value_prefix(s, strlen(s), netmask ? VALUE_NETMASK : 0, &ip->family, &ip->addr,
+			     &ip->cidr);
 }
 
 /* Clears the host part; true if there was one. */
@@ -312,7 +232,7 @@ static bool mask_host_bits(struct wgconf_ip *ip)
 static int parse_key(struct wgconf_reader *r, uint8_t key[KEY_LEN], const char *value,
 		     const char *shown, bool secret)
 {
-	if (!key_from_base64(key, value))
+	if (!value_key(key, value, strlen(value), 0))
 		return 0;
 	if (!secret)
 		return fail(r, shown, "Key is not the correct length or format");
@@ -333,87 +253,24 @@ static int parse_port(struct wgconf_reader *r, const char *value, const char *sh
 	return 0;
 }
 
-static bool name_chars(const char *s, size_t len)
-{
-	if (!len)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		int c = (unsigned char)s[i];
-
-		if (!is_digit(c) && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
-		    !strchr("_.-", c))
-			return false;
-	}
-	return true;
-}
-
-/* A DNS name, or an IPv6 address with a %scope (fe80::1%eth0). */
-static bool host_name_ok(const char *h)
-{
-	const char *pct = strchr(h, '%');
-	struct in6_addr a;
-	char addr[INET6_ADDRSTRLEN];
-
-	if (!pct)
-		return name_chars(h, strlen(h));
-	if ((size_t)(pct - h) >= sizeof(addr))
-		return false;
-	memcpy(addr, h, (size_t)(pct - h));
-	addr[pct - h] = '\0';
-	return inet_pton(AF_INET6, addr, &a) == 1 && name_chars(pct + 1, strlen(pct + 1));
-}
-
 static int parse_endpoint(struct wgconf_reader *r, struct wgconf_peer *peer, const char *value,
 			  const char *shown)
 {
 	struct wgconf_endpoint *ep = &peer->endpoint;
-	const char *host, *port;
-	size_t host_len;
-	uint32_t p;
+	struct value_endpoint v;
 	char *h;
 
-	if (value[0] == '[') {
-		const char *end = strchr(value, ']');
-
-		if (!end)
-			return fail(r, shown, "Unable to find matching brace of endpoint");
-		if (end[1] != ':' || !end[2])
-			return fail(r, shown, "Unable to find port of endpoint");
-		host = value + 1;
-		host_len = (size_t)(end - host);
-		port = end + 2;
-	} else {
-		const char *colon = strrchr(value, ':');
-
-		if (!colon || !colon[1])
-			return fail(r, shown, "Unable to find port of endpoint");
-		host = value;
-		host_len = (size_t)(colon - value);
-		port = colon + 1;
-	}
-	if (!host_len)
-		return fail(r, shown, "Unable to find host of endpoint");
-	if (!parse_u32(port, 65535, &p))
-		return fail(r, shown, "Port of endpoint is not a number 0-65535");
-	h = strndup(host, host_len);
-	if (!h)
-		return -ENOMEM;
 	free(ep->host);
 	memset(ep, 0, sizeof(*ep));
+	if (value_endpoint(value, strlen(value), VALUE_NAME, &v, (struct sockaddr *)&ep->addr,
+			   sizeof(ep->addr)))
+		return fail(r, shown, "%s", v.fault);
+	h = strndup(v.host, v.host_len);
+	if (!h)
+		return -ENOMEM;
 	ep->host = h;
-	ep->port = (uint16_t)p;
-	if (inet_pton(AF_INET, h, &ep->addr.v4.sin_addr) == 1) {
-		ep->addr.v4.sin_family = AF_INET;
-		ep->addr.v4.sin_port = htons(ep->port);
-		ep->numeric = true;
-	} else if (inet_pton(AF_INET6, h, &ep->addr.v6.sin6_addr) == 1) {
-		ep->addr.v6.sin6_family = AF_INET6;
-		ep->addr.v6.sin6_port = htons(ep->port);
-		ep->numeric = true;
-	} else if (!host_name_ok(h)) {
-		/* getaddrinfo() would refuse it; say so before resolving. */
-		return fail(r, shown, "Endpoint host is neither an IP address nor a host name");
-	}
+	ep->port = v.port;
+	ep->numeric = v.numeric;
 	peer->has_endpoint = true;
 	return 0;
 }
@@ -496,8 +353,11 @@ static int wg_line(struct wgconf_reader *r, const char *compact, const char *key
 			return ret;
 		}
 		if (KEY("FwMark")) {
-			if (!parse_fwmark(v, &c->fwmark))
+			uint64_t mark;
+
+			if (value_uint(v, strlen(v), UINT32_MAX, VALUE_OFF | VALUE_HEX, &mark))
 				return fail(r, value, "Fwmark is neither 0/off nor 0-0xffffffff");
+			c->fwmark = (uint32_t)mark;
 			c->has_fwmark = true;
 			return 0;
 		}
@@ -533,15 +393,12 @@ static int wg_line(struct wgconf_reader *r, const char *compact, const char *key
 		if (!(r->flags & WGCONF_SETCONF) && KEY("StaticMACs"))
 			return list_read(r, v, static_mac_item, p);
 		if (KEY("PersistentKeepalive")) {
-			uint32_t k;
+			uint64_t k;
 
-			if (!strcasecmp(v, "off")) {
-				k = 0;
-			} else if (!parse_u32(v, 65535, &k)) {
+			if (value_uint(v, strlen(v), UINT16_MAX, VALUE_OFF, &k))
 				return fail(
 				    r, value,
 				    "Persistent keepalive interval is neither 0/off nor 1-65535");
-			}
 			p->persistent_keepalive = (uint16_t)k;
 			p->has_persistent_keepalive = true;
 			return 0;
@@ -613,7 +470,7 @@ static int dns_item(struct wgconf_reader *r, char *item, void *ctx)
 
 	if (strspn(item, "0123456789.") != strlen(item) && !strchr(item, ':'))
 		return strings_add(&c->dns_search, item);
-	if (!parse_addr(item, &ip))
+	if (value_addr(item, strlen(item), &ip.family, &ip.addr))
 		return fail(r, item, "DNS server is not an IP address");
 	ip.cidr = ip.family == AF_INET ? 32 : 128;
 	return ip_push(&c->dns, &c->n_dns, &ip);
