@@ -213,8 +213,8 @@ static int put_sockaddr(struct sockaddr *sa, socklen_t salen, int family, const 
 }
 
 /* netip.ParseAddrPort (Go's splitAddrPort, then ParseAddr). */
-static int endpoint_netip(const char *s, size_t len, struct value_endpoint *ep,
-			  struct sockaddr *sa, socklen_t salen)
+static int endpoint_netip(const char *s, size_t len, struct value_endpoint *ep, struct sockaddr *sa,
+			  socklen_t salen)
 {
 	const char *colon = memrchr(s, ':', len), *host = s, *zone = NULL;
 	size_t hlen, zlen = 0;
