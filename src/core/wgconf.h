@@ -17,8 +17,14 @@
  *   after the first '=' of the line, '#' included, as current wg-quick does.
  *
  * Where warren is stricter than wg, the value would have been silently
- * mangled there: ports above 65535 (wg truncates them) are refused, and
- * ports must be numbers (no /etc/services names).
+ * mangled there: ports above 65535 (wg truncates them) are refused, ports
+ * must be numbers (no /etc/services names), and a line holding a NUL or
+ * another control character but whitespace is refused (wg ends a value
+ * at a NUL: "ListenPort = 518<NUL>30" is port 518 there).
+ *
+ * Every error names the line it is about: the reader records the lines of
+ * the values checked only later (an Endpoint's name, resolved by the
+ * caller; a Table name, looked up in rt_tables).
  *
  * warren's L2 extensions (docs/l2.md), which stock tools do not know, are
  * read like wg-quick's keys (not under WGCONF_SETCONF, where they are
@@ -72,7 +78,8 @@ struct wgconf_mac {
 };
 
 struct wgconf_peer {
-	unsigned int line; /* of its [Peer] header, for messages */
+	unsigned int line;	    /* of its [Peer] header, for messages */
+	unsigned int endpoint_line; /* of its Endpoint, for a name that does not resolve */
 	bool has_public_key;
 	bool has_preshared_key;
 	bool has_endpoint;
@@ -134,6 +141,7 @@ struct wgconf {
 	enum wgconf_table table;
 	uint32_t table_id;
 	char *table_name;
+	unsigned int table_line;			/* of Table, for a name not in rt_tables */
 	struct wgconf_strings hooks[WGCONF_HOOK_COUNT]; /* in file order */
 	bool save_config;
 
@@ -185,11 +193,13 @@ void wgconf_read_init(struct wgconf_reader *r, struct wgconf *conf, const char *
 		      unsigned int flags, wgconf_warn_fn warn, void *warn_arg);
 
 /*
- * Reads one line (without or with its '\n'). Returns 0, -EINVAL with
- * r->error set, or -ENOMEM. After an error, @conf holds what was read so far
- * and must still be freed.
+ * Reads one line: the @len bytes at @line (without or with its '\n'; no
+ * NUL needed after them). A line holding a NUL or another control
+ * character but whitespace is refused. Returns 0, -EINVAL with r->error
+ * set, or -ENOMEM. After an error, @conf holds what was read so far and
+ * must still be freed.
  */
-int wgconf_read_line(struct wgconf_reader *r, const char *line);
+int wgconf_read_line(struct wgconf_reader *r, const char *line, size_t len);
 
 /* Checks the whole (every peer has a PublicKey). Returns 0 or -EINVAL. */
 int wgconf_read_finish(struct wgconf_reader *r);

@@ -166,6 +166,7 @@ static int parse_endpoint(struct wgconf_reader *r, struct wgconf_peer *peer, con
 	ep->port = v.port;
 	ep->numeric = v.numeric;
 	peer->has_endpoint = true;
+	peer->endpoint_line = r->line;
 	return 0;
 }
 
@@ -200,7 +201,7 @@ static int allowed_mac_item(struct wgconf_reader *r, char *item, void *ctx)
 
 	if (mac_parse(item, m.mac, &m.bits) || !m.bits)
 		return wgconf_fail(r, item,
-			    "AllowedMACs entry is not a MAC address with an optional /1-48");
+				   "AllowedMACs entry is not a MAC address with an optional /1-48");
 	return mac_push(&p->allowed_macs, &p->n_allowed_macs, &m);
 }
 
@@ -219,7 +220,8 @@ static int static_mac_item(struct wgconf_reader *r, char *item, void *ctx)
  * A line of `wg setconf`'s grammar; @compact has no whitespace left, @key
  * and @value are as written (trimmed), for messages.
  */
-int wgconf_key_line(struct wgconf_reader *r, const char *compact, const char *key, const char *value)
+int wgconf_key_line(struct wgconf_reader *r, const char *compact, const char *key,
+		    const char *value)
 {
 	struct wgconf *c = r->conf;
 	const char *eq = strchr(compact, '=');
@@ -250,7 +252,8 @@ int wgconf_key_line(struct wgconf_reader *r, const char *compact, const char *ke
 			uint64_t mark;
 
 			if (value_uint(v, strlen(v), UINT32_MAX, VALUE_OFF | VALUE_HEX, &mark))
-				return wgconf_fail(r, value, "Fwmark is neither 0/off nor 0-0xffffffff");
+				return wgconf_fail(r, value,
+						   "Fwmark is neither 0/off nor 0-0xffffffff");
 			c->fwmark = (uint32_t)mark;
 			c->has_fwmark = true;
 			return 0;
@@ -298,11 +301,12 @@ int wgconf_key_line(struct wgconf_reader *r, const char *compact, const char *ke
 			return 0;
 		}
 	} else {
-		return wgconf_fail(r, key, "Key outside a section, expected [Interface] or [Peer] first");
+		return wgconf_fail(r, key,
+				   "Key outside a section, expected [Interface] or [Peer] first");
 	}
 #undef KEY
 	return wgconf_fail(r, key, "Key unknown in %s section",
-		    r->section == WGCONF_SECTION_PEER ? "[Peer]" : "[Interface]");
+			   r->section == WGCONF_SECTION_PEER ? "[Peer]" : "[Interface]");
 }
 
 /* The next item of a list_read() list, NUL-terminated in place; 0 at the end. */
@@ -349,7 +353,8 @@ static int address_item(struct wgconf_reader *r, char *item, void *ctx)
 	struct wgconf_ip ip = {0};
 
 	if (!parse_prefix(item, &ip, true))
-		return wgconf_fail(r, item, "Address is not an IP address with an optional /prefix");
+		return wgconf_fail(r, item,
+				   "Address is not an IP address with an optional /prefix");
 	return ip_push(&c->addresses, &c->n_addresses, &ip);
 }
 
@@ -423,6 +428,7 @@ int wgconf_quick_line(struct wgconf_reader *r, const char *key, char *value, con
 
 		free(c->table_name);
 		c->table_name = NULL;
+		c->table_line = r->line;
 		/* wg-quick compares these two case-sensitively ("Off" is a name). */
 		if (!*value || !strcmp(value, "auto")) {
 			c->table = WGCONF_TABLE_AUTO;
@@ -430,8 +436,9 @@ int wgconf_quick_line(struct wgconf_reader *r, const char *key, char *value, con
 			c->table = WGCONF_TABLE_OFF;
 		} else if (is_digit((unsigned char)value[0])) {
 			if (!parse_u32(value, UINT32_MAX, &id))
-				return wgconf_fail(r, value,
-					    "Table is neither auto, off, a name nor 0-4294967295");
+				return wgconf_fail(
+				    r, value,
+				    "Table is neither auto, off, a name nor 0-4294967295");
 			c->table = WGCONF_TABLE_ID;
 			c->table_id = id;
 		} else if (table_name_ok(value)) {
@@ -441,7 +448,7 @@ int wgconf_quick_line(struct wgconf_reader *r, const char *key, char *value, con
 			c->table = WGCONF_TABLE_NAME;
 		} else {
 			return wgconf_fail(r, value,
-				    "Table is neither auto, off, a name nor 0-4294967295");
+					   "Table is neither auto, off, a name nor 0-4294967295");
 		}
 		return 0;
 	}
@@ -466,7 +473,8 @@ int wgconf_quick_line(struct wgconf_reader *r, const char *key, char *value, con
 	}
 	if (!strcasecmp(key, "MACAgeing")) {
 		if (!parse_u32(value, UINT32_MAX, &c->mac_ageing) || !c->mac_ageing)
-			return wgconf_fail(r, value, "MACAgeing is not a number of seconds 1-4294967295");
+			return wgconf_fail(r, value,
+					   "MACAgeing is not a number of seconds 1-4294967295");
 		return 0;
 	}
 	if (!strcasecmp(key, "Hub")) {
@@ -486,4 +494,3 @@ int wgconf_quick_line(struct wgconf_reader *r, const char *key, char *value, con
 	}
 	return 1;
 }
-

@@ -105,9 +105,27 @@ void wgconf_read_init(struct wgconf_reader *r, struct wgconf *conf, const char *
 	r->warn_arg = warn_arg;
 }
 
-int wgconf_read_line(struct wgconf_reader *r, const char *line)
+/*
+ * The first byte of s[0..len) that no config may hold, or NULL: NUL and
+ * the other control characters but whitespace (tab to CR). wg's reader
+ * would cut a value at a NUL ("ListenPort = 518<NUL>30" is port 518) and
+ * keep the others in it.
+ */
+static const char *control_byte(const char *s, size_t len)
 {
-	size_t len = strcspn(line, "#"), raw_len = strcspn(line, "\n");
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < ' ' && !wgconf_is_space(c)) || c == 0x7f)
+			return s + i;
+	}
+	return NULL;
+}
+
+int wgconf_read_line(struct wgconf_reader *r, const char *line, size_t line_len)
+{
+	const char *nl = memchr(line, '\n', line_len), *hash, *bad;
+	size_t raw_len = nl ? (size_t)(nl - line) : line_len, len;
 	char *compact = NULL, *trimmed = NULL, *key = NULL, *value = NULL, *raw_value = NULL;
 	/* Any of these may hold a PrivateKey or PresharedKey as base64. */
 	struct wiped_str secrets[4] = {{0}};
@@ -115,8 +133,16 @@ int wgconf_read_line(struct wgconf_reader *r, const char *line)
 	int ret;
 
 	r->line++;
-	if (len > raw_len)
-		len = raw_len;
+	bad = control_byte(line, raw_len);
+	if (bad) {
+		/* The line is not quoted: it may hold a key. */
+		snprintf(r->error, sizeof(r->error),
+			 "%s:%u: Line holds a control character: byte 0x%02x at column %zu",
+			 r->file, r->line, (unsigned char)*bad, (size_t)(bad - line) + 1);
+		return -EINVAL;
+	}
+	hash = memchr(line, '#', raw_len);
+	len = hash ? (size_t)(hash - line) : raw_len;
 	compact = wiped(&secrets[0], dup_compact(line, len));
 	trimmed = wiped(&secrets[1], dup_trimmed(line, len));
 	if (!compact || !trimmed) {
@@ -186,29 +212,19 @@ int wgconf_read_string(struct wgconf *conf, const char *file, const char *text, 
 		       unsigned int flags, char *error, size_t error_len)
 {
 	struct wgconf_reader r;
-	char *line = malloc(len + 1);
 	size_t pos = 0;
 	int ret = 0;
 
 	wgconf_read_init(&r, conf, file, flags, NULL, NULL);
-	if (!line) {
-		set_error(error, error_len, strerror(ENOMEM));
-		return -ENOMEM;
-	}
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
 
-		/* A NUL ends the line for wg's getline()-based reader too. */
-		memcpy(line, text + pos, n);
-		line[n] = '\0';
-		pos += n + (nl ? 1 : 0);
-		ret = wgconf_read_line(&r, line);
+		ret = wgconf_read_line(&r, text + pos, n);
 		if (ret)
 			break;
+		pos += n + (nl ? 1 : 0);
 	}
-	OPENSSL_cleanse(line, len + 1);
-	free(line);
 	if (!ret)
 		ret = wgconf_read_finish(&r);
 	if (ret) {
@@ -244,7 +260,7 @@ int wgconf_read_file(struct wgconf *conf, const char *path, unsigned int flags, 
 	line = malloc(LINE_MAX);
 	cap = line ? LINE_MAX : 0;
 	while ((n = getline(&line, &cap, f)) >= 0) {
-		ret = wgconf_read_line(&r, line);
+		ret = wgconf_read_line(&r, line, (size_t)n);
 		if (ret)
 			break;
 	}
@@ -263,4 +279,3 @@ int wgconf_read_file(struct wgconf *conf, const char *path, unsigned int flags, 
 	}
 	return ret;
 }
-

@@ -33,8 +33,8 @@ __attribute__((format(printf, 3, 4))) int wgconf_fail(struct wgconf_reader *r, c
 						      const char *fmt, ...);
 
 /* Passes "FILE:LINE: Warning: what" to the reader's warn callback, or logs it. */
-__attribute__((format(printf, 2, 3))) void wgconf_warning(struct wgconf_reader *r,
-							  const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void wgconf_warning(struct wgconf_reader *r, const char *fmt,
+							  ...);
 
 /*
  * A line of `wg setconf`'s grammar in the current section; @compact has no
@@ -49,7 +49,6 @@ int wgconf_key_line(struct wgconf_reader *r, const char *compact, const char *ke
  * else 0 or -errno. @value is trimmed, @raw_value is the trimmed rest of the
  * uncut line after its first '='.
  */
-int wgconf_quick_line(struct wgconf_reader *r, const char *key, char *value,
-		      const char *raw_value);
+int wgconf_quick_line(struct wgconf_reader *r, const char *key, char *value, const char *raw_value);
 
 #endif

@@ -74,6 +74,14 @@ for ((i = 0; i < ${#BAD[@]}; i += 2)); do
 	nothing_left a "$IF" "bad config $n"
 done
 
+# A NUL byte is refused at its line: wg would read port 518
+printf '[Interface]\nPrivateKey = %s\nListenPort = 518\0%s\n' "$KEY" 30 >"$CONF"
+chmod 600 "$CONF"
+out=$(at a "$WARREN" up "$CONF" 2>&1)
+assert_eq "1 $CONF:3: Line holds a control character: byte 0x00 at column 17" "$? $out" \
+	"a NUL byte: exit 1 and the message"
+nothing_left a "$IF" "a NUL byte"
+
 # Failures after the daemon started: everything before them is undone.
 GOOD="[Interface]
 PrivateKey = $KEY

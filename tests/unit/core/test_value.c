@@ -57,8 +57,11 @@ static void uints(void **state)
 	    /* 23 */ {"0x", 0, UINT32_MAX, VALUE_HEX, -EINVAL, 0},
 	    /* 24 */ {"0X10", 0, UINT32_MAX, VALUE_HEX, -EINVAL, 0}, /* wg: lowercase x */
 	    /* 25 */ {"0xg", 0, UINT32_MAX, VALUE_HEX, -EINVAL, 0},
-	    /* 26 */ {"12\0" "3", 4, 65535, 0, -EINVAL, 0}, /* a NUL is no digit */
-	    /* 27 */ {"123", 2, 65535, 0, 0, 12},	     /* never past len */
+	    /* 26 */
+	    {"12\0"
+	     "3",
+	     4, 65535, 0, -EINVAL, 0},		  /* a NUL is no digit */
+	    /* 27 */ {"123", 2, 65535, 0, 0, 12}, /* never past len */
 	    /* 28 */ {"0", 0, 0, 0, 0, 0},
 	    /* 29 */ {"1", 0, 0, 0, -EINVAL, 0},
 	};
@@ -92,11 +95,13 @@ static void keys(void **state)
 	    /* 6 */ {B64, 43, WG, -EINVAL},
 	    /* 7 */ {HEX "0", 64, UAPI, 0},
 	    /* 8 */ {HEX, 63, UAPI, -EINVAL},
-	    /* 9 */ {"c0c46a38b1160248cb5328764c8170855b53097e8990770d6ccc680517ae577\0", 64, UAPI,
-		     -EINVAL},
-	    /* 10 */ {"C0C46A38B1160248CB5328764C8170855B53097E8990770D6CCC680517AE5773", 0, UAPI,
-		      0},
-	    /* 11 */ {"wMRqOLEWAkjLUyh2TIFwhVtTCX6JkHcNbMxoBReuV3N=", 0, WG, -EINVAL}, /* pad bits */
+	    /* 9 */
+	    {"c0c46a38b1160248cb5328764c8170855b53097e8990770d6ccc680517ae577\0", 64, UAPI,
+	     -EINVAL},
+	    /* 10 */
+	    {"C0C46A38B1160248CB5328764C8170855B53097E8990770D6CCC680517AE5773", 0, UAPI, 0},
+	    /* 11 */ {"wMRqOLEWAkjLUyh2TIFwhVtTCX6JkHcNbMxoBReuV3N=", 0, WG, -EINVAL}, /* pad bits
+											*/
 	};
 	uint8_t want[KEY_LEN];
 
@@ -143,7 +148,7 @@ static void prefixes(void **state)
 	    /* 15 */ {"/8", UAPI, -EINVAL, NULL, 0},
 	    /* 16 */ {"10.0.0.0/+8", UAPI, -EINVAL, NULL, 0},
 	    /* 17 */ {"10.0.0.0/8/8", WG, -EINVAL, NULL, 0},
-	    /* 18 */ {"010.0.0.0/8", UAPI, -EINVAL, NULL, 0}, /* netip: no leading zeros */
+	    /* 18 */ {"010.0.0.0/8", UAPI, -EINVAL, NULL, 0},	/* netip: no leading zeros */
 	    /* 19 */ {"10.0.0/8", WG, -EINVAL, NULL, 0},	/* inet_pton, not inet_aton */
 	    /* 20 */ {"fe80::1%lo/64", UAPI, -EINVAL, NULL, 0}, /* no zone in a prefix */
 	    /* 21 */ {"10.0.0.0/255.255.255.0", WG, -EINVAL, NULL, 0},
@@ -225,52 +230,69 @@ static void endpoints(void **state)
 	    /* 3 */ {"[2001:db8::1]:1", WG, 0, "2001:db8::1", 1, AF_INET6, 0},
 	    /* 4 */ {"[2001:db8::1]:1", UAPI, 0, "2001:db8::1", 1, AF_INET6, 0},
 	    /* 5 */ {"2001:db8::1:1", WG, 0, "2001:db8::1", 1, AF_INET6, 0}, /* last ':' */
-	    /* 6 */ {"2001:db8::1:1", UAPI, -EINVAL, "Endpoint host is not an IPv4 address", 0, 0, 0},
+									     /* 6 */
+	    {"2001:db8::1:1", UAPI, -EINVAL, "Endpoint host is not an IPv4 address", 0, 0, 0},
 	    /* 7 */ {"[192.0.2.1]:1", WG, 0, "192.0.2.1", 1, AF_INET, 0},
-	    /* 8 */ {"[192.0.2.1]:1", UAPI, -EINVAL, "Endpoint host is not an IPv6 address", 0, 0, 0},
+	    /* 8 */
+	    {"[192.0.2.1]:1", UAPI, -EINVAL, "Endpoint host is not an IPv6 address", 0, 0, 0},
 	    /* 9 */ {"192.0.2.1:65535", UAPI, 0, "192.0.2.1", 65535, AF_INET, 0},
-	    /* 10 */ {"192.0.2.1:65536", UAPI, -EINVAL, "Port of endpoint is not a number 0-65535", 0, 0, 0},
-	    /* 11 */ {"192.0.2.1:65536", WG, -EINVAL, "Port of endpoint is not a number 0-65535", 0, 0, 0},
+	    /* 10 */
+	    {"192.0.2.1:65536", UAPI, -EINVAL, "Port of endpoint is not a number 0-65535", 0, 0, 0},
+	    /* 11 */
+	    {"192.0.2.1:65536", WG, -EINVAL, "Port of endpoint is not a number 0-65535", 0, 0, 0},
 	    /* 12 */ {"192.0.2.1:0080", UAPI, 0, "192.0.2.1", 80, AF_INET, 0},
 	    /* 13 */ {"192.0.2.1", WG, -EINVAL, "Unable to find port of endpoint", 0, 0, 0},
 	    /* 14 */ {"192.0.2.1:", WG, -EINVAL, "Unable to find port of endpoint", 0, 0, 0},
-	    /* 15 */ {"192.0.2.1:", UAPI, -EINVAL, "Port of endpoint is not a number 0-65535", 0, 0, 0},
+	    /* 15 */
+	    {"192.0.2.1:", UAPI, -EINVAL, "Port of endpoint is not a number 0-65535", 0, 0, 0},
 	    /* 16 */ {":80", WG, -EINVAL, "Unable to find host of endpoint", 0, 0, 0},
 	    /* 17 */ {"[::1:80", WG, -EINVAL, "Unable to find matching brace of endpoint", 0, 0, 0},
-	    /* 18 */ {"[::1:80", UAPI, -EINVAL, "Unable to find matching brace of endpoint", 0, 0, 0},
+	    /* 18 */
+	    {"[::1:80", UAPI, -EINVAL, "Unable to find matching brace of endpoint", 0, 0, 0},
 	    /* 19 */ {"[::1]80", WG, -EINVAL, "Unable to find port of endpoint", 0, 0, 0},
 	    /* 20 */ {"[::1]:", WG, -EINVAL, "Unable to find port of endpoint", 0, 0, 0},
 	    /* 21 */ {"[]:80", WG, -EINVAL, "Unable to find host of endpoint", 0, 0, 0},
-	    /* 22 */ {"example.com:80", WG, -EINVAL,
-		      "Endpoint host is neither an IP address nor a host name", 0, 0, 0},
+	    /* 22 */
+	    {"example.com:80", WG, -EINVAL,
+	     "Endpoint host is neither an IP address nor a host name", 0, 0, 0},
 	    /* 23 */ {"example.com:80", VALUE_NAME, 0, "example.com", 80, 0, 0},
 	    /* 24 */ {"[example.com]:80", VALUE_NAME, 0, "example.com", 80, 0, 0},
-	    /* 25 */ {"exa mple.com:80", VALUE_NAME, -EINVAL,
-		      "Endpoint host is neither an IP address nor a host name", 0, 0, 0},
+	    /* 25 */
+	    {"exa mple.com:80", VALUE_NAME, -EINVAL,
+	     "Endpoint host is neither an IP address nor a host name", 0, 0, 0},
 	    /* 26 */ {"[fe80::1%eth0]:80", VALUE_NAME, 0, "fe80::1%eth0", 80, 0, 0},
-	    /* 27 */ {"[fe80::1%e/0]:80", VALUE_NAME, -EINVAL,
-		      "Endpoint host is neither an IP address nor a host name", 0, 0, 0},
-	    /* 28 */ {"[192.0.2.1%eth0]:80", VALUE_NAME, -EINVAL,
-		      "Endpoint host is neither an IP address nor a host name", 0, 0, 0},
-	    /* 29 */ {"example.com:80", UAPI | VALUE_NAME, -EINVAL,
-		      "Endpoint host is not an IPv4 address", 0, 0, 0},
+	    /* 27 */
+	    {"[fe80::1%e/0]:80", VALUE_NAME, -EINVAL,
+	     "Endpoint host is neither an IP address nor a host name", 0, 0, 0},
+	    /* 28 */
+	    {"[192.0.2.1%eth0]:80", VALUE_NAME, -EINVAL,
+	     "Endpoint host is neither an IP address nor a host name", 0, 0, 0},
+	    /* 29 */
+	    {"example.com:80", UAPI | VALUE_NAME, -EINVAL, "Endpoint host is not an IPv4 address",
+	     0, 0, 0},
 	    /* 30 */ {"[fe80::1%7]:80", UAPI, 0, "fe80::1", 80, AF_INET6, 7},
 	    /* 31 */ {"[fe80::1%lo]:80", UAPI, 0, "fe80::1", 80, AF_INET6, 1},
 	    /* 32 */ {"[fe80::1%nosuchif0]:80", UAPI, 0, "fe80::1", 80, AF_INET6, 0},
 	    /* 33 */ {"[fe80::1%]:80", UAPI, -EINVAL, "Endpoint zone is empty", 0, 0, 0},
 	    /* 34 */ {"[fe80::1%a:b]:80", UAPI, 0, "fe80::1", 80, AF_INET6, 0}, /* Go: any zone */
 	    /* 35 */ {"[fe80::1%4294967296]:80", UAPI, 0, "fe80::1", 80, AF_INET6, 0},
-	    /* 36 */ {"192.0.2.1%lo:80", UAPI, -EINVAL, "Endpoint host is not an IPv4 address", 0, 0, 0},
+	    /* 36 */
+	    {"192.0.2.1%lo:80", UAPI, -EINVAL, "Endpoint host is not an IPv4 address", 0, 0, 0},
 	    /* 37 */ {"[::ffff:192.0.2.1]:80", UAPI, 0, "::ffff:192.0.2.1", 80, AF_INET6, 0},
-	    /* 38 */ {"[::1]x:80", UAPI, -EINVAL, "Unable to find matching brace of endpoint", 0, 0, 0},
-	    /* 39 */ {"[::1]:80:90", WG, -EINVAL, "Port of endpoint is not a number 0-65535", 0, 0, 0},
-	    /* 40 */ {"[::1]:80:90", UAPI, -EINVAL, "Unable to find matching brace of endpoint", 0, 0, 0},
-	    /* 41 */ {"192.0.2.1:+80", UAPI, -EINVAL, "Port of endpoint is not a number 0-65535", 0, 0, 0},
+	    /* 38 */
+	    {"[::1]x:80", UAPI, -EINVAL, "Unable to find matching brace of endpoint", 0, 0, 0},
+	    /* 39 */
+	    {"[::1]:80:90", WG, -EINVAL, "Port of endpoint is not a number 0-65535", 0, 0, 0},
+	    /* 40 */
+	    {"[::1]:80:90", UAPI, -EINVAL, "Unable to find matching brace of endpoint", 0, 0, 0},
+	    /* 41 */
+	    {"192.0.2.1:+80", UAPI, -EINVAL, "Port of endpoint is not a number 0-65535", 0, 0, 0},
 	    /* 42 */ {"", UAPI, -EINVAL, "Unable to find port of endpoint", 0, 0, 0},
 	    /* 43 */ {"", WG, -EINVAL, "Unable to find port of endpoint", 0, 0, 0},
 	    /* 44 */ {"[", WG, -EINVAL, "Unable to find matching brace of endpoint", 0, 0, 0},
-	    /* 45 */ {"127.1:80", WG, -EINVAL,
-		      "Endpoint host is neither an IP address nor a host name", 0, 0, 0},
+	    /* 45 */
+	    {"127.1:80", WG, -EINVAL, "Endpoint host is neither an IP address nor a host name", 0,
+	     0, 0},
 	};
 
 	for (size_t i = 0; i < N(cases); i++) {
@@ -325,21 +347,20 @@ static void endpoint_bounds(void **state)
 	struct sockaddr_in6 in6;
 	struct value_endpoint ep;
 
-	assert_int_equal(value_endpoint(text, sizeof(text), UAPI, &ep, (struct sockaddr *)&in4,
-					sizeof(in4)),
-			 0);
+	assert_int_equal(
+	    value_endpoint(text, sizeof(text), UAPI, &ep, (struct sockaddr *)&in4, sizeof(in4)), 0);
 	assert_int_equal(ntohs(in4.sin_port), 80);
-	assert_int_equal(value_endpoint(text, sizeof(text), WG, &ep, (struct sockaddr *)&in4,
-					sizeof(in4) - 1),
-			 -ENOSPC);
-	assert_int_equal(value_endpoint("[::1]:80", 8, UAPI, &ep, (struct sockaddr *)&in4,
-					sizeof(in4)),
-			 -ENOSPC);
-	assert_int_equal(value_endpoint("[::1]:80", 8, UAPI, &ep, (struct sockaddr *)&in6,
-					sizeof(in6)),
-			 0);
-	assert_int_equal(value_endpoint("1.2.3.4:8\0" "0", 11, WG, &ep, (struct sockaddr *)&in6,
-					sizeof(in6)),
+	assert_int_equal(
+	    value_endpoint(text, sizeof(text), WG, &ep, (struct sockaddr *)&in4, sizeof(in4) - 1),
+	    -ENOSPC);
+	assert_int_equal(
+	    value_endpoint("[::1]:80", 8, UAPI, &ep, (struct sockaddr *)&in4, sizeof(in4)),
+	    -ENOSPC);
+	assert_int_equal(
+	    value_endpoint("[::1]:80", 8, UAPI, &ep, (struct sockaddr *)&in6, sizeof(in6)), 0);
+	assert_int_equal(value_endpoint("1.2.3.4:8\0"
+					"0",
+					11, WG, &ep, (struct sockaddr *)&in6, sizeof(in6)),
 			 -EINVAL);
 	assert_string_equal(ep.fault, "Endpoint holds a NUL byte");
 }
@@ -347,9 +368,8 @@ static void endpoint_bounds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(uints),	 cmocka_unit_test(keys),      cmocka_unit_test(prefixes),
-	    cmocka_unit_test(addrs),	 cmocka_unit_test(endpoints),
-	    cmocka_unit_test(endpoint_bounds),
+	    cmocka_unit_test(uints), cmocka_unit_test(keys),	  cmocka_unit_test(prefixes),
+	    cmocka_unit_test(addrs), cmocka_unit_test(endpoints), cmocka_unit_test(endpoint_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -511,6 +511,81 @@ static void errors(void **state)
 	}
 }
 
+/* Issue: a NUL cut a value short. Control bytes are refused at their line. */
+static void control_bytes(void **state)
+{
+#define T(s) s, sizeof(s) - 1
+	static const struct {
+		const char *text;
+		size_t len;
+		const char *error; /* NULL: accepted */
+	} cases[] = {
+	    /* 1 */ {T("[Interface]\nListenPort = 518\0"
+		       "30\n"),
+		     "wg0.conf:2: Line holds a control character: byte 0x00 at column 17"},
+	    /* 2: the key is not quoted back */
+	    {T("[Interface]\nPrivateKey = " K1 "\x01\n"),
+	     "wg0.conf:2: Line holds a control character: byte 0x01 at column 58"},
+	    /* 3: in a comment too */
+	    {T("# \x1b[31m\n"),
+	     "wg0.conf:1: Line holds a control character: byte 0x1b at column 3"},
+	    /* 4 */
+	    {T("[Interface]\nPostUp = echo \x7f\n"),
+	     "wg0.conf:2: Line holds a control character: byte 0x7f at column 15"},
+	    /* 5: whitespace is no control byte */
+	    {T("[Interface]\n\tListenPort\v=\f51820\r\n"), NULL},
+	    /* 6 */
+	    {T("\n\n\0\n"), "wg0.conf:3: Line holds a control character: byte 0x00 at column 1"},
+	    /* 7: the last line needs no newline */
+	    {T("[Interface]\nListenPort = 1\0"),
+	     "wg0.conf:2: Line holds a control character: byte 0x00 at column 15"},
+	    /* 8 */
+	    {T("[Interface]\nAddress = 10.0.0.1/24\x1f\n"),
+	     "wg0.conf:2: Line holds a control character: byte 0x1f at column 22"},
+	};
+#undef T
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char err[512] = "";
+		struct wgconf c;
+		int ret = wgconf_read_string(&c, "wg0.conf", cases[i].text, cases[i].len, 0, err,
+					     sizeof(err));
+
+		print_message("case %zu\n", i + 1);
+		if (!cases[i].error) {
+			assert_int_equal(ret, 0);
+			wgconf_free(&c);
+			continue;
+		}
+		assert_int_equal(ret, -EINVAL);
+		assert_string_equal(err, cases[i].error);
+	}
+}
+
+/* Each value's own line is kept for the errors found after reading. */
+static void value_lines(void **state)
+{
+	static const char text[] = "[Interface]\n"
+				   "Table = bogus\n"
+				   "[Peer]\n"
+				   "PublicKey = " K1 "\n"
+				   "\n"
+				   "Endpoint = vpn.example.com:51820\n"
+				   "[Peer]\n"
+				   "PublicKey = " K2 "\n";
+	char err[512] = "";
+	struct wgconf c;
+
+	assert_int_equal(parse(&c, text, 0, err), 0);
+	assert_int_equal(c.table, WGCONF_TABLE_NAME);
+	assert_int_equal(c.table_line, 2);
+	assert_int_equal(c.peers[0].line, 3);
+	assert_int_equal(c.peers[0].endpoint_line, 6);
+	assert_int_equal(c.peers[1].line, 7);
+	assert_int_equal(c.peers[1].endpoint_line, 0);
+	wgconf_free(&c);
+}
+
 /* What wgconf_write makes of `full`: SaveConfig's layout, then showconf's. */
 static const char full_written[] = "[Interface]\n"
 				   "Address = 10.0.0.1/24\n"
@@ -691,7 +766,7 @@ static void incremental_and_warning(void **state)
 
 	wgconf_read_init(&r, &c, "x.conf", 0, collect, warning);
 	for (size_t i = 0; i < 3; i++)
-		assert_int_equal(wgconf_read_line(&r, lines[i]), 0);
+		assert_int_equal(wgconf_read_line(&r, lines[i], strlen(lines[i])), 0);
 	assert_int_equal(wgconf_read_finish(&r), 0);
 	assert_string_equal(warning,
 			    "x.conf:3: Warning: AllowedIP has nonzero host part: 10.1.2.3/8");
@@ -759,6 +834,8 @@ int main(void)
 	    cmocka_unit_test(every_key),
 	    cmocka_unit_test(values),
 	    cmocka_unit_test(errors),
+	    cmocka_unit_test(control_bytes),
+	    cmocka_unit_test(value_lines),
 	    cmocka_unit_test(incremental_and_warning),
 	    cmocka_unit_test(setconf_subset),
 	    cmocka_unit_test(files),

@@ -116,6 +116,8 @@ static const struct {
     /* 36 */
     {"[Peer]\nPublicKey = " K1 "\nEndpoint = 1.2.3.4:65536\n",
      "ports above 65535 are refused, not truncated"},
+    /* 37 */
+    {"[Interface]\nPostUp = echo \x01\n", "control bytes are refused"},
 };
 
 /* The lines warren's reader gives for a config, in the script's format. */
