@@ -89,6 +89,7 @@ int key_decode_base64(uint8_t key[KEY_LEN], const char *in, size_t len)
 	uint8_t tmp[KEY_LEN];
 	unsigned int bad = 0, i, o = 0;
 	uint32_t val;
+	int ret;
 
 	if (len != KEY_BASE64_LEN || in[KEY_BASE64_LEN - 1] != '=')
 		return -EINVAL;
@@ -103,13 +104,14 @@ int key_decode_base64(uint8_t key[KEY_LEN], const char *in, size_t len)
 	tmp[o++] = (uint8_t)(val >> 8);
 	/* The two bits below the last 16 must be zero (canonical encoding). */
 	bad |= 0U - (val & 0xff);
-	if (bad >> 31) {
-		OPENSSL_cleanse(tmp, sizeof(tmp));
-		return -EINVAL;
-	}
+	ret = -EINVAL;
+	if (bad >> 31)
+		goto out;
 	memcpy(key, tmp, KEY_LEN);
+	ret = 0;
+out:
 	OPENSSL_cleanse(tmp, sizeof(tmp));
-	return 0;
+	return ret;
 }
 
 static char hex_char(unsigned int v)
@@ -149,6 +151,7 @@ int key_decode_hex(uint8_t key[KEY_LEN], const char *in, size_t len)
 {
 	uint8_t tmp[KEY_LEN];
 	unsigned int bad = 0;
+	int ret;
 
 	if (len != KEY_HEX_LEN)
 		return -EINVAL;
@@ -159,13 +162,14 @@ int key_decode_hex(uint8_t key[KEY_LEN], const char *in, size_t len)
 		bad |= (unsigned int)hi | (unsigned int)lo;
 		tmp[i] = (uint8_t)(((unsigned int)hi & 15) << 4 | ((unsigned int)lo & 15));
 	}
-	if (bad >> 31) {
-		OPENSSL_cleanse(tmp, sizeof(tmp));
-		return -EINVAL;
-	}
+	ret = -EINVAL;
+	if (bad >> 31)
+		goto out;
 	memcpy(key, tmp, KEY_LEN);
+	ret = 0;
+out:
 	OPENSSL_cleanse(tmp, sizeof(tmp));
-	return 0;
+	return ret;
 }
 
 bool key_is_zero(const uint8_t key[KEY_LEN])

@@ -176,7 +176,7 @@ int uapi_text_parse_get(struct uapi_device *dev, const char *text, size_t len)
 
 		if (!nl) {
 			ret = -EPROTO;
-			goto err;
+			goto out;
 		}
 		llen = (size_t)(nl - (text + pos));
 		if (!llen) {
@@ -185,29 +185,25 @@ int uapi_text_parse_get(struct uapi_device *dev, const char *text, size_t len)
 		}
 		if (llen >= sizeof(line) || memchr(text + pos, '\0', llen)) {
 			ret = -EPROTO;
-			goto err;
+			goto out;
 		}
 		memcpy(line, text + pos, llen);
 		line[llen] = '\0';
 		ret = parse_line(dev, line, &daemon_err, &err_seen);
 		if (ret)
-			goto err;
+			goto out;
 		pos += llen + 1;
 	}
 	if (!ended || !err_seen) {
 		ret = -EPROTO;
-		goto err;
+		goto out;
 	}
-	if (daemon_err) {
-		ret = daemon_err;
-		goto err;
-	}
+	ret = daemon_err;
+out:
+	/* The last line copied may have been private_key=. */
 	OPENSSL_cleanse(line, sizeof(line));
-	return 0;
-
-err:
-	OPENSSL_cleanse(line, sizeof(line));
-	uapi_device_free(dev);
+	if (ret)
+		uapi_device_free(dev);
 	return ret;
 }
 

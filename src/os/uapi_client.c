@@ -81,19 +81,19 @@ static int read_reply(int fd, char **out, size_t *len)
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap), *nbuf;
 	ssize_t r;
+	int ret;
 
 	if (!buf)
 		return -ENOMEM;
 	for (;;) {
 		if (n == cap) {
+			ret = -EPROTO;
 			if (cap >= UAPI_REPLY_MAX)
-				goto err_proto;
-			/* The reply of a get holds the private key. */
+				goto err_buf;
+			ret = -ENOMEM;
 			nbuf = secret_realloc(buf, n, cap * 2);
-			if (!nbuf) {
-				secret_free(buf, n);
-				return -ENOMEM;
-			}
+			if (!nbuf)
+				goto err_buf;
 			buf = nbuf;
 			cap *= 2;
 		}
@@ -101,9 +101,8 @@ static int read_reply(int fd, char **out, size_t *len)
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
-			r = -errno;
-			secret_free(buf, n);
-			return (int)r;
+			ret = -errno;
+			goto err_buf;
 		}
 		if (!r)
 			break;
@@ -116,9 +115,10 @@ static int read_reply(int fd, char **out, size_t *len)
 	*len = n;
 	return 0;
 
-err_proto:
+err_buf:
+	/* The reply of a get holds the private key. */
 	secret_free(buf, n);
-	return -EPROTO;
+	return ret;
 }
 
 static int transact(const char *ifname, const char *req, size_t len, char **reply,
