@@ -35,8 +35,8 @@ void tuntap_print_begin(struct tuntap_printer *pr, FILE *out, const struct tunta
 	pr->line_sep = opts->oneline ? "\\" : "\n";
 	pr->ifname_color = opts->json ? NULL : opts->ifname_color;
 	if (pr->json) {
-		tuntap_json_init(&pr->jw, out, opts->pretty);
-		tuntap_json_start_array(&pr->jw);
+		json_init(&pr->jw, out, opts->pretty ? JSON_IPROUTE2 : JSON_COMPACT);
+		json_array_begin(&pr->jw);
 	}
 }
 
@@ -45,8 +45,8 @@ static void print_flags(struct tuntap_printer *pr, unsigned long flags)
 	unsigned long rest = flags;
 
 	if (pr->json) {
-		tuntap_json_name(&pr->jw, "flags");
-		tuntap_json_start_array(&pr->jw);
+		json_key(&pr->jw, "flags");
+		json_array_begin(&pr->jw);
 	}
 	for (size_t i = 0; i < sizeof(flag_words) / sizeof(flag_words[0]); i++) {
 		bool set = flags & flag_words[i].bit;
@@ -55,7 +55,7 @@ static void print_flags(struct tuntap_printer *pr, unsigned long flags)
 		if (set == flag_words[i].when_clear)
 			continue;
 		if (pr->json)
-			tuntap_json_string(&pr->jw, flag_words[i].word);
+			json_string(&pr->jw, flag_words[i].word);
 		else
 			fprintf(pr->out, " %s", flag_words[i].word);
 	}
@@ -65,20 +65,20 @@ static void print_flags(struct tuntap_printer *pr, unsigned long flags)
 			char hex[32];
 
 			snprintf(hex, sizeof(hex), "%#lx", rest);
-			tuntap_json_string(&pr->jw, hex);
+			json_string(&pr->jw, hex);
 		} else {
 			fprintf(pr->out, " %#lx", rest);
 		}
 	}
 	if (pr->json)
-		tuntap_json_end_array(&pr->jw);
+		json_array_end(&pr->jw);
 }
 
 static void print_holders(struct tuntap_printer *pr, const struct tuntap_dev *dev)
 {
 	if (pr->json) {
-		tuntap_json_name(&pr->jw, "processes");
-		tuntap_json_start_array(&pr->jw);
+		json_key(&pr->jw, "processes");
+		json_array_begin(&pr->jw);
 	} else {
 		fprintf(pr->out, "%s\tAttached to processes:", pr->line_sep);
 	}
@@ -86,26 +86,26 @@ static void print_holders(struct tuntap_printer *pr, const struct tuntap_dev *de
 		const struct tuntap_holder *h = &dev->holders[i];
 
 		if (pr->json) {
-			tuntap_json_start_object(&pr->jw);
-			tuntap_json_name(&pr->jw, "name");
-			tuntap_json_string(&pr->jw, h->comm);
-			tuntap_json_name(&pr->jw, "pid");
-			tuntap_json_uint(&pr->jw, (unsigned int)h->pid);
-			tuntap_json_end_object(&pr->jw);
+			json_object_begin(&pr->jw);
+			json_key(&pr->jw, "name");
+			json_string(&pr->jw, h->comm);
+			json_key(&pr->jw, "pid");
+			json_u64(&pr->jw, (uint64_t)h->pid);
+			json_object_end(&pr->jw);
 		} else {
 			fprintf(pr->out, "%s(%d)", h->comm, (int)h->pid);
 		}
 	}
 	if (pr->json)
-		tuntap_json_end_array(&pr->jw);
+		json_array_end(&pr->jw);
 }
 
 void tuntap_print_dev(struct tuntap_printer *pr, const struct tuntap_dev *dev)
 {
 	if (pr->json) {
-		tuntap_json_start_object(&pr->jw);
-		tuntap_json_name(&pr->jw, "ifname");
-		tuntap_json_string(&pr->jw, dev->name);
+		json_object_begin(&pr->jw);
+		json_key(&pr->jw, "ifname");
+		json_string(&pr->jw, dev->name);
 	} else if (pr->ifname_color) {
 		/* iproute2 colours the colon too, and resets after it */
 		fprintf(pr->out, "%s%s:\033[0m", pr->ifname_color, dev->name);
@@ -115,16 +115,16 @@ void tuntap_print_dev(struct tuntap_printer *pr, const struct tuntap_dev *dev)
 	print_flags(pr, dev->flags);
 	if (dev->owner != -1) {
 		if (pr->json) {
-			tuntap_json_name(&pr->jw, "user");
-			tuntap_json_u64(&pr->jw, (uint64_t)dev->owner);
+			json_key(&pr->jw, "user");
+			json_u64(&pr->jw, (uint64_t)dev->owner);
 		} else {
 			fprintf(pr->out, " user %ld", dev->owner);
 		}
 	}
 	if (dev->group != -1) {
 		if (pr->json) {
-			tuntap_json_name(&pr->jw, "group");
-			tuntap_json_u64(&pr->jw, (uint64_t)dev->group);
+			json_key(&pr->jw, "group");
+			json_u64(&pr->jw, (uint64_t)dev->group);
 		} else {
 			fprintf(pr->out, " group %ld", dev->group);
 		}
@@ -132,7 +132,7 @@ void tuntap_print_dev(struct tuntap_printer *pr, const struct tuntap_dev *dev)
 	if (pr->details)
 		print_holders(pr, dev);
 	if (pr->json)
-		tuntap_json_end_object(&pr->jw);
+		json_object_end(&pr->jw);
 	else
 		fputc('\n', pr->out);
 }
@@ -140,8 +140,8 @@ void tuntap_print_dev(struct tuntap_printer *pr, const struct tuntap_dev *dev)
 void tuntap_print_end(struct tuntap_printer *pr)
 {
 	if (pr->json) {
-		tuntap_json_end_array(&pr->jw);
-		tuntap_json_finish(&pr->jw);
+		json_array_end(&pr->jw);
+		json_finish(&pr->jw);
 	}
 	fflush(pr->out);
 }

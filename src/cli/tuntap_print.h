@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "cli/tuntap_json.h"
+#include "core/json.h"
 
 /* A process with a queue of a device open. */
 struct tuntap_holder {
@@ -45,7 +45,7 @@ struct tuntap_printer {
 	bool details;
 	const char *line_sep;	  /* "\n", or "\\" with -oneline */
 	const char *ifname_color; /* NULL: none */
-	struct tuntap_json jw;
+	struct json_writer jw;
 };
 
 /* Starts the listing (the JSON array). @out is borrowed. */
