@@ -13,6 +13,7 @@
  */
 #include "cli/command.h"
 
+#include "core/json.h"
 #include "core/mac.h"
 #include "core/uapi_text.h"
 #include "engine/crypto.h"
@@ -329,119 +330,131 @@ static void pretty_print(const char *name, struct uapi_device *dev)
 	crypto_wipe(pub, sizeof(pub));
 }
 
-/* JSON strings here are keys, addresses and daemon-supplied text. */
-static void json_string(const char *s)
+/*
+ * An extension's value: a number when it is decimal digits that fit, else
+ * a string (docs/up.md).
+ */
+static void print_json_number_or_string(struct json_writer *jw, const char *val)
 {
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	size_t len = strlen(val);
 
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
+	if (len && len < 20 && strspn(val, "0123456789") == len)
+		json_u64(jw, strtoull(val, NULL, 10));
+	else
+		json_string(jw, val);
 }
 
 /* "allowed_macs": [...] and "macs": [{...}], only when the peer has them. */
-static void json_l2_lists(const struct uapi_extra *v, size_t n, const char *indent)
+static void print_json_l2_lists(struct json_writer *jw, const struct uapi_extra *v, size_t n)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(v[i].key, "allowed_mac"))
 			continue;
-		if (!k++)
-			printf(",\n%s\"allowed_macs\": [", indent);
-		else
-			fputs(", ", stdout);
-		json_string(v[i].value);
+		if (!k++) {
+			json_key(jw, "allowed_macs");
+			json_array_begin_line(jw);
+		}
+		json_string(jw, v[i].value);
 	}
 	if (k)
-		putchar(']');
+		json_array_end(jw);
 	k = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct mac_line m;
 
 		if (strcmp(v[i].key, "mac") || !parse_mac_line(v[i].value, &m))
 			continue;
-		if (!k++)
-			printf(",\n%s\"macs\": [", indent);
-		else
-			putchar(',');
-		printf("\n%s  { \"mac\": \"%s\", \"age_ms\": %" PRIu64 ", \"rx_frames\": %" PRIu64
-		       ", \"tx_frames\": %" PRIu64 ", \"static\": %s }",
-		       indent, m.mac, m.age_ms, m.rx, m.tx, m.is_static ? "true" : "false");
+		if (!k++) {
+			json_key(jw, "macs");
+			json_array_begin(jw);
+		}
+		json_object_begin_line(jw);
+		json_key(jw, "mac");
+		json_string(jw, m.mac);
+		json_key(jw, "age_ms");
+		json_u64(jw, m.age_ms);
+		json_key(jw, "rx_frames");
+		json_u64(jw, m.rx);
+		json_key(jw, "tx_frames");
+		json_u64(jw, m.tx);
+		json_key(jw, "static");
+		json_bool(jw, m.is_static);
+		json_object_end(jw);
 	}
 	if (k)
-		printf("\n%s]", indent);
+		json_array_end(jw);
 }
 
-static void json_extra(const struct uapi_extra *v, size_t n, const char *indent)
+static void print_json_extensions(struct json_writer *jw, const struct uapi_extra *v, size_t n)
 {
-	size_t shown = 0;
-
-	printf(",\n%s\"extensions\": {", indent);
+	json_key(jw, "extensions");
+	json_object_begin(jw);
 	for (size_t i = 0; i < n; i++) {
-		const char *val = v[i].value;
-		bool number = *val && strspn(val, "0123456789") == strlen(val) && strlen(val) < 20;
-
 		if (is_l2_list(v[i].key))
 			continue;
-		printf("%s\n%s  ", shown++ ? "," : "", indent);
-		json_string(v[i].key);
-		fputs(": ", stdout);
-		if (number)
-			fputs(val, stdout);
-		else
-			json_string(val);
+		json_key(jw, v[i].key);
+		print_json_number_or_string(jw, v[i].value);
 	}
-	if (shown)
-		printf("\n%s", indent);
-	putchar('}');
-	json_l2_lists(v, n, indent);
+	json_object_end(jw);
+	print_json_l2_lists(jw, v, n);
 }
 
-static void json_print(const char *name, struct uapi_device *dev)
+static void print_json_device(struct json_writer *jw, const char *name, struct uapi_device *dev)
 {
-	char ip[INET6_ADDRSTRLEN], ep[NI_MAXHOST + 16];
+	char ip[INET6_ADDRSTRLEN], prefix[INET6_ADDRSTRLEN + 4], ep[NI_MAXHOST + 16];
 	uint8_t pub[KEY_LEN];
 
-	fputs("  {\n    \"interface\": ", stdout);
-	json_string(name);
-	if (dev->has_private_key && !crypto_x25519_public(pub, dev->private_key))
-		printf(",\n    \"public_key\": \"%s\"", b64(pub));
-	printf(",\n    \"listen_port\": %u,\n    \"fwmark\": %" PRIu32, dev->listen_port,
-	       dev->fwmark);
-	json_extra(dev->extra, dev->n_extra, "    ");
-	fputs(",\n    \"peers\": [", stdout);
+	json_object_begin(jw);
+	json_key(jw, "interface");
+	json_string(jw, name);
+	if (dev->has_private_key && !crypto_x25519_public(pub, dev->private_key)) {
+		json_key(jw, "public_key");
+		json_string(jw, b64(pub));
+	}
+	json_key(jw, "listen_port");
+	json_u64(jw, dev->listen_port);
+	json_key(jw, "fwmark");
+	json_u64(jw, dev->fwmark);
+	print_json_extensions(jw, dev->extra, dev->n_extra);
+	json_key(jw, "peers");
+	json_array_begin(jw);
 	qsort(dev->peers, dev->n_peers, sizeof(*dev->peers), peer_cmp);
 	for (size_t i = 0; i < dev->n_peers; i++) {
 		const struct uapi_peer *p = &dev->peers[i];
 
-		printf("%s\n      {\n        \"public_key\": \"%s\"", i ? "," : "",
-		       b64(p->public_key));
-		printf(",\n        \"preshared_key\": %s", p->has_preshared_key ? "true" : "false");
-		fputs(",\n        \"endpoint\": ", stdout);
+		json_object_begin(jw);
+		json_key(jw, "public_key");
+		json_string(jw, b64(p->public_key));
+		json_key(jw, "preshared_key");
+		json_bool(jw, p->has_preshared_key);
+		json_key(jw, "endpoint");
 		if (p->endpoint.sa.sa_family)
-			json_string(uapi_text_endpoint(ep, sizeof(ep), &p->endpoint));
+			json_string(jw, uapi_text_endpoint(ep, sizeof(ep), &p->endpoint));
 		else
-			fputs("null", stdout);
-		fputs(",\n        \"allowed_ips\": [", stdout);
-		for (size_t j = 0; j < p->n_allowed_ips; j++)
-			printf("%s\"%s/%u\"", j ? ", " : "", ip_text(ip, &p->allowed_ips[j]),
-			       p->allowed_ips[j].cidr);
-		printf("],\n        \"latest_handshake\": %" PRId64
-		       ",\n        \"rx_bytes\": %" PRIu64 ",\n        \"tx_bytes\": %" PRIu64
-		       ",\n        \"persistent_keepalive\": %u",
-		       p->last_handshake_sec, p->rx_bytes, p->tx_bytes, p->persistent_keepalive);
-		json_extra(p->extra, p->n_extra, "        ");
-		fputs("\n      }", stdout);
+			json_null(jw);
+		json_key(jw, "allowed_ips");
+		json_array_begin_line(jw);
+		for (size_t j = 0; j < p->n_allowed_ips; j++) {
+			snprintf(prefix, sizeof(prefix), "%s/%u", ip_text(ip, &p->allowed_ips[j]),
+				 p->allowed_ips[j].cidr);
+			json_string(jw, prefix);
+		}
+		json_array_end(jw);
+		json_key(jw, "latest_handshake");
+		json_i64(jw, p->last_handshake_sec);
+		json_key(jw, "rx_bytes");
+		json_u64(jw, p->rx_bytes);
+		json_key(jw, "tx_bytes");
+		json_u64(jw, p->tx_bytes);
+		json_key(jw, "persistent_keepalive");
+		json_u64(jw, p->persistent_keepalive);
+		print_json_extensions(jw, p->extra, p->n_extra);
+		json_object_end(jw);
 	}
-	printf("%s]\n  }", dev->n_peers ? "\n    " : "");
+	json_array_end(jw);
+	json_object_end(jw);
 	crypto_wipe(pub, sizeof(pub));
 }
 
@@ -454,6 +467,7 @@ static int usage(void)
 int cmd_show(int argc, char **argv)
 {
 	const char *which = NULL;
+	struct json_writer jw;
 	bool json = cli_options.json > 0;
 	char **names = NULL;
 	size_t n = 0, shown = 0;
@@ -489,8 +503,10 @@ int cmd_show(int argc, char **argv)
 		}
 		n = 1;
 	}
-	if (json)
-		fputs("[", stdout);
+	if (json) {
+		json_init(&jw, stdout, JSON_INDENTED);
+		json_array_begin(&jw);
+	}
 	ret = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct uapi_device dev;
@@ -503,8 +519,7 @@ int cmd_show(int argc, char **argv)
 			continue;
 		}
 		if (json) {
-			fputs(shown ? ",\n" : "\n", stdout);
-			json_print(names[i], &dev);
+			print_json_device(&jw, names[i], &dev);
 		} else {
 			if (shown)
 				putchar('\n');
@@ -513,8 +528,10 @@ int cmd_show(int argc, char **argv)
 		shown++;
 		uapi_device_free(&dev);
 	}
-	if (json)
-		fputs(shown ? "\n]\n" : "]\n", stdout);
+	if (json) {
+		json_array_end(&jw);
+		json_finish(&jw);
+	}
 	uapi_list_free(names, n);
 	return ret;
 }
