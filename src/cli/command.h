@@ -7,6 +7,8 @@
 #ifndef WARREN_CLI_COMMAND_H
 #define WARREN_CLI_COMMAND_H
 
+#include <stdbool.h>
+
 /* Global options given before the command word, as `ip` takes them. */
 struct cli_options {
 	int details; /* -d, -details */
@@ -19,7 +21,17 @@ struct cli_options {
 	const char *ifname_color;
 };
 
+/* Set by cli_parse_options() (options.c) before any command runs. */
 extern struct cli_options cli_options;
+
+/*
+ * Reads the global options at @argv[1] on into cli_options, entering a
+ * network namespace for -netns, and leaves *@argc and *@argv at the
+ * command word (as argv[1]). Returns -1 to go on, or the exit status when
+ * the options end the program (-Version, a bad option). *@help is set for
+ * -help: the caller prints its usage and exits with 0.
+ */
+int cli_parse_options(int *argc, char ***argv, bool *help);
 
 /* iproute2's matches(): 0 when @arg is a non-empty prefix of @word. */
 int cli_matches(const char *arg, const char *word);
