@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The shared state and helpers of `warren up` and `warren down` (up.c),
- * split by concept: running programs and reporting steps (quick_exec.c),
- * and SaveConfig (quick_save.c). Named after wg-quick, whose steps they are.
+ * The shared state and steps of `warren up` and `warren down` (up.c, which
+ * orders them and undoes them), split by concept: running programs and
+ * reporting steps (quick_exec.c), the daemon and its UAPI
+ * (quick_daemon.c), the device's addresses, MTU and bridge
+ * (quick_link.c), routes and rules (quick_route.c), DNS (quick_dns.c), the
+ * firewall (quick_firewall.c) and SaveConfig (quick_save.c). Named after
+ * wg-quick, whose steps they are. Every step that fails has said why on
+ * stderr ("warren: ...") before it returns -errno.
  */
 #ifndef WARREN_CLI_QUICK_H
 #define WARREN_CLI_QUICK_H
@@ -49,8 +54,56 @@ bool quick_have_program(const char *prog);
 /* inet_ntop() into @buf of INET6_ADDRSTRLEN bytes; returns @buf. */
 const char *quick_ip_str(char *buf, int family, const void *addr);
 
+/*
+ * wg-quick's add_if(): starts the daemon (Mode = tap through its
+ * WARREN_MODE) and waits for its socket and device; sets q->have_if once
+ * the daemon is started, q->ifindex once the device is there.
+ */
+int quick_add_if(struct quick *q);
+
+/*
+ * Deletes the device, which makes its daemon exit, and waits for the
+ * daemon's socket to go (removing it when stale), so that a `warren up'
+ * right after finds the name free. Clears q->have_if.
+ */
+int quick_del_device(struct quick *q);
+
+/*
+ * Each peer's Endpoint as wg resolves it (getaddrinfo, the first answer),
+ * into *@out, a new array of q->conf.n_peers entries (free() it): done
+ * before anything is made, so that an unknown name fails cleanly with
+ * "FILE:LINE: reason: `HOST:PORT'".
+ */
+int quick_resolve_endpoints(struct quick *q, union uapi_sockaddr **out);
+
+/* wg-quick's set_config(): `wg setconf` through the UAPI, with @eps resolved. */
+int quick_set_config(struct quick *q, const union uapi_sockaddr *eps);
+
 /* The device's state from its daemon (uapi_get()); a failure is reported. */
 int quick_get_device(struct quick *q, struct uapi_device *dev);
+
+/* wg-quick's add_addr() for each Address, without a broadcast address. */
+int quick_add_addresses(struct quick *q);
+
+/*
+ * wg-quick's set_mtu_up(): MTU, or the largest MTU of the routes to the
+ * peers' endpoints (else the default route's, else 1500) minus the
+ * tunnel's overhead; then the link goes up.
+ */
+int quick_set_mtu_up(struct quick *q);
+
+/* Bridge = BR: the device joins that existing Linux bridge (L2 mode). */
+int quick_set_bridge(struct quick *q);
+
+/*
+ * wg-quick's add_route() for every allowed IP the daemon holds, longest
+ * prefix first; a /0 with Table = auto is add_default(): a fwmark table,
+ * its two rules and quick_add_firewall().
+ */
+int quick_add_routes(struct quick *q);
+
+/* Deletes the rules of add_default(), if the device has a default route. */
+void quick_del_default_rules(struct quick *q);
 
 /*
  * wg-quick's set_dns(): DNS servers and search domains through

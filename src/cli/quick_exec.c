@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
 
 /* wg-quick's cmd(): shows what is done, as the equivalent command. */
 void quick_note(const char *fmt, ...)
@@ -37,6 +38,11 @@ void quick_die(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+const char *quick_ip_str(char *buf, int family, const void *addr)
+{
+	return inet_ntop(family, addr, buf, INET6_ADDRSTRLEN);
 }
 
 /*

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The daemon of `warren up`: which program it is, starting it and waiting
+ * for its socket and device, `wg setconf` and `wg show` through its UAPI,
+ * and deleting the device, which makes it exit. Contracts in quick.h.
+ */
+#include "cli/quick.h"
+
+#include "os/uapi_client.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <warren/rtnl.h>
+
+#include "core/secret.h"
+
+/* How long a daemon gets to create its socket, or to go after its device. */
+#define DAEMON_WAIT_MS 5000
+
+/* Waits up to DAEMON_WAIT_MS for the daemon's socket to (dis)appear. */
+static bool wait_socket(const char *ifname, bool alive)
+{
+	struct timespec ts = {0, 20 * 1000 * 1000};
+
+	for (int waited = 0; waited < DAEMON_WAIT_MS; waited += 20) {
+		if (uapi_alive(ifname) == alive)
+			return true;
+		nanosleep(&ts, NULL);
+	}
+	return uapi_alive(ifname) == alive;
+}
+
+/*
+ * The daemon wg-quick would fall back to: $WG_QUICK_USERSPACE_IMPLEMENTATION,
+ * else warrend beside this binary, else warrend on PATH.
+ */
+static void daemon_program(char *buf, size_t len)
+{
+	const char *env = getenv("WG_QUICK_USERSPACE_IMPLEMENTATION");
+	char self[PATH_MAX];
+	ssize_t n;
+
+	if (env && *env) {
+		snprintf(buf, len, "%s", env);
+		return;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		char *slash;
+
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			if (snprintf(buf, len, "%s/warrend", self) < (int)len && !access(buf, X_OK))
+				return;
+		}
+	}
+	snprintf(buf, len, "warrend");
+}
+
+int quick_add_if(struct quick *q)
+{
+	char prog[PATH_MAX];
+	char *argv[] = {prog, q->ifname, NULL};
+	int ret;
+
+	daemon_program(prog, sizeof(prog));
+	/* Mode = tap: warrend's WARREN_MODE extension (docs/l2.md), for it alone. */
+	if (q->conf.tap) {
+		quick_note("WARREN_MODE=tap %s %s", prog, q->ifname);
+		setenv("WARREN_MODE", "tap", 1);
+	} else {
+		quick_note("%s %s", prog, q->ifname);
+		unsetenv("WARREN_MODE");
+	}
+	q->have_if = true;
+	ret = quick_run(argv, NULL, false);
+	unsetenv("WARREN_MODE");
+	if (ret) {
+		quick_die("`%s %s' failed with status %d", prog, q->ifname, ret < 0 ? 127 : ret);
+		return -ECHILD;
+	}
+	if (!wait_socket(q->ifname, true)) {
+		quick_die("`%s %s' made no socket in " UAPI_SOCKET_DIR, prog, q->ifname);
+		return -ETIMEDOUT;
+	}
+	q->ifindex = warren_rtnl_ifindex(q->rtnl, q->ifname);
+	if (q->ifindex <= 0) {
+		quick_die("`%s %s' made no device: %s", prog, q->ifname,
+			  warren_strerror(q->ifindex));
+		return q->ifindex ? q->ifindex : -ENODEV;
+	}
+	return 0;
+}
+
+int quick_del_device(struct quick *q)
+{
+	char sock[128];
+	int ifindex, ret = 0;
+
+	ifindex = warren_rtnl_ifindex(q->rtnl, q->ifname);
+	if (ifindex > 0) {
+		quick_note("ip link delete dev %s", q->ifname);
+		ret = warren_rtnl_link_delete(q->rtnl, ifindex);
+		if (ret)
+			quick_die("%s", warren_strerror(ret));
+	}
+	if (!wait_socket(q->ifname, false)) {
+		fprintf(stderr, "Warning: the daemon of `%s' still answers on its socket\n",
+			q->ifname);
+	} else if (!uapi_socket_path(sock, sizeof(sock), q->ifname)) {
+		unlink(sock); /* stale: its daemon is gone */
+	}
+	q->have_if = false;
+	return ret;
+}
+
+/*
+ * Resolves each peer's Endpoint as wg does (getaddrinfo, the first
+ * answer). Done before anything is made, so that an unknown name fails
+ * cleanly.
+ */
+int quick_resolve_endpoints(struct quick *q, union uapi_sockaddr **out)
+{
+	union uapi_sockaddr *eps = calloc(q->conf.n_peers + 1, sizeof(*eps));
+
+	if (!eps)
+		return -ENOMEM;
+	for (size_t i = 0; i < q->conf.n_peers; i++) {
+		const struct wgconf_endpoint *e = &q->conf.peers[i].endpoint;
+		struct addrinfo hints = {
+		    .ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM, .ai_protocol = IPPROTO_UDP};
+		struct addrinfo *res;
+		char port[8];
+		int ret;
+
+		if (!q->conf.peers[i].has_endpoint)
+			continue;
+		if (e->numeric) {
+			memcpy(&eps[i], &e->addr, sizeof(e->addr));
+			continue;
+		}
+		snprintf(port, sizeof(port), "%u", e->port);
+		ret = getaddrinfo(e->host, port, &hints, &res);
+		if (ret) {
+			fprintf(stderr, "%s:%u: %s: `%s:%u'\n", q->config_file,
+				q->conf.peers[i].line, gai_strerror(ret), e->host, e->port);
+			free(eps);
+			return -EINVAL;
+		}
+		if (res->ai_addrlen <= sizeof(eps[i]))
+			memcpy(&eps[i], res->ai_addr, res->ai_addrlen);
+		freeaddrinfo(res);
+	}
+	*out = eps;
+	return 0;
+}
+
+/* wg-quick's set_config(): `wg setconf` through the UAPI. */
+int quick_set_config(struct quick *q, const union uapi_sockaddr *eps)
+{
+	struct secret_buf req = {0};
+	FILE *f = secret_stream(&req); /* the request holds private_key= */
+	int ret;
+
+	if (!f)
+		return -ENOMEM;
+	ret = uapi_text_write_set(f, &q->conf, eps);
+	if (fclose(f) && !ret)
+		ret = -EIO;
+	quick_note("wg setconf %s /dev/fd/63", q->ifname);
+	if (!ret)
+		ret = uapi_set(q->ifname, req.data ? req.data : "", req.len);
+	secret_buf_free(&req);
+	if (ret)
+		quick_die("Unable to modify interface: %s", strerror(-ret));
+	return ret;
+}
+
+int quick_get_device(struct quick *q, struct uapi_device *dev)
+{
+	int ret = uapi_get(q->ifname, dev);
+
+	if (ret)
+		quick_die("Unable to read the configuration of `%s' from its daemon: %s", q->ifname,
+			  strerror(-ret));
+	return ret;
+}
