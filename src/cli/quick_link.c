@@ -6,11 +6,13 @@
  */
 #include "cli/quick.h"
 
+#include "engine/messages.h"
 #include "os/rtnl_query.h"
 #include "os/uapi_client.h"
 
 #include <errno.h>
 #include <arpa/inet.h>
+#include <linux/if_ether.h>
 #include <warren/rtnl.h>
 
 static int add_addr(struct quick *q, const struct wgconf_ip *a)
@@ -53,7 +55,7 @@ static unsigned int endpoint_mtu(const struct uapi_device *dev)
 	}
 	if (!mtu && !rtnl_query_default_mtu(&m))
 		mtu = m;
-	return mtu ? mtu : 1500;
+	return mtu ? mtu : ETH_DATA_LEN; /* wg-quick's last resort, 1500 */
 }
 
 int quick_set_mtu_up(struct quick *q)
@@ -66,8 +68,8 @@ int quick_set_mtu_up(struct quick *q)
 		ret = quick_get_device(q, &dev);
 		if (ret)
 			return ret;
-		/* L2: 48 bytes of WireGuard and L2 header, not 32 (docs/l2.md "MTU"). */
-		mtu = endpoint_mtu(&dev) - (q->conf.tap ? 96 : 80);
+		/* L2 frames carry the L2 and Ethernet headers too (docs/l2.md "MTU"). */
+		mtu = endpoint_mtu(&dev) - (q->conf.tap ? TUNNEL_L2_OVERHEAD : TUNNEL_OVERHEAD);
 		uapi_device_free(&dev);
 	}
 	quick_note("ip link set mtu %u up dev %s", mtu, q->ifname);
