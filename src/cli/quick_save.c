@@ -57,12 +57,12 @@ static int runtime_macs(const struct uapi_peer *from, struct wgconf_peer *p,
 			    !mac_parse(e->value, m->mac, &m->bits)) {
 				n_allowed++;
 			} else if (pass && !strcmp(e->key, "mac") && len > MAC_TEXT_LEN - 1 &&
-				   !strcmp(e->value + len - 7, ",static")) {
+				   !strcmp(e->value + len - strlen(",static"), ",static")) {
 				/* mac=MAC,age,rx,tx,static: the address is the first field */
 				memcpy(text, e->value, MAC_TEXT_LEN - 1);
 				text[MAC_TEXT_LEN - 1] = '\0';
 				if (!mac_parse(text, m->mac, NULL)) {
-					m->bits = 48;
+					m->bits = MAC_BITS;
 					n_static++;
 				}
 			}
