@@ -290,8 +290,8 @@ int cmd_up(int argc, char **argv)
 		q.table = q.conf.table_id;
 	} else if (q.conf.table == WGCONF_TABLE_NAME && table_lookup(q.conf.table_name, &q.table)) {
 		quick_die(
-		    "%s: Table `%s' is neither a number nor a name in /etc/iproute2/rt_tables",
-		    q.config_file, q.conf.table_name);
+		    "%s:%u: Table `%s' is neither a number nor a name in /etc/iproute2/rt_tables",
+		    q.config_file, q.conf.table_line, q.conf.table_name);
 		goto out;
 	}
 	if (!warren_rtnl_link_get(q.rtnl, q.ifname, &link) || uapi_alive(q.ifname)) {

@@ -149,9 +149,21 @@ check_undone "SIGTERM"
 write_conf "[Interface]
 Table = nosuchtable"
 out=$(at a "$WARREN" up "$CONF" 2>&1)
-assert_eq "1 warren: $CONF: Table \`nosuchtable' is neither a number nor a name in /etc/iproute2/rt_tables" \
+assert_eq "1 warren: $CONF:2: Table \`nosuchtable' is neither a number nor a name in /etc/iproute2/rt_tables" \
 	"1 $out" "an unknown table name"
 check_undone "unknown table"
+
+# A name that does not resolve is reported at its Endpoint line, not its [Peer]'s.
+write_conf "[Interface]
+PrivateKey = $KEY
+
+[Peer]
+PublicKey = $(echo "$KEY" | "$WARREN" pubkey)
+AllowedIPs = 10.9.9.9/32
+Endpoint = no-such-host.invalid:51820"
+out=$(at a "$WARREN" up "$CONF" 2>&1)
+assert_eq "$CONF:7:" "$(head -n1 <<<"$out" | cut -d' ' -f1)" "an unresolvable Endpoint, at its own line"
+check_undone "unresolvable endpoint"
 
 # Names and files as wg-quick checks them
 out=$(at a "$WARREN" up "$T_DIR/nosuch.conf" 2>&1)
