@@ -151,7 +151,8 @@ int quick_resolve_endpoints(struct quick *q, union uapi_sockaddr **out)
 		ret = getaddrinfo(e->host, port, &hints, &res);
 		if (ret) {
 			fprintf(stderr, "%s:%u: %s: `%s:%u'\n", q->config_file,
-				q->conf.peers[i].endpoint_line, gai_strerror(ret), e->host, e->port);
+				q->conf.peers[i].endpoint_line, gai_strerror(ret), e->host,
+				e->port);
 			free(eps);
 			return -EINVAL;
 		}
