@@ -6,7 +6,8 @@
  * packet to (lookup of its destination); inbound, the check that a
  * decrypted packet's source belongs to the peer that sent it.
  *
- * Rules (wireguard-brief.md section 3):
+ * Rules (cryptokey routing, WireGuard paper §2; wireguard-go
+ * device/allowedips.go, whose maskSelf() and Remove() do the first and third):
  * - host bits are masked on insert: 10.1.2.3/8 is stored as 10.0.0.0/8;
  * - inserting a prefix that exists moves it to the new peer;
  * - a prefix is removed only by the peer that owns it;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * mac1, mac2 and cookie replies ([K] cookie.c, wireguard-brief.md section 1).
+ * mac1, mac2 and cookie replies (WireGuard paper §5.3, §5.4.4 and §5.4.7;
+ * drivers/net/wireguard/cookie.c).
  *
  * The checker lives on the receiving side (one per device): it validates
  * mac1/mac2 of incoming handshake messages and makes cookie replies. The
@@ -28,7 +29,8 @@
 struct cookie_source {
 	uint8_t addr[16]; /* IPv4 (4 bytes) or IPv6 (16 bytes), network order */
 	uint8_t addr_len; /* 4 or 16 */
-	uint16_t port;	  /* host order; encoded big-endian as [K] does */
+	uint16_t port;	  /* host order; encoded big-endian as cookie.c's
+			     make_cookie() hashes the UDP source port */
 };
 
 struct cookie_checker {

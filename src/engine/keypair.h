@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Transport keypairs and a peer's three slots for them
- * (wireguard-brief.md section 2, key confirmation).
+ * (WireGuard paper §5.4.5 and §6; key confirmation as in
+ * drivers/net/wireguard/noise.c, wg_noise_received_with_keypair()).
  *
  * A keypair is one session: a sealing and an opening ChaCha20-Poly1305
  * context, each keyed once when the keypair is made and reused for every

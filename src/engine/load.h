@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * When the engine is "under load", and the per-source rate limit that
- * applies then (wireguard-brief.md section 2, "Under load").
+ * applies then (WireGuard paper §5.3; drivers/net/wireguard/receive.c,
+ * wg_receive_handshake_packet(), and wireguard-go device/device.go, IsUnderLoad()).
  *
  * The engine is under load while the caller forces it (load_force(): the
  * daemon knows its handshake backlog), or when more than @threshold

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * WireGuard protocol v1: every wire format and protocol constant of the
- * engine, in one place (wireguard-brief.md sections 1 and 2).
+ * engine, in one place (WireGuard paper §5.4 and §6;
+ * drivers/net/wireguard/messages.h; wireguard-go device/constants.go).
  *
  * All multi-byte integers on the wire are little-endian: read them with
  * le32toh()/le64toh() and write them with htole32()/htole64(). The structs
@@ -44,7 +45,7 @@ enum noise_lengths {
 #define NOISE_CONSTRUCTION "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2s"
 #define NOISE_IDENTIFIER "WireGuard v1 zx2c4 Jason@zx2c4.com"
 
-/* mac1/mac2 and cookies ([K] cookie.c). */
+/* mac1/mac2 and cookies (paper §5.4.4, §5.4.7; drivers/net/wireguard/messages.h). */
 enum cookie_values {
 	COOKIE_MAC_LEN = 16, /* mac1, mac2 and the cookie itself */
 	COOKIE_LEN = 16,
@@ -67,11 +68,15 @@ enum cookie_values {
 #define COOKIE_SECRET_MAX_AGE_NS ((uint64_t)COOKIE_SECRET_MAX_AGE_S * NSEC_PER_SEC)
 
 /*
- * Timers and limits ([GO] device/constants.go, [K] messages.h). Times are
+ * Timers and limits (paper §6.1; wireguard-go device/constants.go,
+ * drivers/net/wireguard/messages.h). Times are
  * nanoseconds of the engine's monotonic clock (u64, passed in by the caller).
  */
 #define REKEY_AFTER_MESSAGES (1ULL << 60)
-/* [K]'s value; [GO] uses 2^64 - 2^13 - 1. Counters >= this are rejected. */
+/*
+ * The Linux module's value; wireguard-go's RejectAfterMessages is
+ * 2^64 - 2^13 - 1. Counters >= this are rejected.
+ */
 #define REJECT_AFTER_MESSAGES (UINT64_MAX - COUNTER_WINDOW_SIZE - 1)
 
 enum timer_seconds {
@@ -117,14 +122,15 @@ enum {
 /* The under-load state lasts this long after the queue drops back. */
 #define UNDER_LOAD_AFTER_NS NSEC_PER_SEC
 
-/* Per-source token bucket for handshakes with a valid mac2 ([K] ratelimiter.c). */
+/* Per-source token bucket for handshakes with a valid mac2 (drivers/net/wireguard/ratelimiter.c).
+ */
 enum {
 	RATELIMITER_PACKETS_PER_SECOND = 20,
 	RATELIMITER_PACKETS_BURSTABLE = 5,
 	RATELIMITER_IPV6_PREFIX_BITS = 64,
 };
 
-/* Replay window: RFC 6479 bitmap ([K] messages.h counter constants). */
+/* Replay window: RFC 6479 bitmap (drivers/net/wireguard/messages.h, COUNTER_*). */
 enum counter_values {
 	COUNTER_BITS_TOTAL = 8192,
 	COUNTER_REDUNDANT_BITS = 64, /* one machine word on 64-bit */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The Noise_IKpsk2 handshake of WireGuard (wireguard-brief.md section 1):
+ * The Noise_IKpsk2 handshake of WireGuard (paper §5.4.2-§5.4.5;
+ * drivers/net/wireguard/noise.c):
  * creating and consuming initiations and responses, and deriving the
  * transport keys. Sans-I/O: time comes in as arguments, indices are chosen
  * by the caller (the peer table), and nothing here locks.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Per-source token bucket for handshake messages under load
- * (wireguard-brief.md section 2): RATELIMITER_PACKETS_PER_SECOND with a
+ * (drivers/net/wireguard/ratelimiter.c): RATELIMITER_PACKETS_PER_SECOND with a
  * burst of RATELIMITER_PACKETS_BURSTABLE (engine/messages.h), keyed by the
  * IPv4 address (/32) or the IPv6 /64. An IPv4-mapped IPv6 source
  * (::ffff:a.b.c.d) counts as IPv4.

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A peer's timers as deadlines, not threads (wireguard-brief.md section 2).
+ * A peer's timers as deadlines, not threads (WireGuard paper §6;
+ * drivers/net/wireguard/timers.c; wireguard-go device/timers.go).
  *
  * Each timer is a deadline on the engine's monotonic clock (nanoseconds);
  * 0 means disarmed. The engine reports the protocol events below as they

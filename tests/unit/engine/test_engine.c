@@ -369,7 +369,8 @@ static void load_detected_from_rate(void **state)
 
 /*
  * Counters count whole UDP payloads, handshakes included, like WireGuard
- * (the brief's LIVE figures: rx 692 = 148 + 32 + 4 x 128, tx 476 = 92 + 3 x 128).
+ * (wireguard-go device/receive.go and peer.go SendBuffers() add each whole
+ * datagram: rx 692 = 148 + 32 + 4 x 128, tx 476 = 92 + 3 x 128).
  */
 static void counters_like_wireguard(void **state)
 {

@@ -384,7 +384,10 @@ static void malformed_input_dropped(void **state)
 /* A peer with a low-order public key never gets a packet. */
 static void low_order_peer_key(void **state)
 {
-	/* The all-zero point and the point of order 8 from [K] netns.sh. */
+	/*
+	 * The all-zero point and the point of order 8 from the low-order
+	 * points of the Linux module's tests/netns.sh.
+	 */
 	static const uint8_t keys[][32] = {
 	    /* 1 */ {0},
 	    /* 2 */ {0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3,

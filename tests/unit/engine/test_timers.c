@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Every timer rule of wireguard-brief.md section 2, with two engines and a
- * fake clock. A always initiates; T0 is the end of its handshake.
+ * Every timer rule of WireGuard paper §6 and drivers/net/wireguard/timers.c,
+ * with two engines and a fake clock. A always initiates; T0 is the end of its handshake.
  */
 #include <setjmp.h>
 #include <stdarg.h>
