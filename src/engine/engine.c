@@ -423,16 +423,16 @@ void engine_tick(struct engine *engine, struct engine_time now, struct engine_ou
 	 * the loop ends.
 	 */
 	while (timerq_next(&engine->timerq) <= now.mono_ns) {
-		struct timers *t = timerq_pop(&engine->timerq);
+		struct timers *t = timers_pop(&engine->timerq);
 		struct peer *peer = peer_from_timers(t);
 
 		if (timers_next(t) <= now.mono_ns)
 			run_timers(engine, peer, now, out);
-		timerq_lower(&engine->timerq, t, timers_next(t));
+		timers_requeue(t);
 	}
 }
 
 uint64_t engine_next_deadline(struct engine *engine)
 {
-	return timerq_settle(&engine->timerq);
+	return timers_settle(&engine->timerq);
 }

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * A binary min-heap of struct timers. Contracts in timerq.h. Each timers
- * records its slot (q_index) and key (q_key), so lowering a key and
- * removing an entry are O(log n) without a search.
+ * A binary min-heap of embedded nodes. Contracts in timerq.h. Each node
+ * records its slot and key, so lowering a key and removing a node are
+ * O(log n) without a search.
  */
 #include "engine/timerq.h"
 
 #include <errno.h>
 #include <stdlib.h>
-
-#include "engine/timers.h"
 
 void timerq_init(struct timerq *q)
 {
@@ -20,14 +18,14 @@ void timerq_init(struct timerq *q)
 void timerq_free(struct timerq *q)
 {
 	for (size_t i = 0; i < q->len; i++)
-		q->heap[i]->q_index = TIMERQ_NONE;
+		q->heap[i]->index = TIMERQ_NONE;
 	free(q->heap);
 	timerq_init(q);
 }
 
 int timerq_reserve(struct timerq *q, size_t n)
 {
-	struct timers **heap;
+	struct timerq_node **heap;
 	size_t cap = q->cap ? q->cap : 16;
 
 	if (n <= q->cap)
@@ -42,74 +40,74 @@ int timerq_reserve(struct timerq *q, size_t n)
 	return 0;
 }
 
-static void place(struct timerq *q, size_t i, struct timers *t)
+static void place(struct timerq *q, size_t i, struct timerq_node *node)
 {
-	q->heap[i] = t;
-	t->q_index = i;
+	q->heap[i] = node;
+	node->index = i;
 }
 
 static void sift_up(struct timerq *q, size_t i)
 {
-	struct timers *t = q->heap[i];
+	struct timerq_node *node = q->heap[i];
 
 	while (i) {
 		size_t parent = (i - 1) / 2;
 
-		if (q->heap[parent]->q_key <= t->q_key)
+		if (q->heap[parent]->key <= node->key)
 			break;
 		place(q, i, q->heap[parent]);
 		i = parent;
 	}
-	place(q, i, t);
+	place(q, i, node);
 }
 
 static void sift_down(struct timerq *q, size_t i)
 {
-	struct timers *t = q->heap[i];
+	struct timerq_node *node = q->heap[i];
 
 	for (;;) {
 		size_t child = 2 * i + 1;
 
 		if (child >= q->len)
 			break;
-		if (child + 1 < q->len && q->heap[child + 1]->q_key < q->heap[child]->q_key)
+		if (child + 1 < q->len && q->heap[child + 1]->key < q->heap[child]->key)
 			child++;
-		if (t->q_key <= q->heap[child]->q_key)
+		if (node->key <= q->heap[child]->key)
 			break;
 		place(q, i, q->heap[child]);
 		i = child;
 	}
-	place(q, i, t);
+	place(q, i, node);
 }
 
-void timerq_lower(struct timerq *q, struct timers *t, uint64_t key)
+void timerq_lower(struct timerq *q, struct timerq_node *node, uint64_t key)
 {
 	if (key == UINT64_MAX)
 		return;
-	if (t->q_index == TIMERQ_NONE) {
+	if (node->index == TIMERQ_NONE) {
 		if (q->len >= q->cap)
 			return; /* unreachable: a queued peer always has its slot reserved */
-		t->q_key = key;
-		place(q, q->len++, t);
-		sift_up(q, t->q_index);
-	} else if (key < t->q_key) {
-		t->q_key = key;
-		sift_up(q, t->q_index);
+		node->key = key;
+		place(q, q->len++, node);
+		sift_up(q, node->index);
+	} else if (key < node->key) {
+		node->key = key;
+		sift_up(q, node->index);
 	}
 }
 
-void timerq_remove(struct timerq *q, struct timers *t)
+void timerq_remove(struct timerq *q, struct timerq_node *node)
 {
-	size_t i = t->q_index;
+	size_t i = node->index;
 
 	if (i == TIMERQ_NONE)
 		return;
-	t->q_index = TIMERQ_NONE;
+	node->index = TIMERQ_NONE;
 	if (i == --q->len)
 		return;
 	/* The last entry fills the hole; it may belong above or below it. */
 	place(q, i, q->heap[q->len]);
-	if (i && q->heap[(i - 1) / 2]->q_key > q->heap[i]->q_key)
+	if (i && q->heap[(i - 1) / 2]->key > q->heap[i]->key)
 		sift_up(q, i);
 	else
 		sift_down(q, i);
@@ -117,31 +115,16 @@ void timerq_remove(struct timerq *q, struct timers *t)
 
 uint64_t timerq_next(const struct timerq *q)
 {
-	return q->len ? q->heap[0]->q_key : UINT64_MAX;
+	return q->len ? q->heap[0]->key : UINT64_MAX;
 }
 
-struct timers *timerq_pop(struct timerq *q)
+struct timerq_node *timerq_pop(struct timerq *q)
 {
-	struct timers *top;
+	struct timerq_node *top;
 
 	if (!q->len)
 		return NULL;
 	top = q->heap[0];
 	timerq_remove(q, top);
 	return top;
-}
-
-uint64_t timerq_settle(struct timerq *q)
-{
-	/*
-	 * When the top's key is its deadline, that deadline is the earliest:
-	 * every other key is at least the top's, every deadline at least its
-	 * key.
-	 */
-	while (q->len && q->heap[0]->q_key != timers_next(q->heap[0])) {
-		struct timers *t = timerq_pop(q);
-
-		timerq_lower(q, t, timers_next(t));
-	}
-	return timerq_next(q);
 }

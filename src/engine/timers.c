@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "engine/messages.h"
-#include "engine/timerq.h"
 #include "engine/timers.h"
 
 static void arm(struct timers *t, enum timer_kind kind, uint64_t at)
@@ -15,8 +14,8 @@ static void arm(struct timers *t, enum timer_kind kind, uint64_t at)
 	t->deadline[kind] = at ? at : 1;
 	/* Queued: its key need only come down (one comparison, usually not). */
 	if (t->q)
-		timerq_lower(t->q, t,
-			     t->q_index == TIMERQ_NONE ? timers_next(t) : t->deadline[kind]);
+		timerq_lower(t->q, &t->q_node,
+			     timerq_queued(&t->q_node) ? t->deadline[kind] : timers_next(t));
 }
 
 static void disarm(struct timers *t, enum timer_kind kind)
@@ -28,19 +27,41 @@ void timers_init(struct timers *t, uint64_t seed)
 {
 	memset(t, 0, sizeof(*t));
 	t->rng = seed;
-	t->q_index = TIMERQ_NONE;
+	timerq_node_init(&t->q_node);
 }
 
 void timers_attach(struct timers *t, struct timerq *q)
 {
 	t->q = q;
-	timerq_lower(q, t, timers_next(t));
+	timerq_lower(q, &t->q_node, timers_next(t));
+}
+
+void timers_requeue(struct timers *t)
+{
+	timerq_lower(t->q, &t->q_node, timers_next(t));
+}
+
+uint64_t timers_settle(struct timerq *q)
+{
+	struct timerq_node *top;
+
+	/*
+	 * When the top's key is its deadline, that deadline is the earliest:
+	 * every other key is at least the top's, every deadline at least its
+	 * key.
+	 */
+	while ((top = timerq_peek(q)) && top->key != timers_next(timers_from_node(top))) {
+		struct timers *t = timers_pop(q);
+
+		timerq_lower(q, &t->q_node, timers_next(t));
+	}
+	return timerq_next(q);
 }
 
 void timers_detach(struct timers *t)
 {
 	if (t->q)
-		timerq_remove(t->q, t);
+		timerq_remove(t->q, &t->q_node);
 	t->q = NULL;
 }
 

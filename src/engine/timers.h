@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct timerq;
+#include "engine/timerq.h"
 
 enum timer_kind {
 	TIMER_RETRANSMIT_HANDSHAKE,
@@ -45,14 +45,11 @@ struct timers {
 	bool sent_lastminute_handshake;
 	/* State of the jitter generator (not secret; seeded randomly). */
 	uint64_t rng;
-	/* The engine's queue (timerq.h) once attached: a slot and a key no
-	 * later than the earliest armed deadline. */
+	/* The engine's queue (timerq.h) once attached, and our node in it,
+	 * keyed no later than the earliest armed deadline. */
 	struct timerq *q;
-	size_t q_index; /* TIMERQ_NONE: not queued */
-	uint64_t q_key;
+	struct timerq_node q_node;
 };
-
-#define TIMERQ_NONE ((size_t)-1)
 
 /* Disarms everything; @seed seeds the jitter. */
 void timers_init(struct timers *t, uint64_t seed);
@@ -67,6 +64,29 @@ void timers_stop(struct timers *t);
 void timers_attach(struct timers *t, struct timerq *q);
 /* Takes @t out of its queue (the peer is being removed). */
 void timers_detach(struct timers *t);
+
+static inline struct timers *timers_from_node(struct timerq_node *node)
+{
+	return (struct timers *)((char *)node - offsetof(struct timers, q_node));
+}
+
+/* Takes the timers with the earliest key out of @q (NULL: empty). */
+static inline struct timers *timers_pop(struct timerq *q)
+{
+	struct timerq_node *node = timerq_pop(q);
+
+	return node ? timers_from_node(node) : NULL;
+}
+
+/* Queues @t again at its earliest armed deadline (after timers_pop()). */
+void timers_requeue(struct timers *t);
+
+/*
+ * The earliest armed deadline of all timers queued in @q, exactly
+ * (UINT64_MAX: none). The top entries whose key is early are queued again
+ * at their true deadline first: O(log n) for each, O(1) when none is.
+ */
+uint64_t timers_settle(struct timerq *q);
 
 /* A random jitter in [0, REKEY_TIMEOUT_JITTER_MAX_NS). */
 uint64_t timers_jitter(struct timers *t);

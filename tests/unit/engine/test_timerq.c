@@ -39,10 +39,10 @@ static uint64_t model_min(struct timers *t, const bool *attached)
 static void check_heap(const struct timerq *q)
 {
 	for (size_t i = 0; i < q->len; i++) {
-		assert_int_equal(q->heap[i]->q_index, i);
-		assert_true(q->heap[i]->q_key <= timers_next(q->heap[i]));
+		assert_int_equal(q->heap[i]->index, i);
+		assert_true(q->heap[i]->key <= timers_next(timers_from_node(q->heap[i])));
 		if (i)
-			assert_true(q->heap[(i - 1) / 2]->q_key <= q->heap[i]->q_key);
+			assert_true(q->heap[(i - 1) / 2]->key <= q->heap[i]->key);
 	}
 }
 
@@ -92,16 +92,16 @@ static void random_against_model(void **state)
 			break;
 		case 8: /* the engine's tick: what is due runs and is queued again */
 			while (timerq_next(&q) <= now) {
-				struct timers *due = timerq_pop(&q);
+				struct timers *due = timers_pop(&q);
 
 				timers_expired(due, now);
-				timerq_lower(&q, due, timers_next(due));
+				timers_requeue(due);
 			}
 			break;
 		}
 		check_heap(&q);
 		if (step % 7 == 0) /* settle at times, as the daemon does after a batch */
-			assert_int_equal(timerq_settle(&q), model_min(t, attached));
+			assert_int_equal(timers_settle(&q), model_min(t, attached));
 	}
 	timerq_free(&q);
 }
@@ -114,8 +114,8 @@ static void edges(void **state)
 
 	timerq_init(&q);
 	/* 1: an empty queue */
-	assert_int_equal(timerq_settle(&q), UINT64_MAX);
-	assert_null(timerq_pop(&q));
+	assert_int_equal(timers_settle(&q), UINT64_MAX);
+	assert_null(timers_pop(&q));
 	assert_int_equal(timerq_reserve(&q, 2), 0);
 	timers_init(&a, 1);
 	timers_init(&b, 2);
@@ -124,22 +124,22 @@ static void edges(void **state)
 	assert_int_equal(q.len, 0);
 	timers_set_persistent_keepalive(&a, 25, 0);
 	assert_int_equal(q.len, 1);
-	assert_int_equal(timerq_settle(&q), 25000000000ULL);
+	assert_int_equal(timers_settle(&q), 25000000000ULL);
 	/* 3: pushed later: the key stays early, settling finds the truth */
 	timers_any_authenticated_packet_traversal(&a, 10000000000ULL);
 	assert_int_equal(timerq_next(&q), 25000000000ULL);
-	assert_int_equal(timerq_settle(&q), 35000000000ULL);
+	assert_int_equal(timers_settle(&q), 35000000000ULL);
 	/* 4: a second timers earlier than the first comes to the top */
 	timers_attach(&b, &q);
 	timers_set_persistent_keepalive(&b, 1, 0);
-	assert_int_equal(timerq_settle(&q), 1000000000ULL);
+	assert_int_equal(timers_settle(&q), 1000000000ULL);
 	/* 5: disarmed: it leaves the queue when it comes up */
 	timers_stop(&b);
-	assert_int_equal(timerq_settle(&q), 35000000000ULL);
+	assert_int_equal(timers_settle(&q), 35000000000ULL);
 	assert_int_equal(q.len, 1);
 	/* 6: detached */
 	timers_detach(&a);
-	assert_int_equal(timerq_settle(&q), UINT64_MAX);
+	assert_int_equal(timers_settle(&q), UINT64_MAX);
 	timers_set_persistent_keepalive(&a, 5, 0); /* no queue: nothing happens */
 	assert_int_equal(q.len, 0);
 	timerq_free(&q);
