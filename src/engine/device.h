@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The inside of struct engine, shared by the engine's own files
- * (engine.c: configuration and timers; send.c; receive.c). Nothing outside
- * src/engine/ includes this: the API is engine/engine.h.
+ * (engine.c: configuration and timers; datapath.c: the entry points; l2.c;
+ * send.c; receive.c). Nothing outside src/engine/ includes this: the API
+ * is engine/engine.h.
+ *
+ * The files call down only: datapath.c and engine.c call l2.c, send.c and
+ * receive.c; l2.c calls send.c; receive.c calls send.c. The helpers every
+ * layer shares (drops, staging, events) are inline here.
  */
 #ifndef WARREN_ENGINE_DEVICE_H
 #define WARREN_ENGINE_DEVICE_H
+
+#include <string.h>
 
 #include "engine/allowedips.h"
 #include "engine/cookie.h"
@@ -91,7 +98,29 @@ static inline void engine_stage_drop_all(struct engine *engine, struct peer *pee
 }
 
 /* Appends an event about @peer to @out (or counts it lost). */
-void engine_event(struct engine_output *out, enum engine_event_type type, const struct peer *peer);
+static inline void engine_event(struct engine_output *out, enum engine_event_type type,
+				const struct peer *peer)
+{
+	struct engine_event *ev;
+
+	if (out->n_events >= ENGINE_EVENTS_MAX) {
+		out->events_lost++;
+		return;
+	}
+	ev = &out->events[out->n_events++];
+	ev->type = type;
+	memcpy(ev->public_key, peer->public_key, sizeof(ev->public_key));
+}
+
+/* Raises @type (a peer that sends the other mode's packets) for @peer once. */
+static inline void engine_mode_mismatch(struct peer *peer, enum engine_event_type type,
+					struct engine_output *out)
+{
+	if (peer->mode_mismatch_reported)
+		return;
+	peer->mode_mismatch_reported = true;
+	engine_event(out, type, peer);
+}
 
 /*
  * send.c: the send paths every part of the engine uses.
@@ -127,32 +156,55 @@ void engine_send_keepalive(struct engine *engine, struct peer *peer, struct engi
 void engine_send_staged(struct engine *engine, struct peer *peer, struct engine_time now,
 			struct engine_output *out);
 /*
- * Sends or stages one packet (consumed) for @peer, keeping the peer's
- * order. In L2 mode @buf is an Ethernet frame; it gets the warren L2
- * header and padding here (l2_encap).
+ * engine_send_packet: sends or stages one plaintext (consumed) for @peer,
+ * keeping the peer's order: an IP packet, or a frame that l2.c has
+ * encapsulated. It does not look inside.
+ * engine_send_ip: an IP packet (consumed) for @peer, dropped as
+ * ENGINE_DROP_TOO_BIG past the MTU, else engine_send_packet.
+ * engine_send_ip_batch: IP packets from the TUN device (consumed), routed
+ * by destination through the allowed IPs to engine_send_ip.
  */
 void engine_send_packet(struct engine *engine, struct peer *peer, struct pktbuf *buf,
 			struct engine_time now, struct engine_output *out);
+void engine_send_ip(struct engine *engine, struct peer *peer, struct pktbuf *buf,
+		    struct engine_time now, struct engine_output *out);
+void engine_send_ip_batch(struct engine *engine, struct pktbuf **bufs, size_t n,
+			  struct engine_time now, struct engine_output *out);
 
 /*
- * l2.c: the L2 datapath.
+ * receive.c: the receive path.
+ *
+ * engine_receive: one received UDP payload (consumed). Handshake and
+ * cookie messages are handled here. A data message that opens, passes the
+ * replay window and is not a keepalive is returned, plaintext in place,
+ * with *@peerp its peer, for the caller to hand to its mode's layer;
+ * otherwise NULL.
+ * engine_receive_ip: the plaintext of a data message from @peer (consumed)
+ * in L3 mode: checked as an IP packet from the peer's allowed IPs and
+ * delivered to out->tun.
+ */
+struct pktbuf *engine_receive(struct engine *engine, struct pktbuf *buf, struct engine_time now,
+			      struct engine_output *out, struct peer **peerp);
+void engine_receive_ip(struct engine *engine, struct peer *peer, struct pktbuf *buf,
+		       struct engine_output *out);
+
+/*
+ * l2.c: the L2 layer, above the send path.
  *
  * l2_send_batch: frames from the TAP device, switched to peers (consumed).
- * l2_receive: the opened, authenticated, non-empty plaintext of a data
- * message from @peer (consumed): checked, learned, delivered to out->tun
- * and, in hub mode, switched on.
- * l2_encap: in front of a frame for @peer, the L2 header and padding;
- * false when it dropped (and freed) the buffer.
- * engine_mode_mismatch: raises @type for @peer once.
+ * l2_send: one frame (consumed) for @peer: encapsulated, then
+ * engine_send_packet.
+ * l2_receive: the plaintext returned by engine_receive in L2 mode
+ * (consumed): checked, learned, delivered to out->tun and, in hub mode,
+ * switched on.
  * engine_plain_limit: the longest plaintext padding may reach (0: none).
  */
 void l2_send_batch(struct engine *engine, struct pktbuf **bufs, size_t n, struct engine_time now,
 		   struct engine_output *out);
+void l2_send(struct engine *engine, struct peer *peer, struct pktbuf *buf, struct engine_time now,
+	     struct engine_output *out);
 void l2_receive(struct engine *engine, struct peer *peer, struct pktbuf *buf,
 		struct engine_time now, struct engine_output *out);
-bool l2_encap(struct engine *engine, struct peer *peer, struct pktbuf *buf);
-void engine_mode_mismatch(struct peer *peer, enum engine_event_type type,
-			  struct engine_output *out);
 
 static inline uint32_t engine_plain_limit(const struct engine *engine)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The device: identity, peers, configuration and timers. The datapath is
- * in send.c and receive.c.
+ * in datapath.c, send.c, receive.c and l2.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -62,19 +62,6 @@ void engine_output_reset(struct engine_output *out)
 	pktbuf_queue_purge(&out->tun);
 	out->n_events = 0;
 	out->events_lost = 0;
-}
-
-void engine_event(struct engine_output *out, enum engine_event_type type, const struct peer *peer)
-{
-	struct engine_event *ev;
-
-	if (out->n_events >= ENGINE_EVENTS_MAX) {
-		out->events_lost++;
-		return;
-	}
-	ev = &out->events[out->n_events++];
-	ev->type = type;
-	memcpy(ev->public_key, peer->public_key, sizeof(ev->public_key));
 }
 
 int engine_new(struct engine **enginep)

@@ -43,15 +43,11 @@ static int macs_ready(struct engine *engine, size_t entries)
 	return 0;
 }
 
-void engine_mode_mismatch(struct peer *peer, enum engine_event_type type, struct engine_output *out)
-{
-	if (peer->mode_mismatch_reported)
-		return;
-	peer->mode_mismatch_reported = true;
-	engine_event(out, type, peer);
-}
-
-bool l2_encap(struct engine *engine, struct peer *peer, struct pktbuf *buf)
+/*
+ * Puts the L2 header and padding in front of the frame @buf for @peer;
+ * false when it dropped (and freed) the buffer.
+ */
+static bool encap(struct engine *engine, struct peer *peer, struct pktbuf *buf)
 {
 	uint32_t limit = engine_plain_limit(engine), len, padded;
 	struct message_l2_header *hdr;
@@ -81,6 +77,13 @@ bool l2_encap(struct engine *engine, struct peer *peer, struct pktbuf *buf)
 	hdr->magic = MESSAGE_L2_MAGIC;
 	hdr->padding = (uint8_t)(padded - len);
 	return true;
+}
+
+void l2_send(struct engine *engine, struct peer *peer, struct pktbuf *buf, struct engine_time now,
+	     struct engine_output *out)
+{
+	if (encap(engine, peer, buf))
+		engine_send_packet(engine, peer, buf, now, out);
 }
 
 /*
@@ -113,7 +116,7 @@ static void flood(struct engine *engine, struct peer *from, struct pktbuf *buf, 
 			}
 		}
 		engine->flood_copies++;
-		engine_send_packet(engine, p, copy, now, out);
+		l2_send(engine, p, copy, now, out);
 		if (p == last)
 			break;
 	}
@@ -149,7 +152,7 @@ void l2_send_batch(struct engine *engine, struct pktbuf **bufs, size_t n, struct
 		if (to == local_port(engine))
 			engine_drop_buf(engine, NULL, ENGINE_DROP_FRAME_FILTERED, buf);
 		else if (to)
-			engine_send_packet(engine, to, buf, now, out);
+			l2_send(engine, to, buf, now, out);
 		else
 			flood(engine, NULL, buf, false, now, out);
 	}
@@ -224,7 +227,7 @@ void l2_receive(struct engine *engine, struct peer *peer, struct pktbuf *buf,
 		goto drop;
 	} else if (to) {
 		engine->forwarded++;
-		engine_send_packet(engine, to, buf, now, out);
+		l2_send(engine, to, buf, now, out);
 	} else {
 		flood(engine, peer, buf, true, now, out);
 	}

@@ -255,22 +255,22 @@ static void keep_key_fresh(struct engine *engine, struct peer *peer, struct engi
 	}
 }
 
-static void receive_data(struct engine *engine, struct pktbuf *buf, struct engine_time now,
-			 struct engine_output *out)
+/* Consumes @buf, a data message; returns its plaintext as engine_receive does. */
+static struct pktbuf *receive_data(struct engine *engine, struct pktbuf *buf,
+				   struct engine_time now, struct engine_output *out,
+				   struct peer **peerp)
 {
 	const struct message_data *msg = (const void *)pktbuf_data(buf);
 	struct index_entry *entry;
 	struct keypair *kp;
 	struct peer *peer;
-	struct ip_info ip;
 	uint64_t counter;
-	uint32_t plain_len;
 	enum engine_drop reason;
 
 	entry = index_lookup(&engine->indices, le32toh(msg->key_idx), INDEX_KEYPAIR);
 	if (!entry) {
 		engine_drop_buf(engine, NULL, ENGINE_DROP_UNKNOWN_INDEX, buf);
-		return;
+		return NULL;
 	}
 	kp = container_of(entry, struct keypair, entry);
 	peer = entry->peer;
@@ -301,17 +301,26 @@ static void receive_data(struct engine *engine, struct pktbuf *buf, struct engin
 	timers_any_authenticated_packet_received(&peer->timers);
 	timers_any_authenticated_packet_traversal(&peer->timers, now.mono_ns);
 
-	plain_len = buf->len;
-	if (!plain_len) {
+	if (!buf->len) {
 		peer->rx_bytes += message_data_len(0);
 		pktbuf_free(buf);
-		return;
+		return NULL;
 	}
 	timers_data_received(&peer->timers, now.mono_ns);
-	if (engine->mode == ENGINE_MODE_L2) {
-		l2_receive(engine, peer, buf, now, out);
-		return;
-	}
+	*peerp = peer;
+	return buf;
+
+drop:
+	engine_drop_buf(engine, peer, reason, buf);
+	return NULL;
+}
+
+void engine_receive_ip(struct engine *engine, struct peer *peer, struct pktbuf *buf,
+		       struct engine_output *out)
+{
+	uint32_t plain_len = buf->len;
+	enum engine_drop reason;
+	struct ip_info ip;
 
 	switch (ip_parse(pktbuf_data(buf), buf->len, &ip)) {
 	case 0:
@@ -341,27 +350,23 @@ drop:
 	engine_drop_buf(engine, peer, reason, buf);
 }
 
-void engine_recv_batch(struct engine *engine, struct pktbuf **bufs, size_t n,
-		       struct engine_time now, struct engine_output *out)
+struct pktbuf *engine_receive(struct engine *engine, struct pktbuf *buf, struct engine_time now,
+			      struct engine_output *out, struct peer **peerp)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct pktbuf *buf = bufs[i];
-		enum message_type type = message_classify(pktbuf_data(buf), buf->len);
+	enum message_type type = message_classify(pktbuf_data(buf), buf->len);
 
-		switch (type) {
-		case MESSAGE_HANDSHAKE_INITIATION:
-		case MESSAGE_HANDSHAKE_RESPONSE:
-			receive_handshake(engine, buf, type, now, out);
-			break;
-		case MESSAGE_HANDSHAKE_COOKIE:
-			receive_cookie(engine, buf, now);
-			break;
-		case MESSAGE_DATA:
-			receive_data(engine, buf, now, out);
-			break;
-		default:
-			engine_drop_buf(engine, NULL, ENGINE_DROP_INVALID_MESSAGE, buf);
-			break;
-		}
+	switch (type) {
+	case MESSAGE_HANDSHAKE_INITIATION:
+	case MESSAGE_HANDSHAKE_RESPONSE:
+		receive_handshake(engine, buf, type, now, out);
+		return NULL;
+	case MESSAGE_HANDSHAKE_COOKIE:
+		receive_cookie(engine, buf, now);
+		return NULL;
+	case MESSAGE_DATA:
+		return receive_data(engine, buf, now, out, peerp);
+	default:
+		engine_drop_buf(engine, NULL, ENGINE_DROP_INVALID_MESSAGE, buf);
+		return NULL;
 	}
 }

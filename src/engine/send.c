@@ -217,13 +217,6 @@ void engine_send_packet(struct engine *engine, struct peer *peer, struct pktbuf 
 {
 	struct keypair *kp = peer->keypairs.current;
 
-	if (engine->mode == ENGINE_MODE_L2) {
-		if (!l2_encap(engine, peer, buf))
-			return;
-	} else if (engine->mtu && buf->len > engine->mtu) {
-		engine_drop_buf(engine, peer, ENGINE_DROP_TOO_BIG, buf);
-		return;
-	}
 	if (peer->staged.len || !keypair_can_send(kp, now.mono_ns)) {
 		stage(engine, peer, buf);
 		engine_send_staged(engine, peer, now, out);
@@ -233,20 +226,19 @@ void engine_send_packet(struct engine *engine, struct peer *peer, struct pktbuf 
 	keep_key_fresh(engine, peer, now, out);
 }
 
-void engine_send_to_peer(struct engine *engine, struct peer *peer, struct pktbuf **bufs, size_t n,
-			 struct engine_time now, struct engine_output *out)
+void engine_send_ip(struct engine *engine, struct peer *peer, struct pktbuf *buf,
+		    struct engine_time now, struct engine_output *out)
 {
-	for (size_t i = 0; i < n; i++)
-		engine_send_packet(engine, peer, bufs[i], now, out);
-}
-
-void engine_send_batch(struct engine *engine, struct pktbuf **bufs, size_t n,
-		       struct engine_time now, struct engine_output *out)
-{
-	if (engine->mode == ENGINE_MODE_L2) {
-		l2_send_batch(engine, bufs, n, now, out);
+	if (engine->mtu && buf->len > engine->mtu) {
+		engine_drop_buf(engine, peer, ENGINE_DROP_TOO_BIG, buf);
 		return;
 	}
+	engine_send_packet(engine, peer, buf, now, out);
+}
+
+void engine_send_ip_batch(struct engine *engine, struct pktbuf **bufs, size_t n,
+			  struct engine_time now, struct engine_output *out)
+{
 	for (size_t i = 0; i < n; i++) {
 		struct pktbuf *buf = bufs[i];
 		struct ip_info ip;
@@ -261,7 +253,7 @@ void engine_send_batch(struct engine *engine, struct pktbuf **bufs, size_t n,
 			engine_drop_buf(engine, NULL, ENGINE_DROP_NO_ROUTE, buf);
 			continue;
 		}
-		engine_send_packet(engine, peer, buf, now, out);
+		engine_send_ip(engine, peer, buf, now, out);
 	}
 }
 
