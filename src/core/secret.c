@@ -44,11 +44,16 @@ void *secret_array_push(void *v, size_t *n, size_t size)
 	return nv;
 }
 
+void secret_wipe(void *p, size_t len)
+{
+	OPENSSL_cleanse(p, len);
+}
+
 void secret_free(void *p, size_t len)
 {
 	if (!p)
 		return;
-	OPENSSL_cleanse(p, len);
+	secret_wipe(p, len);
 	free(p);
 }
 

@@ -1,14 +1,30 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Heap buffers that hold secrets (private and preshared keys, in binary or
- * as text). realloc() may move a buffer and free the old copy unwiped, so
- * such buffers grow by allocate, copy, wipe, free instead.
+ * Secrets in memory: the one way to wipe them (secret_wipe), and heap
+ * buffers that hold them (private and preshared keys, in binary or as
+ * text). realloc() may move a buffer and free the old copy unwiped, so such
+ * buffers grow by allocate, copy, wipe, free instead.
+ *
+ * A function with secret locals wipes them all at one exit label, on
+ * success and failure alike (as OpenBSD's if_wg.c wg_ioctl_set() and the
+ * Linux module's noise.c do):
+ *
+ *	ret = ...;
+ *	if (ret)
+ *		goto out;
+ *	...
+ *	out:
+ *	secret_wipe(key, sizeof(key));
+ *	return ret;
  */
 #ifndef WARREN_CORE_SECRET_H
 #define WARREN_CORE_SECRET_H
 
 #include <stddef.h>
 #include <stdio.h>
+
+/* Overwrites @len bytes of @p with zeros in a way the compiler keeps (OPENSSL_cleanse). */
+void secret_wipe(void *p, size_t len);
 
 /*
  * Returns a new buffer of @new_len bytes (not 0) that starts with the first

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "core/secret.h"
 #include "engine/cookie.h"
 #include "engine/crypto.h"
 
@@ -66,7 +67,7 @@ static int make_cookie(uint8_t cookie[COOKIE_LEN], struct cookie_checker *checke
 	input[src->addr_len + 1] = (uint8_t)src->port;
 	ret = crypto_blake2s_keyed(cookie, COOKIE_LEN, checker->secret, sizeof(checker->secret),
 				   input, src->addr_len + 2u);
-	crypto_wipe(input, sizeof(input));
+	secret_wipe(input, sizeof(input));
 	return ret;
 }
 
@@ -79,20 +80,21 @@ int cookie_checker_init(struct cookie_checker *checker,
 	if (!static_public)
 		return 0;
 	ret = derive_key(checker->message_mac1_key, COOKIE_LABEL_MAC1, static_public);
-	if (!ret)
-		ret =
-		    derive_key(checker->cookie_encryption_key, COOKIE_LABEL_COOKIE, static_public);
-	if (ret) {
-		cookie_checker_clear(checker);
-		return ret;
-	}
+	if (ret)
+		goto out;
+	ret = derive_key(checker->cookie_encryption_key, COOKIE_LABEL_COOKIE, static_public);
+	if (ret)
+		goto out;
 	checker->has_keys = true;
-	return 0;
+out:
+	if (ret)
+		cookie_checker_clear(checker);
+	return ret;
 }
 
 void cookie_checker_clear(struct cookie_checker *checker)
 {
-	crypto_wipe(checker, sizeof(*checker));
+	secret_wipe(checker, sizeof(*checker));
 }
 
 enum cookie_mac_state cookie_validate(struct cookie_checker *checker, const void *msg, size_t len,
@@ -122,8 +124,8 @@ enum cookie_mac_state cookie_validate(struct cookie_checker *checker, const void
 	if (crypto_equal(computed, macs->mac2, COOKIE_MAC_LEN))
 		state = VALID_MAC_WITH_COOKIE;
 out:
-	crypto_wipe(computed, sizeof(computed));
-	crypto_wipe(cookie, sizeof(cookie));
+	secret_wipe(computed, sizeof(computed));
+	secret_wipe(cookie, sizeof(cookie));
 	return state;
 }
 
@@ -153,7 +155,7 @@ int cookie_create_reply_with(struct cookie_checker *checker, struct message_hand
 out:
 	if (ret)
 		memset(dst, 0, sizeof(*dst));
-	crypto_wipe(cookie, sizeof(cookie));
+	secret_wipe(cookie, sizeof(cookie));
 	return ret;
 }
 
@@ -185,7 +187,7 @@ int cookie_maker_init(struct cookie_maker *maker, const uint8_t remote_public[NO
 
 void cookie_maker_clear(struct cookie_maker *maker)
 {
-	crypto_wipe(maker, sizeof(*maker));
+	secret_wipe(maker, sizeof(*maker));
 }
 
 int cookie_add_macs(struct cookie_maker *maker, void *msg, size_t len, uint64_t now_ns)
@@ -228,6 +230,6 @@ int cookie_consume_reply(struct cookie_maker *maker, const struct message_handsh
 	maker->has_cookie = true;
 	maker->has_sent_mac1 = false;
 out:
-	crypto_wipe(cookie, sizeof(cookie));
+	secret_wipe(cookie, sizeof(cookie));
 	return ret;
 }

@@ -25,6 +25,7 @@
 #include <openssl/rand.h>
 #include <sodium.h>
 
+#include "core/secret.h"
 #include "engine/crypto_lib.h"
 
 struct crypto_algs crypto_algs;
@@ -47,7 +48,7 @@ static void scratch_free(void *p)
 	/* crypto_x25519_key_free(), without calling up into crypto_x25519.c. */
 	EVP_PKEY_CTX_free(s->static_key.derive);
 	EVP_PKEY_free(s->static_key.pkey);
-	OPENSSL_cleanse(s, sizeof(*s));
+	secret_wipe(s, sizeof(*s));
 	free(s);
 }
 
@@ -107,11 +108,6 @@ struct crypto_scratch *crypto_scratch_get(void)
 err_free:
 	scratch_free(s);
 	return NULL;
-}
-
-void crypto_wipe(void *p, size_t len)
-{
-	OPENSSL_cleanse(p, len);
 }
 
 bool crypto_equal(const void *a, const void *b, size_t len)

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/secret.h"
+
 enum crypto_lengths {
 	BLAKE2S_HASH_LEN = 32,
 	BLAKE2S_BLOCK_LEN = 64,
@@ -37,8 +39,14 @@ enum crypto_lengths {
  */
 int crypto_init(void);
 
-/* Secrets: overwrite with zeros in a way the compiler keeps (OPENSSL_cleanse). */
-void crypto_wipe(void *p, size_t len);
+/*
+ * Kept for callers outside the engine until they use secret_wipe()
+ * (core/secret.h), the one way to wipe a secret; the engine does.
+ */
+static inline void crypto_wipe(void *p, size_t len)
+{
+	secret_wipe(p, len);
+}
 /* Constant time (CRYPTO_memcmp): true when the len bytes are equal. */
 bool crypto_equal(const void *a, const void *b, size_t len);
 /* Constant time: true when all len bytes are zero. */

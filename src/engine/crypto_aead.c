@@ -195,7 +195,8 @@ int crypto_aead_init(struct crypto_aead *aead, const uint8_t key[CHACHA20POLY130
 	ctx = EVP_CIPHER_CTX_new();
 	if (!ctx)
 		return -ENOMEM;
-	if (!EVP_CipherInit_ex2(ctx, crypto_algs.chacha20poly1305, key, nonce, encrypt ? 1 : 0, NULL)) {
+	if (!EVP_CipherInit_ex2(ctx, crypto_algs.chacha20poly1305, key, nonce, encrypt ? 1 : 0,
+				NULL)) {
 		EVP_CIPHER_CTX_free(ctx);
 		return -EIO;
 	}

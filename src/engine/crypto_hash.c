@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include "core/secret.h"
 #include "engine/crypto_lib.h"
 
 /* BLAKE2s-256 */
@@ -24,8 +25,8 @@ int crypto_blake2s2(uint8_t out[BLAKE2S_HASH_LEN], const void *a, size_t alen, c
 
 	if (!s)
 		return -ENOMEM;
-	if (!EVP_DigestInit_ex2(s->md, crypto_algs.blake2s, NULL) || !EVP_DigestUpdate(s->md, a, alen) ||
-	    (blen && !EVP_DigestUpdate(s->md, b, blen)) ||
+	if (!EVP_DigestInit_ex2(s->md, crypto_algs.blake2s, NULL) ||
+	    !EVP_DigestUpdate(s->md, a, alen) || (blen && !EVP_DigestUpdate(s->md, b, blen)) ||
 	    !EVP_DigestFinal_ex(s->md, out, &out_len))
 		return -EIO;
 	return 0;
@@ -142,8 +143,8 @@ int crypto_hmac_blake2s(uint8_t out[BLAKE2S_HASH_LEN], const uint8_t *key, size_
 		goto out;
 	ret = 0;
 out:
-	crypto_wipe(pad, sizeof(pad));
-	crypto_wipe(inner, sizeof(inner));
+	secret_wipe(pad, sizeof(pad));
+	secret_wipe(inner, sizeof(inner));
 	return ret;
 }
 
@@ -180,7 +181,7 @@ int crypto_kdf(uint8_t out1[32], uint8_t out2[32], uint8_t out3[32], const uint8
 		goto out;
 	memcpy(out3, t, BLAKE2S_HASH_LEN);
 out:
-	crypto_wipe(prk, sizeof(prk));
-	crypto_wipe(t, sizeof(t));
+	secret_wipe(prk, sizeof(prk));
+	secret_wipe(t, sizeof(t));
 	return ret;
 }

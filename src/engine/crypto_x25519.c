@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include "core/secret.h"
 #include "engine/crypto_lib.h"
 
 /* X25519 */
@@ -93,7 +94,7 @@ static int key_init(struct crypto_x25519_key *key, const uint8_t private_key[X25
 out:
 	if (ret)
 		crypto_x25519_key_free(key);
-	crypto_wipe(clamped, sizeof(clamped));
+	secret_wipe(clamped, sizeof(clamped));
 	return ret;
 }
 
@@ -116,22 +117,29 @@ int crypto_x25519_key_shared(struct crypto_x25519_key *key, uint8_t shared[X2551
 	struct crypto_scratch *s = crypto_scratch_get();
 	size_t len = X25519_KEY_LEN;
 	EVP_PKEY *peer;
+	int ret;
 
 	memset(shared, 0, X25519_KEY_LEN);
+	ret = -ENOMEM;
 	if (!s)
-		return -ENOMEM;
+		goto out;
+	ret = -EINVAL;
 	if (!key->derive)
-		return -EINVAL;
+		goto out;
+	ret = -EIO;
 	peer = peer_key(s, peer_public);
 	if (!peer || EVP_PKEY_derive_set_peer_ex(key->derive, peer, 0) <= 0)
-		return -EIO;
+		goto out;
 	/* OpenSSL fails the derivation itself when the result is all zeros. */
+	ret = -EINVAL;
 	if (EVP_PKEY_derive(key->derive, shared, &len) <= 0 || len != X25519_KEY_LEN ||
-	    crypto_is_zero(shared, X25519_KEY_LEN)) {
-		crypto_wipe(shared, X25519_KEY_LEN);
-		return -EINVAL;
-	}
-	return 0;
+	    crypto_is_zero(shared, X25519_KEY_LEN))
+		goto out;
+	ret = 0;
+out:
+	if (ret)
+		secret_wipe(shared, X25519_KEY_LEN);
+	return ret;
 }
 
 void crypto_x25519_key_free(struct crypto_x25519_key *key)
@@ -163,7 +171,7 @@ int crypto_x25519_public(uint8_t public_key[X25519_KEY_LEN],
 		ret = 0;
 	EVP_PKEY_free(pkey);
 out:
-	crypto_wipe(clamped, sizeof(clamped));
+	secret_wipe(clamped, sizeof(clamped));
 	return ret;
 }
 
@@ -173,11 +181,12 @@ int crypto_x25519_generate(uint8_t private_key[X25519_KEY_LEN], uint8_t public_k
 
 	ret = crypto_random(private_key, X25519_KEY_LEN);
 	if (ret)
-		return ret;
+		goto out;
 	crypto_x25519_clamp(private_key);
 	ret = crypto_x25519_public(public_key, private_key);
+out:
 	if (ret)
-		crypto_wipe(private_key, X25519_KEY_LEN);
+		secret_wipe(private_key, X25519_KEY_LEN);
 	return ret;
 }
 
@@ -236,6 +245,6 @@ void crypto_x25519_forget_static(void)
 	if (!s)
 		return;
 	crypto_x25519_key_free(&s->static_key);
-	crypto_wipe(s->static_private, sizeof(s->static_private));
-	crypto_wipe(s->static_public, sizeof(s->static_public));
+	secret_wipe(s->static_private, sizeof(s->static_private));
+	secret_wipe(s->static_public, sizeof(s->static_public));
 }

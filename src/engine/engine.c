@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/secret.h"
 #include "engine/crypto.h"
 #include "engine/device.h"
 #include "engine/messages.h"
@@ -108,7 +109,7 @@ void engine_free(struct engine *engine)
 	load_free(&engine->load);
 	cookie_checker_clear(&engine->cookie_checker);
 	noise_identity_clear(&engine->identity);
-	crypto_wipe(engine, sizeof(*engine));
+	secret_wipe(engine, sizeof(*engine));
 	free(engine);
 }
 
@@ -145,7 +146,7 @@ int engine_set_private_key(struct engine *engine, const uint8_t key[32])
 		memcpy(clamped, key, 32);
 		crypto_x25519_clamp(clamped);
 		same = crypto_equal(clamped, id->static_private, 32);
-		crypto_wipe(clamped, sizeof(clamped));
+		secret_wipe(clamped, sizeof(clamped));
 		if (same)
 			return 0;
 	}

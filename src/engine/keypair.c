@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/secret.h"
 #include "engine/keypair.h"
 #include "engine/messages.h"
 
@@ -41,7 +42,7 @@ void keypair_free(struct keypair *kp, struct index_table *t)
 	index_remove(t, &kp->entry);
 	crypto_aead_free(&kp->sender);
 	crypto_aead_free(&kp->receiver);
-	crypto_wipe(kp, sizeof(*kp));
+	secret_wipe(kp, sizeof(*kp));
 	free(kp);
 }
 

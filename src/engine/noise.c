@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "core/secret.h"
 #include "engine/crypto.h"
 #include "engine/noise.h"
 
@@ -61,7 +62,7 @@ static int mix_dh(uint8_t ck[NOISE_HASH_LEN], uint8_t key[NOISE_SYMMETRIC_KEY_LE
 		ret = crypto_x25519_shared_known(dh, private_key, public_key, peer);
 	if (!ret)
 		ret = crypto_kdf(ck, key, NULL, ck, NOISE_HASH_LEN, dh, sizeof(dh));
-	crypto_wipe(dh, sizeof(dh));
+	secret_wipe(dh, sizeof(dh));
 	return ret;
 }
 
@@ -76,7 +77,7 @@ static int mix_dh_key(uint8_t ck[NOISE_HASH_LEN], uint8_t key[NOISE_SYMMETRIC_KE
 	ret = crypto_x25519_key_shared(private_key, dh, peer);
 	if (!ret)
 		ret = crypto_kdf(ck, key, NULL, ck, NOISE_HASH_LEN, dh, sizeof(dh));
-	crypto_wipe(dh, sizeof(dh));
+	secret_wipe(dh, sizeof(dh));
 	return ret;
 }
 
@@ -99,7 +100,7 @@ static int mix_psk(uint8_t ck[NOISE_HASH_LEN], uint8_t hash[NOISE_HASH_LEN],
 	ret = crypto_kdf(ck, tau, key, ck, NOISE_HASH_LEN, psk, NOISE_SYMMETRIC_KEY_LEN);
 	if (!ret)
 		ret = mix_hash(hash, tau, sizeof(tau));
-	crypto_wipe(tau, sizeof(tau));
+	secret_wipe(tau, sizeof(tau));
 	return ret;
 }
 
@@ -171,7 +172,7 @@ static void symmetric_commit(struct noise_handshake *hs, const struct symmetric 
 
 static void symmetric_wipe(struct symmetric *st)
 {
-	crypto_wipe(st, sizeof(*st));
+	secret_wipe(st, sizeof(*st));
 }
 
 /*
@@ -207,7 +208,7 @@ static int ephemeral_mix(struct ephemeral *eph, uint8_t dst[NOISE_PUBLIC_KEY_LEN
 static void ephemeral_wipe(struct ephemeral *eph)
 {
 	crypto_x25519_key_free(&eph->key);
-	crypto_wipe(eph, sizeof(*eph));
+	secret_wipe(eph, sizeof(*eph));
 }
 
 void noise_tai64n(uint8_t out[NOISE_TIMESTAMP_LEN], uint64_t unix_ns)
@@ -253,7 +254,7 @@ void noise_identity_clear(struct noise_static_identity *identity)
 {
 	/* Other threads drop their imported copy when they next use another key or exit. */
 	crypto_x25519_forget_static();
-	crypto_wipe(identity, sizeof(*identity));
+	secret_wipe(identity, sizeof(*identity));
 }
 
 void noise_handshake_precompute(struct noise_handshake *hs)
@@ -274,7 +275,7 @@ void noise_handshake_set_psk(struct noise_handshake *hs,
 	if (preshared_key)
 		memcpy(hs->preshared_key, preshared_key, NOISE_SYMMETRIC_KEY_LEN);
 	else
-		crypto_wipe(hs->preshared_key, NOISE_SYMMETRIC_KEY_LEN);
+		secret_wipe(hs->preshared_key, NOISE_SYMMETRIC_KEY_LEN);
 }
 
 int noise_handshake_init(struct noise_handshake *hs, const struct noise_static_identity *identity,
@@ -300,11 +301,11 @@ int noise_handshake_init(struct noise_handshake *hs, const struct noise_static_i
 
 void noise_handshake_clear(struct noise_handshake *hs)
 {
-	crypto_wipe(hs->ephemeral_private, sizeof(hs->ephemeral_private));
-	crypto_wipe(hs->ephemeral_public, sizeof(hs->ephemeral_public));
-	crypto_wipe(hs->remote_ephemeral, sizeof(hs->remote_ephemeral));
-	crypto_wipe(hs->hash, sizeof(hs->hash));
-	crypto_wipe(hs->chaining_key, sizeof(hs->chaining_key));
+	secret_wipe(hs->ephemeral_private, sizeof(hs->ephemeral_private));
+	secret_wipe(hs->ephemeral_public, sizeof(hs->ephemeral_public));
+	secret_wipe(hs->remote_ephemeral, sizeof(hs->remote_ephemeral));
+	secret_wipe(hs->hash, sizeof(hs->hash));
+	secret_wipe(hs->chaining_key, sizeof(hs->chaining_key));
 	hs->local_index = 0;
 	hs->remote_index = 0;
 	hs->state = HANDSHAKE_ZEROED;
@@ -312,7 +313,7 @@ void noise_handshake_clear(struct noise_handshake *hs)
 
 void noise_handshake_destroy(struct noise_handshake *hs)
 {
-	crypto_wipe(hs, sizeof(*hs));
+	secret_wipe(hs, sizeof(*hs));
 }
 
 int noise_create_initiation_with(struct noise_handshake *hs,
@@ -385,7 +386,7 @@ int noise_create_initiation(struct noise_handshake *hs, struct message_handshake
 	noise_tai64n(timestamp, wall_ns);
 	ret = noise_create_initiation_with(hs, msg, local_index, e_priv, timestamp);
 out:
-	crypto_wipe(e_priv, sizeof(e_priv));
+	secret_wipe(e_priv, sizeof(e_priv));
 	return ret;
 }
 
@@ -458,9 +459,9 @@ int noise_consume_initiation(const struct noise_static_identity *identity,
 	symmetric_commit(hs, &st, HANDSHAKE_CONSUMED_INITIATION);
 out:
 	symmetric_wipe(&st);
-	crypto_wipe(e, sizeof(e));
-	crypto_wipe(s, sizeof(s));
-	crypto_wipe(t, sizeof(t));
+	secret_wipe(e, sizeof(e));
+	secret_wipe(s, sizeof(s));
+	secret_wipe(t, sizeof(t));
 	return ret;
 }
 
@@ -522,7 +523,7 @@ int noise_create_response(struct noise_handshake *hs, struct message_handshake_r
 	ret = crypto_random(e_priv, sizeof(e_priv));
 	if (!ret)
 		ret = noise_create_response_with(hs, msg, local_index, e_priv);
-	crypto_wipe(e_priv, sizeof(e_priv));
+	secret_wipe(e_priv, sizeof(e_priv));
 	return ret;
 }
 
@@ -568,7 +569,7 @@ int noise_consume_response(struct noise_handshake *hs, const struct message_hand
 	symmetric_commit(hs, &st, HANDSHAKE_CONSUMED_RESPONSE);
 out:
 	symmetric_wipe(&st);
-	crypto_wipe(e, sizeof(e));
+	secret_wipe(e, sizeof(e));
 	return ret;
 }
 
@@ -578,27 +579,29 @@ int noise_derive_keys(struct noise_handshake *hs, struct noise_keys *keys, uint6
 	int ret;
 
 	memset(keys, 0, sizeof(*keys));
+	ret = -EINVAL;
 	if (hs->state == HANDSHAKE_CONSUMED_RESPONSE)
 		keys->initiator = true;
 	else if (hs->state != HANDSHAKE_CREATED_RESPONSE)
-		return -EINVAL;
+		goto out;
 
 	/* (T_send, T_recv) of the initiator; the responder's are swapped. */
 	first = keys->initiator ? keys->send_key : keys->recv_key;
 	second = keys->initiator ? keys->recv_key : keys->send_key;
 	ret = crypto_kdf(first, second, NULL, hs->chaining_key, NOISE_HASH_LEN, "", 0);
-	if (ret) {
-		noise_keys_wipe(keys);
-		return ret;
-	}
+	if (ret)
+		goto out;
 	keys->created_ns = now_ns;
 	keys->local_index = hs->local_index;
 	keys->remote_index = hs->remote_index;
 	noise_handshake_clear(hs);
-	return 0;
+out:
+	if (ret)
+		noise_keys_wipe(keys);
+	return ret;
 }
 
 void noise_keys_wipe(struct noise_keys *keys)
 {
-	crypto_wipe(keys, sizeof(*keys));
+	secret_wipe(keys, sizeof(*keys));
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/secret.h"
 #include "engine/crypto.h"
 #include "engine/peer.h"
 
@@ -70,7 +71,7 @@ void peer_free(struct peer *peer)
 	free(peer->allowed_macs);
 	noise_handshake_destroy(&peer->handshake);
 	cookie_maker_clear(&peer->cookie);
-	crypto_wipe(peer, sizeof(*peer));
+	secret_wipe(peer, sizeof(*peer));
 	free(peer);
 }
 

@@ -127,7 +127,7 @@ static void fixture_init(struct fixture *f)
 	f->resp.header.type = htole32(MESSAGE_HANDSHAKE_RESPONSE);
 	noise_handshake_destroy(&hs);
 	noise_identity_clear(&peer_id);
-	crypto_wipe(priv, sizeof(priv));
+	secret_wipe(priv, sizeof(priv));
 }
 
 static void fixture_destroy(struct fixture *f)

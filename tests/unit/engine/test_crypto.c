@@ -556,7 +556,7 @@ static void helpers(void **state)
 	b[31] = 1;
 	assert_false(crypto_is_zero(b, sizeof(b)));
 	assert_false(crypto_equal(a, b, sizeof(a)));
-	crypto_wipe(b, sizeof(b));
+	secret_wipe(b, sizeof(b));
 	assert_true(crypto_is_zero(b, sizeof(b)));
 	assert_int_equal(crypto_random(r1, sizeof(r1)), 0);
 	assert_int_equal(crypto_random(r2, sizeof(r2)), 0);

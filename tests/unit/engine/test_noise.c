@@ -661,7 +661,7 @@ static void *worker_run(void *arg)
 	noise_handshake_destroy(&i_hs);
 	noise_handshake_destroy(&r_hs);
 	noise_identity_clear(&i_id);
-	crypto_wipe(priv, sizeof(priv));
+	secret_wipe(priv, sizeof(priv));
 	return NULL;
 }
 
