@@ -137,15 +137,15 @@ int engine_set_private_key(struct engine *engine, const uint8_t key[32])
 	struct peer *peer, *next;
 	int ret;
 
-	if (key && crypto_is_zero(key, 32))
+	if (key && crypto_is_zero(key, NOISE_PRIVATE_KEY_LEN))
 		key = NULL;
 	if (key && id->has_identity) {
-		uint8_t clamped[32];
+		uint8_t clamped[NOISE_PRIVATE_KEY_LEN];
 		bool same;
 
-		memcpy(clamped, key, 32);
+		memcpy(clamped, key, sizeof(clamped));
 		crypto_x25519_clamp(clamped);
-		same = crypto_equal(clamped, id->static_private, 32);
+		same = crypto_equal(clamped, id->static_private, sizeof(clamped));
 		secret_wipe(clamped, sizeof(clamped));
 		if (same)
 			return 0;
@@ -177,7 +177,7 @@ bool engine_get_private_key(const struct engine *engine, uint8_t key[32])
 {
 	if (!engine->identity.has_identity)
 		return false;
-	memcpy(key, engine->identity.static_private, 32);
+	memcpy(key, engine->identity.static_private, NOISE_PRIVATE_KEY_LEN);
 	return true;
 }
 
@@ -185,7 +185,7 @@ bool engine_get_public_key(const struct engine *engine, uint8_t key[32])
 {
 	if (!engine->identity.has_identity)
 		return false;
-	memcpy(key, engine->identity.static_public, 32);
+	memcpy(key, engine->identity.static_public, NOISE_PUBLIC_KEY_LEN);
 	return true;
 }
 
@@ -284,7 +284,7 @@ void engine_peers_clear(struct engine *engine)
 
 void engine_peer_set_psk(struct engine *engine, struct peer *peer, const uint8_t psk[32])
 {
-	if (psk && crypto_is_zero(psk, 32))
+	if (psk && crypto_is_zero(psk, NOISE_SYMMETRIC_KEY_LEN))
 		psk = NULL;
 	noise_handshake_set_psk(&peer->handshake, psk);
 }
@@ -350,8 +350,8 @@ size_t engine_peer_count(const struct engine *engine)
 void engine_peer_get_info(const struct peer *peer, struct engine_peer_info *info)
 {
 	memset(info, 0, sizeof(*info));
-	memcpy(info->public_key, peer->public_key, 32);
-	memcpy(info->preshared_key, peer->handshake.preshared_key, 32);
+	memcpy(info->public_key, peer->public_key, NOISE_PUBLIC_KEY_LEN);
+	memcpy(info->preshared_key, peer->handshake.preshared_key, NOISE_SYMMETRIC_KEY_LEN);
 	info->endpoint = peer->endpoint;
 	info->last_handshake_sec = peer->last_handshake_wall_ns / NSEC_PER_SEC;
 	info->last_handshake_nsec = (uint32_t)(peer->last_handshake_wall_ns % NSEC_PER_SEC);
