@@ -72,8 +72,7 @@ starve() {
 	peers_fresh 4
 	burst "$n"
 	t0=$(date +%s.%N)
-	at a ping -n -q -i 0.1 -w "$CAP" "$IN4_B" >/dev/null 2>&1 &
-	local pid=$!
+	ping_bg a /dev/null -n -q -i 0.1 -w "$CAP" "$IN4_B"
 	while :; do
 		t1=$(date +%s.%N)
 		if [ "$(at a wg show "$IA" latest-handshakes | awk -v k="$PUB_B" '$1 == k { print $2 }')" \
@@ -84,8 +83,8 @@ starve() {
 		awk -v a="$t0" -v b="$t1" -v c="$CAP" 'BEGIN { exit !(b - a > c) }' && break
 		sleep 0.05
 	done
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	kill "$PING_PID" 2>/dev/null
+	wait "$PING_PID" 2>/dev/null
 	goal "$what sent 200 datagrams each: reachable peer's first handshake" \
 		"${took:->$CAP}" "<=" 1 s
 	# Without them, b must be reachable whatever they left behind.

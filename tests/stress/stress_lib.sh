@@ -90,7 +90,8 @@ stress_tunnel() {
 	fi
 	stop_daemons
 	start_daemon a "$1" "$IA"
-	PID_A=$BG_PID
+	# shellcheck disable=SC2034 # read by the cases
+	PID_A=$BG_PID LOG_A=$BG_LOG
 	start_daemon b "$1" "$IB"
 	PID_B=$BG_PID
 	add_inner a "$IA" "$IN4_A" "$IN6_A"
@@ -99,6 +100,17 @@ stress_tunnel() {
 	at b wg set "$IB" private-key "$T_DIR/key_b" listen-port 51821
 	peers_fresh 4
 	wait_for 10 pings b "$IN4_A" 1
+}
+
+# ping_bg NS FILE ARGS...: ping ARGS from NS in the background, output in
+# FILE; PING_PID is ping itself (not a subshell), so that a SIGINT to it
+# ends it with its summary.
+ping_bg() {
+	local ns=$1 file=$2
+	shift 2
+	ip netns exec "$NS_PREFIX-$ns" ping "$@" >"$file" 2>&1 &
+	# shellcheck disable=SC2034 # read by the cases
+	PING_PID=$!
 }
 
 # ping_summary FILE: "LOSS% AVG_MS MAX_MS" of a finished ping's output
