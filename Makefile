@@ -3,6 +3,7 @@
 #
 #   make            build into ./build
 #   make check      every test suite (unit, os, e2e); e2e needs root
+#   make check-stress  floods, 100k peers, fuzz, loss with figures, < 10 min (root)
 #   make demo       two namespaces joined by warren (root)
 #   make bench      warren beside its peers (root)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -20,7 +21,7 @@ WERROR ?= false
 FUZZ_SECONDS ?= 30
 MESON_SETUP = meson setup --prefix=$(PREFIX) -Dwerror=$(WERROR)
 
-.PHONY: all deps check demo bench install uninstall deb asan fuzz format format-check clean
+.PHONY: all deps check check-stress demo bench install uninstall deb asan fuzz format format-check clean
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -36,6 +37,10 @@ check: $(BUILD)/build.ninja
 	scripts/deps.sh test
 	ninja -C $(BUILD)
 	meson test -C $(BUILD) --print-errorlogs $(TESTARGS)
+
+check-stress: all
+	scripts/deps.sh test
+	tests/stress/run.sh $(BUILD)
 
 demo: all
 	scripts/deps.sh test
