@@ -12,6 +12,9 @@
 #   scripts/deps.sh bench   + the peers that `make bench` measures
 #   scripts/deps.sh lint    + clang-format (`make format`, `make format-check`)
 #   scripts/deps.sh deb     + what dpkg-buildpackage needs (`make deb`)
+#   scripts/deps.sh vm      + QEMU, busybox and the tools of `make check-vm`
+#                           (its Debian kernel is unpacked, not installed:
+#                           tests/vm/kernel.sh)
 set -eu
 
 build=(make gcc libc6-dev pkg-config meson ninja-build libssl-dev libsodium-dev libmnl-dev libcmocka-dev)
@@ -20,6 +23,7 @@ fuzz=(clang libclang-rt-14-dev)
 bench=(openvpn fastd openssl jq util-linux)
 lint=(clang-format git)
 deb=(build-essential debhelper dpkg-dev git)
+vm=(qemu-system-x86 busybox-static cpio kmod)
 
 want=("${build[@]}")
 for set in "$@"; do
@@ -29,8 +33,9 @@ for set in "$@"; do
 	fuzz) want+=("${fuzz[@]}") ;;
 	deb) want+=("${deb[@]}") ;;
 	lint) want+=("${lint[@]}") ;;
+	vm) want+=("${test[@]}" "${vm[@]}") ;;
 	bench) want+=("${test[@]}" "${bench[@]}") ;;
-	*) echo "usage: $0 [build|test|fuzz|bench|lint|deb]..." >&2; exit 2 ;;
+	*) echo "usage: $0 [build|test|fuzz|bench|lint|deb|vm]..." >&2; exit 2 ;;
 	esac
 done
 
