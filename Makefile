@@ -4,6 +4,7 @@
 #   make            build into ./build
 #   make check      every test suite (unit, os, e2e); e2e needs root
 #   make check-stress  floods, 100k peers, fuzz, loss with figures, < 10 min (root)
+#   make check-vm   two QEMU guests on a warren L2 segment (root; tests/vm/check.sh)
 #   make demo       two namespaces joined by warren (root)
 #   make bench      warren beside its peers (root)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -41,6 +42,13 @@ check: $(BUILD)/build.ninja
 check-stress: all
 	scripts/deps.sh test
 	tests/stress/run.sh $(BUILD)
+
+# Real guests (issue 9): TCG QEMU, a Debian kernel, busybox. Not part of
+# `make check`: it takes minutes. WARREN_VM_DIRECT=1 tests the harness alone.
+.PHONY: check-vm
+check-vm: all
+	scripts/deps.sh vm
+	WARREN_BUILD=$(abspath $(BUILD)) timeout -k 30 2700 tests/vm/check.sh
 
 demo: all
 	scripts/deps.sh test
