@@ -199,6 +199,8 @@ run_pass() {
 			i="I$n"
 			echo "# h$n: warren show ${!i} after pass \"$pass\":"
 			at "h$n" "$WARREN" show "${!i}" 2>&1 | sed 's/^/#   /'
+			echo "# h$n: ip -s link show ${!i} (warren's TAP device; TX is what the bridge gave warren):"
+			at "h$n" ip -s link show dev "${!i}" | sed 's/^/#   /'
 		done
 	fi
 	for n in 1 2; do

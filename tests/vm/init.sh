@@ -51,7 +51,8 @@ finish() {
 	while :; do sleep 3600; done
 }
 
-echo "warren-vm: $me booted: $(uname -r), $(nproc) CPU(s)"
+booted=$(cut -d' ' -f1 /proc/uptime)
+echo "warren-vm: $me: $(uname -r), $(nproc) CPU(s), init at uptime $booted s"
 # shellcheck disable=SC2013 # one name a line, no spaces
 for m in $(cat /modules.load); do
 	insmod "/lib/modules/$m" || echo "warren-vm: insmod $m failed"
@@ -70,7 +71,7 @@ mtu=$(cat /sys/class/net/eth0/mtu)
 queues=$(find /sys/class/net/eth0/queues -name "tx-*" | wc -l)
 # The guest keeps the default MTU: that is what is tested.
 if [ "$mtu" = 1500 ]; then r=pass; else r=fail; fi
-result mtu "$r" "eth0 mtu $mtu, $queues tx queue(s), $(cat /sys/class/net/eth0/address)"
+result mtu "$r" "eth0 mtu $mtu, $queues tx queue(s), $(cat /sys/class/net/eth0/address), init at uptime $booted s"
 
 httpd -p 80 -h /www
 
