@@ -51,7 +51,8 @@
 
 #include "core/log.h"
 #include "daemon/device.h"
-#include "daemon/uapi.h"
+#include "daemon/uapi_server.h"
+#include "os/uapi_client.h"
 
 #ifndef WARREN_VERSION
 #define WARREN_VERSION "0"
@@ -375,7 +376,7 @@ int main(int argc, char **argv)
 	if (uapi_fd < 0) {
 		uapi_fd = uapi_listen(name);
 		if (uapi_fd < 0) {
-			pr_error("UAPI listen error: %s", strerror(-uapi_fd));
+			pr_error("UAPI listen error: %s", warren_strerror(uapi_fd));
 			close(tun_fd);
 			return 1;
 		}

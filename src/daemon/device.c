@@ -26,6 +26,7 @@
 #include "core/pktbuf.h"
 #include "daemon/device.h"
 #include "daemon/uapi.h"
+#include "daemon/uapi_server.h"
 #include "engine/engine.h"
 #include "os/loop.h"
 #include "os/udp.h"
@@ -1039,7 +1040,7 @@ int device_new(struct device **devicep, const char *ifname, int tun_fd, int uapi
 			      &device->worker.out, &device->hooks);
 	uapi_fd = -1;
 	if (err) {
-		pr_error("UAPI socket: %s", strerror(-err));
+		pr_error("UAPI socket: %s", warren_strerror(err));
 		goto err_nl;
 	}
 	device->inotify_watch.fd = uapi_server_watch_fd(device->uapi);

@@ -25,8 +25,10 @@
  *   removes a peer it is configuring. A set body longer than UAPI_SET_MAX
  *   is refused whole with -EFBIG.
  *
- * The set parser is separate from the socket (uapi_set_*) so that the fuzzer
- * and the unit tests drive it on a bare engine.
+ * This header is the text protocol, apart from the socket that carries it
+ * (uapi_server.h), as wireguard-tools keeps ipc-uapi.h apart from
+ * ipc-uapi-unix.h: the fuzzer and the unit tests drive set and get on a
+ * bare engine. uapi_set.c applies a set, uapi_get.c writes a get.
  *
  * Threads: everything here runs on the thread that owns the engine (the
  * daemon's loop thread).
@@ -37,22 +39,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include "engine/engine.h"
-
-struct loop;
 
 enum {
 	/* Longest line, as wireguard-go's bufio.Scanner (64 KiB with its newline). */
 	UAPI_LINE_MAX = 65535,
-	/* Connections served at once; more are closed at accept. */
-	UAPI_CONN_MAX = 64,
 	/* Longest set body the server holds to apply whole (~400k lines). */
 	UAPI_SET_MAX = 64 << 20,
 };
-
-#define UAPI_SOCKET_DIR "/var/run/wireguard"
 
 /*
  * What the engine only stores and the device must apply, and what it must
@@ -124,38 +119,5 @@ int uapi_set_text(struct engine *engine, struct engine_output *out, const struct
  */
 int uapi_get_text(const struct engine *engine, const struct uapi_hooks *hooks, char **text,
 		  size_t *len);
-
-struct uapi_server;
-
-/*
- * Creates the socket /var/run/wireguard/@ifname.sock under umask 077, as
- * wireguard-go does: the directory is made if missing; a stale socket file
- * (nobody accepts on it) is replaced; a live one gives -EADDRINUSE.
- * Returns the listening descriptor or -errno.
- */
-int uapi_listen(const char *ifname);
-
-/*
- * Serves the listening socket @fd (consumed: closed by uapi_server_free)
- * on @loop for @engine. @ifname names the socket file that it watches and
- * removes on free. Returns 0 or -errno.
- */
-int uapi_server_new(struct uapi_server **server, struct loop *loop, int fd, const char *ifname,
-		    struct engine *engine, struct engine_output *out,
-		    const struct uapi_hooks *hooks);
-
-/*
- * True while the socket file still exists and is ours (same inode as when
- * the server started): when false the daemon exits, as wireguard-go does.
- */
-bool uapi_server_socket_present(const struct uapi_server *server);
-
-/* The inotify descriptor that fires when the socket file may be gone. */
-int uapi_server_watch_fd(const struct uapi_server *server);
-/* Drains the inotify descriptor; returns uapi_server_socket_present(). */
-bool uapi_server_watch_event(struct uapi_server *server);
-
-/* Closes the connections and the socket, and removes the socket file if it is ours. NULL ok. */
-void uapi_server_free(struct uapi_server *server);
 
 #endif

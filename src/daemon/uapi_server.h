@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The socket of the cross-platform userspace API (uapi.h has the text):
+ * /var/run/wireguard/IFNAME.sock, made and served as wireguard-go's
+ * ipc/uapi_linux.go does. Each connection is read on the loop, its
+ * requests answered in order; a set is applied whole once its empty line
+ * (or the end of the input) has arrived. The file is watched with inotify:
+ * when it is removed or replaced the daemon exits, as wireguard-go does.
+ *
+ * Threads: everything here runs on the loop's thread, which owns the engine.
+ */
+#ifndef WARREN_DAEMON_UAPI_SERVER_H
+#define WARREN_DAEMON_UAPI_SERVER_H
+
+#include <stdbool.h>
+
+#include "daemon/uapi.h"
+
+struct loop;
+
+/* Connections served at once; more are closed at accept. */
+enum { UAPI_CONN_MAX = 64 };
+
+struct uapi_server;
+
+/*
+ * Creates the socket /var/run/wireguard/@ifname.sock under umask 077, as
+ * wireguard-go does: the directory is made if missing; a stale socket file
+ * (nobody accepts on it) is replaced; a live one gives -EADDRINUSE.
+ * Returns the listening descriptor or -errno.
+ */
+int uapi_listen(const char *ifname);
+
+/*
+ * Serves the listening socket @fd (consumed: closed by uapi_server_free)
+ * on @loop for @engine. @ifname names the socket file that it watches and
+ * removes on free. Returns 0 or -errno.
+ */
+int uapi_server_new(struct uapi_server **server, struct loop *loop, int fd, const char *ifname,
+		    struct engine *engine, struct engine_output *out,
+		    const struct uapi_hooks *hooks);
+
+/*
+ * True while the socket file still exists and is ours (same inode as when
+ * the server started): when false the daemon exits, as wireguard-go does.
+ */
+bool uapi_server_socket_present(const struct uapi_server *server);
+
+/* The inotify descriptor that fires when the socket file may be gone. */
+int uapi_server_watch_fd(const struct uapi_server *server);
+/* Drains the inotify descriptor; returns uapi_server_socket_present(). */
+bool uapi_server_watch_event(struct uapi_server *server);
+
+/* Closes the connections and the socket, and removes the socket file if it is ours. NULL ok. */
+void uapi_server_free(struct uapi_server *server);
+
+#endif

@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The UAPI's set operation (uapi.h): key=value lines applied to the engine
+ * one at a time, as wireguard-go's device/uapi.go IpcSetOperation applies
+ * them, with the device's part (listen port, fwmark) left to uapi_hooks.
+ *
+ * The values are parsed as Go parses them (strconv.ParseUint, net/netip),
+ * by the parsers in the first section below; they are kept together there
+ * so that they can be swapped for the shared ones of src/core/ in one move.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "core/key.h"
+#include "core/mac.h"
+#include "daemon/uapi.h"
+
+/*
+ * ---- values, as Go's strconv and net/netip parse them ----
+ *
+ * The daemon's own value parsers (wireguard-go's grammar: netip, strconv).
+ * The config reader (core/wgconf.c) and the UAPI client (core/uapi_text.c)
+ * hold their own for wg's grammar; all of them are to become one set of
+ * parsers in src/core/ with the grammar differences as parameters. Until
+ * then nothing else in this file parses a value.
+ */
+
+/* strconv.ParseUint(s, 10, bits): digits only, no sign, no space, not empty. */
+static int parse_uint(const char *s, size_t len, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!len)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+
+		if (d > 9)
+			return -EINVAL;
+		if (v > (max - d) / 10)
+			return -EINVAL;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Copies @len bytes of @s into @buf as a C string; -EINVAL if too long or holding a NUL. */
+static int copy_value(char *buf, size_t size, const char *s, size_t len)
+{
+	if (len >= size || memchr(s, '\0', len))
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return 0;
+}
+
+/* netip.ParseAddr without a zone: dotted quad or IPv6 text. */
+static int parse_ip(const char *s, int *family, uint8_t addr[16])
+{
+	if (strchr(s, ':')) {
+		if (inet_pton(AF_INET6, s, addr) != 1)
+			return -EINVAL;
+		*family = AF_INET6;
+		return 0;
+	}
+	if (inet_pton(AF_INET, s, addr) != 1)
+		return -EINVAL;
+	*family = AF_INET;
+	return 0;
+}
+
+/*
+ * netip.ParsePrefix: ADDR/BITS, no zone, BITS in decimal digits (leading
+ * zeros accepted, as by the Debian wireguard-go that the tests compare with).
+ */
+static int parse_prefix(const char *s, size_t len, int *family, uint8_t addr[16], uint8_t *cidr)
+{
+	char buf[64];
+	char *slash;
+	uint64_t bits;
+	size_t blen;
+
+	if (copy_value(buf, sizeof(buf), s, len))
+		return -EINVAL;
+	slash = strrchr(buf, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash = '\0';
+	blen = strlen(slash + 1);
+	if (parse_uint(slash + 1, blen, 128, &bits))
+		return -EINVAL;
+	if (parse_ip(buf, family, addr))
+		return -EINVAL;
+	if (bits > (*family == AF_INET ? 32u : 128u))
+		return -EINVAL;
+	*cidr = (uint8_t)bits;
+	return 0;
+}
+
+/* netip.ParseAddrPort: A.B.C.D:PORT or [IPV6(%ZONE)]:PORT. */
+static int parse_endpoint(const char *s, size_t len, union pktbuf_addr *ep)
+{
+	char buf[96];
+	char *colon, *host, *zone;
+	uint64_t port;
+	uint8_t addr[16];
+	int family;
+
+	if (copy_value(buf, sizeof(buf), s, len))
+		return -EINVAL;
+	colon = strrchr(buf, ':');
+	if (!colon)
+		return -EINVAL;
+	*colon = '\0';
+	if (parse_uint(colon + 1, strlen(colon + 1), UINT16_MAX, &port))
+		return -EINVAL;
+	host = buf;
+	memset(ep, 0, sizeof(*ep));
+	if (host[0] == '[') {
+		size_t hlen = strlen(host);
+
+		if (hlen < 2 || host[hlen - 1] != ']')
+			return -EINVAL;
+		host[hlen - 1] = '\0';
+		host++;
+		zone = strchr(host, '%');
+		if (zone)
+			*zone++ = '\0';
+		if (zone && !*zone)
+			return -EINVAL;
+		if (inet_pton(AF_INET6, host, addr) != 1)
+			return -EINVAL;
+		ep->in6.sin6_family = AF_INET6;
+		memcpy(&ep->in6.sin6_addr, addr, 16);
+		ep->in6.sin6_port = htons((uint16_t)port);
+		if (zone) {
+			uint64_t id;
+
+			if (!parse_uint(zone, strlen(zone), UINT32_MAX, &id))
+				ep->in6.sin6_scope_id = (uint32_t)id;
+			else
+				ep->in6.sin6_scope_id = if_nametoindex(zone);
+		}
+		return 0;
+	}
+	if (parse_ip(host, &family, addr) || family != AF_INET)
+		return -EINVAL;
+	ep->in4.sin_family = AF_INET;
+	memcpy(&ep->in4.sin_addr, addr, 4);
+	ep->in4.sin_port = htons((uint16_t)port);
+	return 0;
+}
+
+static int parse_key(uint8_t key[KEY_LEN], const char *s, size_t len)
+{
+	char buf[KEY_HEX_LEN + 1];
+
+	int ret;
+
+	if (len != KEY_HEX_LEN || copy_value(buf, sizeof(buf), s, len))
+		return -EINVAL;
+	ret = key_from_hex(key, buf);
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return ret;
+}
+
+static bool value_is(const char *v, size_t len, const char *want)
+{
+	return len == strlen(want) && !memcmp(v, want, len);
+}
+
+static bool key_is(const char *k, size_t len, const char *want)
+{
+	return value_is(k, len, want);
+}
+
+/* ---- the set operation ---- */
+
+void uapi_set_begin(struct uapi_set *set, struct engine *engine, struct engine_output *out,
+		    const struct uapi_hooks *hooks)
+{
+	memset(set, 0, sizeof(*set));
+	set->engine = engine;
+	set->out = out;
+	set->hooks = hooks;
+}
+
+static struct engine_time set_now(const struct uapi_set *set)
+{
+	struct engine_time t = {0, 0};
+
+	if (set->hooks && set->hooks->now)
+		return set->hooks->now(set->hooks->ctx);
+	return t;
+}
+
+/*
+ * The end of one peer's lines (wireguard-go's handlePostConfig): a
+ * keepalive interval that was turned on is applied now, which sends a
+ * keepalive (and with it any staged packets, or a handshake); staged
+ * packets go now (or a handshake starts), not on the retransmit timer,
+ * so a peer just given an endpoint gets them at once.
+ */
+static void peer_done(struct uapi_set *set)
+{
+	if (set->peer && set->keepalive_on)
+		engine_peer_set_keepalive(set->engine, set->peer, set->keepalive, set_now(set),
+					  set->out);
+	if (set->peer)
+		engine_peer_send_staged(set->engine, set->peer, set_now(set), set->out);
+	set->peer = NULL;
+	set->dummy = false;
+	set->created = false;
+	set->keepalive_on = false;
+}
+
+static int device_line(struct uapi_set *set, const char *k, size_t klen, const char *v, size_t vlen)
+{
+	uint64_t n;
+	int err;
+
+	if (key_is(k, klen, "private_key")) {
+		uint8_t key[KEY_LEN];
+
+		if (parse_key(key, v, vlen))
+			return -EINVAL;
+		err = engine_set_private_key(set->engine, key_is_zero(key) ? NULL : key);
+		OPENSSL_cleanse(key, sizeof(key));
+		return err ? -EINVAL : 0;
+	}
+	if (key_is(k, klen, "listen_port")) {
+		if (parse_uint(v, vlen, UINT16_MAX, &n))
+			return -EINVAL;
+		if (set->hooks && set->hooks->set_listen_port) {
+			if (set->hooks->set_listen_port(set->hooks->ctx, (uint16_t)n))
+				return -EADDRINUSE;
+		} else {
+			engine_set_listen_port(set->engine, (uint16_t)n);
+		}
+		return 0;
+	}
+	if (key_is(k, klen, "fwmark")) {
+		if (parse_uint(v, vlen, UINT32_MAX, &n))
+			return -EINVAL;
+		if (set->hooks && set->hooks->set_fwmark &&
+		    set->hooks->set_fwmark(set->hooks->ctx, (uint32_t)n))
+			return -EADDRINUSE;
+		engine_set_fwmark(set->engine, (uint32_t)n);
+		return 0;
+	}
+	if (key_is(k, klen, "replace_peers")) {
+		if (!value_is(v, vlen, "true"))
+			return -EINVAL;
+		engine_peers_clear(set->engine);
+		return 0;
+	}
+	/* warren extensions (docs/l2.md). The mode is the device's kind: fixed. */
+	if (key_is(k, klen, "mode")) {
+		enum engine_mode want;
+
+		if (value_is(v, vlen, "tap"))
+			want = ENGINE_MODE_L2;
+		else if (value_is(v, vlen, "tun"))
+			want = ENGINE_MODE_L3;
+		else
+			return -EINVAL;
+		return want == engine_get_mode(set->engine) ? 0 : -EINVAL;
+	}
+	if (key_is(k, klen, "hub")) {
+		if (!value_is(v, vlen, "true") && !value_is(v, vlen, "false"))
+			return -EINVAL;
+		engine_set_hub(set->engine, value_is(v, vlen, "true"));
+		return 0;
+	}
+	if (key_is(k, klen, "mac_ageing")) {
+		if (parse_uint(v, vlen, UINT32_MAX, &n) || !n)
+			return -EINVAL;
+		return engine_set_mac_ageing(set->engine, n * 1000000000ULL) ? -EINVAL : 0;
+	}
+	return -EINVAL;
+}
+
+static int public_key_line(struct uapi_set *set, const char *v, size_t vlen)
+{
+	uint8_t key[KEY_LEN], own[KEY_LEN];
+	struct peer *peer;
+	int err;
+
+	peer_done(set);
+	if (parse_key(key, v, vlen))
+		return -EINVAL;
+	if (engine_get_public_key(set->engine, own) && !CRYPTO_memcmp(own, key, KEY_LEN)) {
+		/* Our own key: accepted and ignored, as wireguard-go does. */
+		set->dummy = true;
+		return 0;
+	}
+	peer = engine_peer_lookup(set->engine, key);
+	if (!peer) {
+		err = engine_peer_add(set->engine, key, &peer);
+		if (err)
+			return -EINVAL;
+		set->created = true;
+	}
+	set->peer = peer;
+	return 0;
+}
+
+static int peer_line(struct uapi_set *set, const char *k, size_t klen, const char *v, size_t vlen)
+{
+	uint64_t n;
+
+	if (key_is(k, klen, "update_only")) {
+		if (!value_is(v, vlen, "true"))
+			return -EINVAL;
+		if (set->created && set->peer) {
+			engine_peer_remove(set->engine, set->peer);
+			set->peer = NULL;
+			set->dummy = true;
+		}
+		return 0;
+	}
+	if (key_is(k, klen, "remove")) {
+		if (!value_is(v, vlen, "true"))
+			return -EINVAL;
+		if (set->peer)
+			engine_peer_remove(set->engine, set->peer);
+		set->peer = NULL;
+		set->dummy = true;
+		set->keepalive_on = false;
+		return 0;
+	}
+	/* warren extensions (docs/l2.md). */
+	if (key_is(k, klen, "replace_allowed_macs")) {
+		if (!value_is(v, vlen, "true"))
+			return -EINVAL;
+		if (set->peer)
+			engine_peer_allowedmacs_clear(set->engine, set->peer);
+		return 0;
+	}
+	if (key_is(k, klen, "allowed_mac") || key_is(k, klen, "static_mac")) {
+		bool allowed = key_is(k, klen, "allowed_mac");
+		char text[MAC_TEXT_LEN + 3];
+		uint8_t mac[MAC_LEN], bits;
+
+		if (copy_value(text, sizeof(text), v, vlen) ||
+		    mac_parse(text, mac, allowed ? &bits : NULL))
+			return -EINVAL;
+		if (!set->peer)
+			return 0;
+		if (allowed)
+			return engine_peer_allowedmac_add(set->engine, set->peer, mac, bits)
+				   ? -EINVAL
+				   : 0;
+		return engine_peer_mac_add_static(set->engine, set->peer, mac) ? -EINVAL : 0;
+	}
+	if (key_is(k, klen, "preshared_key")) {
+		uint8_t psk[KEY_LEN];
+
+		if (parse_key(psk, v, vlen))
+			return -EINVAL;
+		if (set->peer)
+			engine_peer_set_psk(set->engine, set->peer, psk);
+		OPENSSL_cleanse(psk, sizeof(psk));
+		return 0;
+	}
+	if (key_is(k, klen, "endpoint")) {
+		union pktbuf_addr ep;
+
+		if (parse_endpoint(v, vlen, &ep))
+			return -EINVAL;
+		if (set->peer && engine_peer_set_endpoint(set->engine, set->peer, &ep))
+			return -EINVAL;
+		return 0;
+	}
+	if (key_is(k, klen, "persistent_keepalive_interval")) {
+		struct engine_peer_info info;
+
+		if (parse_uint(v, vlen, UINT16_MAX, &n))
+			return -EINVAL;
+		if (!set->peer)
+			return 0;
+		engine_peer_get_info(set->peer, &info);
+		if (set->keepalive_on || (!info.persistent_keepalive_interval && n)) {
+			/* Turned on: applied with its keepalive when the peer's lines end. */
+			set->keepalive_on = n != 0;
+			set->keepalive = (uint16_t)n;
+			if (!n)
+				engine_peer_set_keepalive(set->engine, set->peer, 0, set_now(set),
+							  set->out);
+		} else {
+			engine_peer_set_keepalive(set->engine, set->peer, (uint16_t)n, set_now(set),
+						  set->out);
+		}
+		return 0;
+	}
+	if (key_is(k, klen, "replace_allowed_ips")) {
+		if (!value_is(v, vlen, "true"))
+			return -EINVAL;
+		if (set->peer)
+			engine_peer_allowedips_clear(set->engine, set->peer);
+		return 0;
+	}
+	if (key_is(k, klen, "allowed_ip")) {
+		bool add = true;
+		uint8_t addr[16];
+		uint8_t cidr;
+		int family;
+
+		if (vlen && v[0] == '-') {
+			add = false;
+			v++;
+			vlen--;
+		}
+		if (parse_prefix(v, vlen, &family, addr, &cidr))
+			return -EINVAL;
+		if (!set->peer)
+			return 0;
+		if (add) {
+			if (engine_peer_allowedip_add(set->engine, set->peer, family, addr, cidr))
+				return -EINVAL;
+		} else {
+			/* Removing a prefix this peer does not hold is not an error. */
+			engine_peer_allowedip_remove(set->engine, set->peer, family, addr, cidr);
+		}
+		return 0;
+	}
+	if (key_is(k, klen, "protocol_version")) {
+		if (!value_is(v, vlen, "1"))
+			return -EINVAL;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int uapi_set_line(struct uapi_set *set, const char *line, size_t len)
+{
+	const char *eq;
+	size_t klen;
+	int err;
+
+	/* bufio.ScanLines drops one '\r' before the newline. */
+	if (len && line[len - 1] == '\r')
+		len--;
+	if (!len) {
+		peer_done(set);
+		return 1;
+	}
+	eq = memchr(line, '=', len);
+	if (!eq)
+		return -EPROTO;
+	klen = (size_t)(eq - line);
+	if (key_is(line, klen, "public_key")) {
+		set->in_peers = true;
+		return public_key_line(set, eq + 1, len - klen - 1);
+	}
+	if (!set->in_peers)
+		err = device_line(set, line, klen, eq + 1, len - klen - 1);
+	else
+		err = peer_line(set, line, klen, eq + 1, len - klen - 1);
+	return err;
+}
+
+void uapi_set_end(struct uapi_set *set)
+{
+	peer_done(set);
+}
+
+int uapi_set_text(struct engine *engine, struct engine_output *out, const struct uapi_hooks *hooks,
+		  const char *text, size_t len)
+{
+	struct uapi_set set;
+	size_t off = 0;
+
+	uapi_set_begin(&set, engine, out, hooks);
+	while (off < len) {
+		const char *nl = memchr(text + off, '\n', len - off);
+		size_t llen = nl ? (size_t)(nl - (text + off)) : len - off;
+		int ret;
+
+		if (llen > UAPI_LINE_MAX)
+			return -EIO;
+		ret = uapi_set_line(&set, text + off, llen);
+		if (ret == 1)
+			return 0;
+		if (ret < 0)
+			return ret;
+		off += llen + (nl ? 1 : 0);
+	}
+	uapi_set_end(&set);
+	return 0;
+}
