@@ -28,6 +28,7 @@
 #include "daemon/uapi.h"
 #include "daemon/uapi_server.h"
 #include "engine/engine.h"
+#include "engine/messages.h"
 #include "os/loop.h"
 #include "os/udp.h"
 
@@ -40,8 +41,6 @@ enum {
 	WORKER_POOL = 2048,
 	/* Bytes a buffer holds: the largest UDP payload or TUN packet. */
 	WORKER_BUF_DATA = 65536,
-	/* Tailroom the engine needs behind a plaintext: padding and tag. */
-	SEAL_TAILROOM = 32,
 	/*
 	 * Segments one TSO super-packet may be cut into. More is a gso_size
 	 * no honest TCP sends (64 KiB in segments under 64 bytes) and would
@@ -139,8 +138,8 @@ static void log_events(struct device *device, struct engine_output *out)
 {
 	static const char *const what[] = {
 	    [ENGINE_EVENT_HANDSHAKE_COMPLETE] = "handshake completed",
-	    [ENGINE_EVENT_HANDSHAKE_GAVE_UP] = "handshake gave up after 18 attempts",
-	    [ENGINE_EVENT_KEYS_ZEROED] = "keys zeroed after 540 s without a handshake",
+	    [ENGINE_EVENT_HANDSHAKE_GAVE_UP] = "handshake gave up",
+	    [ENGINE_EVENT_KEYS_ZEROED] = "keys zeroed",
 	    [ENGINE_EVENT_ENDPOINT_CHANGED] = "endpoint changed (roaming)",
 	};
 
@@ -159,10 +158,26 @@ static void log_events(struct device *device, struct engine_output *out)
 	if (log_get_level() >= LOG_LEVEL_VERBOSE) {
 		for (unsigned i = 0; i < out->n_events; i++) {
 			const struct engine_event *ev = &out->events[i];
+			char detail[48] = "";
 
-			pr_debug("peer %02x%02x%02x%02x...: %s", ev->public_key[0],
+			/*
+			 * The engine gives up when the retransmit timer fires with
+			 * handshake_attempts > MAX_TIMER_HANDSHAKES: after the first
+			 * initiation and MAX_TIMER_HANDSHAKES + 1 retransmissions, the
+			 * count the kernel's wg_expired_retransmit_handshake (timers.c)
+			 * logs.
+			 */
+			if (ev->type == ENGINE_EVENT_HANDSHAKE_GAVE_UP)
+				snprintf(detail, sizeof(detail), " after %d attempts",
+					 MAX_TIMER_HANDSHAKES + 2);
+			else if (ev->type == ENGINE_EVENT_KEYS_ZEROED)
+				snprintf(detail, sizeof(detail),
+					 " after %llu s without a handshake",
+					 (unsigned long long)(ZERO_KEY_MATERIAL_NS / NSEC_PER_SEC));
+			pr_debug("peer %02x%02x%02x%02x...: %s%s", ev->public_key[0],
 				 ev->public_key[1], ev->public_key[2], ev->public_key[3],
-				 ev->type < sizeof(what) / sizeof(what[0]) ? what[ev->type] : "?");
+				 ev->type < sizeof(what) / sizeof(what[0]) ? what[ev->type] : "?",
+				 detail);
 		}
 	}
 	out->n_events = 0;
@@ -426,7 +441,8 @@ static void tun_segment(struct worker *w, struct pktbuf *buf, const struct gso_h
 			set_starved(w, true);
 			break;
 		}
-		len = gso_seg_next(&seg, pktbuf_data(sb), pktbuf_tailroom(sb) - SEAL_TAILROOM);
+		len = gso_seg_next(&seg, pktbuf_data(sb),
+				   pktbuf_tailroom(sb) - MESSAGE_SEAL_TAILROOM);
 		if (len < 0) {
 			w->stats.gso_bad++;
 			pktbuf_free(sb);
@@ -489,7 +505,7 @@ static void tun_event(struct loop *loop, int fd, uint32_t events, void *arg)
 			}
 			/* The IP packet lands at the default headroom, behind the vnet header. */
 			pktbuf_reset(buf, PKTBUF_HEADROOM - w->vnet_len);
-			room = pktbuf_tailroom(buf) - SEAL_TAILROOM;
+			room = pktbuf_tailroom(buf) - MESSAGE_SEAL_TAILROOM;
 			if (room > IP_MAX + w->vnet_len)
 				room = IP_MAX + w->vnet_len;
 			len = read(fd, pktbuf_data(buf), room);
