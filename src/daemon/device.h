@@ -7,19 +7,16 @@
  *     TUN queue --read--> [batch] --engine_send_batch--> sendmmsg --> peers
  *     TUN queue <-write-- [batch] <--engine_recv_batch-- recvmmsg <-- peers
  *
- * The datapath lives in a worker: a TUN queue, a UDP socket, a pool of
- * packet buffers and the engine's output queues, moved in batches with no
- * allocation, lock or log line per packet. Today there is one worker on
- * the loop thread; multi-queue workers (one TUN queue and one socket each)
- * and UDP GSO/GRO slot in at struct worker. A TUN queue with IFF_VNET_HDR
- * brings TSO super-packets, cut into segments before the engine
- * (core/gso.h), and takes the engine's TCP segments coalesced into
- * super-packets (GRO).
+ * The datapath lives in a worker (worker.h): a TUN queue, a UDP socket, a
+ * pool of packet buffers and the engine's output queues, moved in batches
+ * with no allocation, lock or log line per packet; the TUN queue's
+ * offloads (vnet header, TSO in, GRO out) are offload.h's. Today there is
+ * one worker on the loop thread; multi-queue replicates it.
  *
- * The UDP socket follows the link as wireguard-go's bind does: open from the
- * start (a random port), then closed whenever a link message says the device
- * is not running and opened again (on the remembered port) when it runs;
- * nothing is sent while it is closed.
+ * The UDP socket follows the link as wireguard-go's bind does (linkwatch.h):
+ * open from the start (a random port), then closed whenever a link message
+ * says the device is not running and opened again (on the remembered port)
+ * when it runs; nothing is sent while it is closed.
  *
  * The device stops (device_run returns) on SIGINT/SIGTERM, when its TUN
  * device goes away (RTM_DELLINK, or the TUN queue returning EOF or an
