@@ -146,6 +146,15 @@ int warren_tun_delete(const char *name);
 int warren_tun_get_iff_flags(const char *name, unsigned int *iff_flags);
 
 /*
+ * Reads the device of queue @fd (TUNGETIFF): its name into @name (may be
+ * NULL) and its flags into @iff_flags (IFF_TUN or IFF_TAP, IFF_NO_PI,
+ * IFF_VNET_HDR, IFF_MULTI_QUEUE, ... as in <linux/if_tun.h>). Returns 0 or
+ * -errno ("ioctl(TUNGETIFF)": -ENOTTY when @fd is not /dev/net/tun,
+ * -EBADFD when it is attached to no device).
+ */
+int warren_tun_queue_get_iff(int fd, char name[IF_NAMESIZE], unsigned int *iff_flags);
+
+/*
  * Probes the flags the kernel's TUN driver supports (TUNGETFEATURES: IFF_TUN,
  * IFF_TAP, IFF_NO_PI, IFF_ONE_QUEUE, IFF_VNET_HDR, IFF_MULTI_QUEUE, ...) into
  * @iff_features. Returns 0 or -errno.

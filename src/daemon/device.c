@@ -17,10 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <warren/rtnl.h>
+#include <warren/tun.h>
 
 #include "core/log.h"
 #include "daemon/device.h"
@@ -165,17 +165,6 @@ static int set_mode(struct device *device, unsigned int iff_flags)
 	return engine_set_mode(device->engine, ENGINE_MODE_L2);
 }
 
-/* The TUN queue's TUNGETIFF flags (IFF_TAP, IFF_VNET_HDR, ...); 0 if it has none. */
-static unsigned int queue_flags(int tun_fd)
-{
-	struct ifreq ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	if (ioctl(tun_fd, TUNGETIFF, &ifr))
-		return 0;
-	return (unsigned short)ifr.ifr_flags;
-}
-
 int device_new(struct device **devicep, const char *ifname, int tun_fd, int uapi_fd)
 {
 	struct warren_rtnl *rtnl = NULL;
@@ -226,7 +215,9 @@ int device_new(struct device **devicep, const char *ifname, int tun_fd, int uapi
 	engine_set_mtu(device->engine, link.mtu);
 	/* Peers waiting for handshakes hold at most a quarter of the worker's buffers. */
 	engine_set_staged_limit(device->engine, WORKER_POOL / 4);
-	iff_flags = queue_flags(tun_fd);
+	/* Not a queue (an odd WG_TUN_FD): taken as plain L3, as it always was. */
+	if (warren_tun_queue_get_iff(tun_fd, NULL, &iff_flags))
+		iff_flags = 0;
 	err = set_mode(device, iff_flags);
 	if (err) {
 		pr_error("L2 mode: %s", strerror(-err));

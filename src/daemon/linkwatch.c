@@ -1,20 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Link messages of the TUN device (linkwatch.h): wireguard-go's
- * EventUp/EventDown from every RTM_NEWLINK, its MTU, its deletion.
+ * EventUp/EventDown from every RTM_NEWLINK, its MTU, its deletion, read
+ * from the os layer's rtnetlink subscription (os/nlreq.h).
  */
 #include <errno.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <sys/epoll.h>
-#include <sys/socket.h>
 
 #include <libmnl/libmnl.h>
 #include <warren/error.h>
 
 #include "core/log.h"
 #include "daemon/linkwatch.h"
+#include "os/nlreq.h"
 
 static int link_attr(const struct nlattr *attr, void *data)
 {
@@ -84,33 +85,19 @@ static int link_msg(const struct nlmsghdr *nlh, void *data)
 static void nl_event(struct loop *loop, int fd, uint32_t events, void *arg)
 {
 	struct linkwatch *lw = arg;
-	static char buf[32768] __attribute__((aligned(4)));
+	static char buf[NLREQ_RECV_SIZE] __attribute__((aligned(4)));
+	char name[IF_NAMESIZE];
+	int ret;
 
-	for (;;) {
-		struct sockaddr_nl from;
-		socklen_t from_len = sizeof(from);
-		ssize_t n = recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from,
-				     &from_len);
-		char name[IF_NAMESIZE];
-
-		if (n < 0 && errno == ENOBUFS) {
-			/* Events were lost: look the device up instead. */
-			if (!if_indextoname((unsigned)lw->ifindex, name)) {
-				gone(lw);
-				return;
-			}
-			continue;
+	while ((ret = nlreq_notification(lw->nl, buf, sizeof(buf), link_msg, lw))) {
+		/* Events were lost: look the device up instead. */
+		if (ret == -ENOBUFS && !if_indextoname((unsigned)lw->ifindex, name)) {
+			gone(lw);
+			return;
 		}
-		if (n <= 0)
-			return;
-		/* Only the kernel speaks for links: a process with CAP_NET_ADMIN
-		 * could otherwise send a forged "deleted" or "down" here. */
-		if (from_len != sizeof(from) || from.nl_family != AF_NETLINK || from.nl_pid)
-			continue;
-		if (mnl_cb_run(buf, (size_t)n, 0, 0, link_msg, lw) == MNL_CB_STOP)
-			return;
 	}
 	(void)loop;
+	(void)fd;
 	(void)events;
 }
 
@@ -122,13 +109,9 @@ int linkwatch_open(struct linkwatch *lw, struct worker *worker, int ifindex, con
 	lw->ifindex = ifindex;
 	lw->ifname = ifname;
 	lw->up = true;
-	lw->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (!lw->nl)
-		return -errno;
-	if (mnl_socket_bind(lw->nl, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		goto err_close;
-	}
+	err = nlreq_subscribe(&lw->nl, RTMGRP_LINK);
+	if (err)
+		return err;
 	lw->watch.fd = mnl_socket_get_fd(lw->nl);
 	lw->watch.fn = nl_event;
 	lw->watch.arg = lw;

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * rtnetlink requests over libmnl: one request at a time, each acknowledged.
- * Contracts in include/warren/rtnl.h.
+ * rtnetlink requests over libmnl: one request at a time, each acknowledged,
+ * through the os layer's one request loop (nlreq_exchange). Contracts in
+ * include/warren/rtnl.h.
  */
 #include <warren/rtnl.h>
 
 #include "os/error.h"
+#include "os/nlreq.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -18,16 +20,14 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
-/* Large enough for any answer to the requests below (one link at most). */
-#define RTNL_RECV_SIZE 32768
 /* Large enough for any request below. */
 #define RTNL_SEND_SIZE 512
 
 struct warren_rtnl {
 	struct mnl_socket *nl;
-	unsigned int portid;
 	unsigned int seq;
-	char buf[RTNL_RECV_SIZE];
+	/* Answers to the requests below: one link at most. */
+	char buf[NLREQ_RECV_SIZE] __attribute__((aligned(NLMSG_ALIGNTO)));
 };
 
 int warren_rtnl_open(struct warren_rtnl **rtnl)
@@ -47,7 +47,6 @@ int warren_rtnl_open(struct warren_rtnl **rtnl)
 		ret = error_record("bind(NETLINK_ROUTE)", errno);
 		goto err_close;
 	}
-	r->portid = mnl_socket_get_portid(r->nl);
 	r->seq = (unsigned int)time(NULL);
 	*rtnl = r;
 	return 0;
@@ -67,72 +66,12 @@ void warren_rtnl_close(struct warren_rtnl *rtnl)
 	free(rtnl);
 }
 
-/*
- * Reads, without waiting, what is left of the answer to request @seq after
- * a failure part way (a callback refused a message, a datagram was larger
- * than the buffer: ENOSPC), up to the message that ends it: NLMSG_ERROR (the
- * ACK or the kernel's error) or a dump's NLMSG_DONE. Left queued, that end
- * would be read by the handle's next request as its own answer (EPROTO).
- * Nothing waits: the kernel queues a request's answers before sendmsg()
- * returns, and each further part of a dump before recvmsg() returns.
- */
-static void drain(struct warren_rtnl *rtnl, unsigned int seq)
-{
-	int fd = mnl_socket_get_fd(rtnl->nl);
-
-	for (;;) {
-		ssize_t n = recv(fd, rtnl->buf, sizeof(rtnl->buf), MSG_DONTWAIT);
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)rtnl->buf;
-		int len = (int)n;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		/* A truncated datagram is read as far as it goes. */
-		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_seq == seq &&
-			    (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE))
-				return;
-		}
-	}
-}
-
-/*
- * Sends @nlh with NLM_F_ACK and reads the answers until the kernel's ACK,
- * passing each data message to @cb (may be NULL). Returns 0 or -errno,
- * recording @call. On failure the rest of the answer is read and dropped,
- * so the handle stays usable.
- */
+/* One request on @rtnl's socket: the os layer's loop, with the handle's buffer. */
 static int transact(struct warren_rtnl *rtnl, struct nlmsghdr *nlh, const char *call, mnl_cb_t cb,
 		    void *data)
 {
-	unsigned int seq = ++rtnl->seq;
-	ssize_t len;
-	int ret;
-
-	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	if (mnl_socket_sendto(rtnl->nl, nlh, nlh->nlmsg_len) < 0)
-		return error_record(call, errno);
-	for (;;) {
-		len = mnl_socket_recvfrom(rtnl->nl, rtnl->buf, sizeof(rtnl->buf));
-		if (len < 0 && errno == EINTR)
-			continue;
-		if (len < 0)
-			goto err_drain;
-		ret = mnl_cb_run(rtnl->buf, (size_t)len, seq, rtnl->portid, cb, data);
-		if (ret < 0)
-			goto err_drain;
-		if (ret == MNL_CB_STOP)
-			return 0;
-	}
-
-err_drain:
-	/* After the kernel's own error (its NLMSG_ERROR ended the answer) this finds nothing. */
-	ret = error_record(call, errno);
-	drain(rtnl, seq);
-	return ret;
+	return nlreq_exchange(rtnl->nl, ++rtnl->seq, rtnl->buf, sizeof(rtnl->buf), nlh, call, cb,
+			      data);
 }
 
 static size_t addr_size(int family)

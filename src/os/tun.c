@@ -223,6 +223,19 @@ int warren_tun_delete(const char *name)
 	return ret;
 }
 
+int warren_tun_queue_get_iff(int fd, char name[IFNAMSIZ], unsigned int *iff_flags)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(fd, TUNGETIFF, &ifr) < 0)
+		return error_record("ioctl(TUNGETIFF)", errno);
+	if (name)
+		snprintf(name, IFNAMSIZ, "%.*s", IFNAMSIZ - 1, ifr.ifr_name);
+	*iff_flags = (unsigned short)ifr.ifr_flags;
+	return 0;
+}
+
 int warren_tun_get_features(unsigned int *iff_features)
 {
 	unsigned int features;
