@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "core/key.h"
 #include "core/mac.h"
 #include "core/secret.h"
@@ -69,7 +67,7 @@ static void sb_key(struct strbuf *sb, const char *name, const uint8_t key[KEY_LE
 
 	key_to_hex(hex, key);
 	sb_addf(sb, "%s=%s\n", name, hex);
-	OPENSSL_cleanse(hex, sizeof(hex));
+	secret_wipe(hex, sizeof(hex));
 }
 
 static int get_allowedip(void *ctx, int family, const uint8_t *addr, uint8_t cidr)
@@ -139,7 +137,7 @@ int uapi_get_text(const struct engine *engine, const struct uapi_hooks *hooks, c
 	sb.s[0] = '\0';
 	if (engine_get_private_key(engine, key))
 		sb_key(&sb, "private_key", key);
-	OPENSSL_cleanse(key, sizeof(key));
+	secret_wipe(key, sizeof(key));
 	if (engine_get_listen_port(engine))
 		sb_addf(&sb, "listen_port=%u\n", engine_get_listen_port(engine));
 	if (engine_get_fwmark(engine))
@@ -196,7 +194,7 @@ int uapi_get_text(const struct engine *engine, const struct uapi_hooks *hooks, c
 				sb_addf(&sb, "drop_%s=%" PRIu64 "\n",
 					engine_drop_name((enum engine_drop)r), info->drops[r]);
 	}
-	OPENSSL_cleanse(info, sizeof(*info));
+	secret_wipe(info, sizeof(*info));
 	free(info);
 	info = NULL; /* err_mem frees it again */
 	if (sb.failed)
@@ -208,7 +206,7 @@ int uapi_get_text(const struct engine *engine, const struct uapi_hooks *hooks, c
 err_mem:
 	free(info);
 	if (sb.s)
-		OPENSSL_cleanse(sb.s, sb.cap);
+		secret_wipe(sb.s, sb.cap);
 	free(sb.s);
 	return -ENOMEM;
 }

@@ -19,8 +19,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
 #include "core/log.h"
 #include "core/secret.h"
 #include "daemon/uapi.h"
@@ -164,11 +162,11 @@ static void conn_free(struct uapi_conn *conn)
 	loop_del(server->loop, &conn->watch);
 	close(conn->watch.fd);
 	if (conn->in)
-		OPENSSL_cleanse(conn->in, UAPI_LINE_MAX + 1);
+		secret_wipe(conn->in, UAPI_LINE_MAX + 1);
 	free(conn->in);
 	set_text_free(conn);
 	if (conn->outbuf)
-		OPENSSL_cleanse(conn->outbuf, conn->out_len);
+		secret_wipe(conn->outbuf, conn->out_len);
 	free(conn->outbuf);
 	free(conn);
 }
@@ -290,7 +288,7 @@ static bool conn_get(struct uapi_conn *conn)
 	if (uapi_get_text(conn->server->engine, conn->server->hooks, &text, &len))
 		return conn_errno(conn, -ENOMEM);
 	ok = conn_queue(conn, text, len) && conn_errno(conn, 0);
-	OPENSSL_cleanse(text, len);
+	secret_wipe(text, len);
 	free(text);
 	return ok;
 }
@@ -359,7 +357,7 @@ static bool conn_flush(struct uapi_conn *conn)
 		}
 		conn->out_off += (size_t)n;
 	}
-	OPENSSL_cleanse(conn->outbuf, conn->out_len);
+	secret_wipe(conn->outbuf, conn->out_len);
 	free(conn->outbuf);
 	conn->outbuf = NULL;
 	conn->out_len = conn->out_off = 0;

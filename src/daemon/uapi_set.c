@@ -19,6 +19,7 @@
 
 #include "core/key.h"
 #include "core/mac.h"
+#include "core/secret.h"
 #include "daemon/uapi.h"
 
 /*
@@ -158,16 +159,21 @@ static int parse_endpoint(const char *s, size_t len, union pktbuf_addr *ep)
 	return 0;
 }
 
+/* 64 hex digits. @key is written only on success; the text copy is wiped. */
 static int parse_key(uint8_t key[KEY_LEN], const char *s, size_t len)
 {
 	char buf[KEY_HEX_LEN + 1];
-
-	int ret;
+	uint8_t out[KEY_LEN];
+	int ret = -EINVAL;
 
 	if (len != KEY_HEX_LEN || copy_value(buf, sizeof(buf), s, len))
-		return -EINVAL;
-	ret = key_from_hex(key, buf);
-	OPENSSL_cleanse(buf, sizeof(buf));
+		goto out;
+	ret = key_from_hex(out, buf);
+	if (!ret)
+		memcpy(key, out, KEY_LEN);
+out:
+	secret_wipe(buf, sizeof(buf));
+	secret_wipe(out, sizeof(out));
 	return ret;
 }
 
@@ -221,20 +227,42 @@ static void peer_done(struct uapi_set *set)
 	set->keepalive_on = false;
 }
 
+/* The two secrets a set carries: each wiped at one exit. */
+static int private_key_line(struct uapi_set *set, const char *v, size_t vlen)
+{
+	uint8_t key[KEY_LEN];
+	int ret = -EINVAL;
+
+	if (parse_key(key, v, vlen))
+		goto out;
+	if (!engine_set_private_key(set->engine, key_is_zero(key) ? NULL : key))
+		ret = 0;
+out:
+	secret_wipe(key, sizeof(key));
+	return ret;
+}
+
+static int preshared_key_line(struct uapi_set *set, const char *v, size_t vlen)
+{
+	uint8_t psk[KEY_LEN];
+	int ret = -EINVAL;
+
+	if (parse_key(psk, v, vlen))
+		goto out;
+	if (set->peer)
+		engine_peer_set_psk(set->engine, set->peer, psk);
+	ret = 0;
+out:
+	secret_wipe(psk, sizeof(psk));
+	return ret;
+}
+
 static int device_line(struct uapi_set *set, const char *k, size_t klen, const char *v, size_t vlen)
 {
 	uint64_t n;
-	int err;
 
-	if (key_is(k, klen, "private_key")) {
-		uint8_t key[KEY_LEN];
-
-		if (parse_key(key, v, vlen))
-			return -EINVAL;
-		err = engine_set_private_key(set->engine, key_is_zero(key) ? NULL : key);
-		OPENSSL_cleanse(key, sizeof(key));
-		return err ? -EINVAL : 0;
-	}
+	if (key_is(k, klen, "private_key"))
+		return private_key_line(set, v, vlen);
 	if (key_is(k, klen, "listen_port")) {
 		if (parse_uint(v, vlen, UINT16_MAX, &n))
 			return -EINVAL;
@@ -360,16 +388,8 @@ static int peer_line(struct uapi_set *set, const char *k, size_t klen, const cha
 				   : 0;
 		return engine_peer_mac_add_static(set->engine, set->peer, mac) ? -EINVAL : 0;
 	}
-	if (key_is(k, klen, "preshared_key")) {
-		uint8_t psk[KEY_LEN];
-
-		if (parse_key(psk, v, vlen))
-			return -EINVAL;
-		if (set->peer)
-			engine_peer_set_psk(set->engine, set->peer, psk);
-		OPENSSL_cleanse(psk, sizeof(psk));
-		return 0;
-	}
+	if (key_is(k, klen, "preshared_key"))
+		return preshared_key_line(set, v, vlen);
 	if (key_is(k, klen, "endpoint")) {
 		union pktbuf_addr ep;
 
