@@ -8,9 +8,7 @@
  * by the parsers in the first section below; they are kept together there
  * so that they can be swapped for the shared ones of src/core/ in one move.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <net/if.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,37 +18,15 @@
 #include "core/key.h"
 #include "core/mac.h"
 #include "core/secret.h"
+#include "core/value.h"
 #include "daemon/uapi.h"
 
 /*
- * ---- values, as Go's strconv and net/netip parse them ----
+ * ---- values ----
  *
- * The daemon's own value parsers (wireguard-go's grammar: netip, strconv).
- * The config reader (core/wgconf.c) and the UAPI client (core/uapi_text.c)
- * hold their own for wg's grammar; all of them are to become one set of
- * parsers in src/core/ with the grammar differences as parameters. Until
- * then nothing else in this file parses a value.
+ * Read in the UAPI's grammar (wireguard-go's strconv and net/netip) by the
+ * one set of value parsers, core/value.h, with VALUE_UAPI.
  */
-
-/* strconv.ParseUint(s, 10, bits): digits only, no sign, no space, not empty. */
-static int parse_uint(const char *s, size_t len, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!len)
-		return -EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		unsigned d = (unsigned char)s[i] - '0';
-
-		if (d > 9)
-			return -EINVAL;
-		if (v > (max - d) / 10)
-			return -EINVAL;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
 
 /* Copies @len bytes of @s into @buf as a C string; -EINVAL if too long or holding a NUL. */
 static int copy_value(char *buf, size_t size, const char *s, size_t len)
@@ -60,121 +36,6 @@ static int copy_value(char *buf, size_t size, const char *s, size_t len)
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	return 0;
-}
-
-/* netip.ParseAddr without a zone: dotted quad or IPv6 text. */
-static int parse_ip(const char *s, int *family, uint8_t addr[16])
-{
-	if (strchr(s, ':')) {
-		if (inet_pton(AF_INET6, s, addr) != 1)
-			return -EINVAL;
-		*family = AF_INET6;
-		return 0;
-	}
-	if (inet_pton(AF_INET, s, addr) != 1)
-		return -EINVAL;
-	*family = AF_INET;
-	return 0;
-}
-
-/*
- * netip.ParsePrefix: ADDR/BITS, no zone, BITS in decimal digits (leading
- * zeros accepted, as by the Debian wireguard-go that the tests compare with).
- */
-static int parse_prefix(const char *s, size_t len, int *family, uint8_t addr[16], uint8_t *cidr)
-{
-	char buf[64];
-	char *slash;
-	uint64_t bits;
-	size_t blen;
-
-	if (copy_value(buf, sizeof(buf), s, len))
-		return -EINVAL;
-	slash = strrchr(buf, '/');
-	if (!slash)
-		return -EINVAL;
-	*slash = '\0';
-	blen = strlen(slash + 1);
-	if (parse_uint(slash + 1, blen, 128, &bits))
-		return -EINVAL;
-	if (parse_ip(buf, family, addr))
-		return -EINVAL;
-	if (bits > (*family == AF_INET ? 32u : 128u))
-		return -EINVAL;
-	*cidr = (uint8_t)bits;
-	return 0;
-}
-
-/* netip.ParseAddrPort: A.B.C.D:PORT or [IPV6(%ZONE)]:PORT. */
-static int parse_endpoint(const char *s, size_t len, union pktbuf_addr *ep)
-{
-	char buf[96];
-	char *colon, *host, *zone;
-	uint64_t port;
-	uint8_t addr[16];
-	int family;
-
-	if (copy_value(buf, sizeof(buf), s, len))
-		return -EINVAL;
-	colon = strrchr(buf, ':');
-	if (!colon)
-		return -EINVAL;
-	*colon = '\0';
-	if (parse_uint(colon + 1, strlen(colon + 1), UINT16_MAX, &port))
-		return -EINVAL;
-	host = buf;
-	memset(ep, 0, sizeof(*ep));
-	if (host[0] == '[') {
-		size_t hlen = strlen(host);
-
-		if (hlen < 2 || host[hlen - 1] != ']')
-			return -EINVAL;
-		host[hlen - 1] = '\0';
-		host++;
-		zone = strchr(host, '%');
-		if (zone)
-			*zone++ = '\0';
-		if (zone && !*zone)
-			return -EINVAL;
-		if (inet_pton(AF_INET6, host, addr) != 1)
-			return -EINVAL;
-		ep->in6.sin6_family = AF_INET6;
-		memcpy(&ep->in6.sin6_addr, addr, 16);
-		ep->in6.sin6_port = htons((uint16_t)port);
-		if (zone) {
-			uint64_t id;
-
-			if (!parse_uint(zone, strlen(zone), UINT32_MAX, &id))
-				ep->in6.sin6_scope_id = (uint32_t)id;
-			else
-				ep->in6.sin6_scope_id = if_nametoindex(zone);
-		}
-		return 0;
-	}
-	if (parse_ip(host, &family, addr) || family != AF_INET)
-		return -EINVAL;
-	ep->in4.sin_family = AF_INET;
-	memcpy(&ep->in4.sin_addr, addr, 4);
-	ep->in4.sin_port = htons((uint16_t)port);
-	return 0;
-}
-
-/* 64 hex digits. @key is written only on success; the text copy is wiped. */
-static int parse_key(uint8_t key[KEY_LEN], const char *s, size_t len)
-{
-	char buf[KEY_HEX_LEN + 1];
-	uint8_t out[KEY_LEN];
-	int ret = -EINVAL;
-
-	if (len != KEY_HEX_LEN || copy_value(buf, sizeof(buf), s, len))
-		goto out;
-	ret = key_from_hex(out, buf);
-	if (!ret)
-		memcpy(key, out, KEY_LEN);
-out:
-	secret_wipe(buf, sizeof(buf));
-	secret_wipe(out, sizeof(out));
-	return ret;
 }
 
 static bool value_is(const char *v, size_t len, const char *want)
@@ -233,7 +94,7 @@ static int private_key_line(struct uapi_set *set, const char *v, size_t vlen)
 	uint8_t key[KEY_LEN];
 	int ret = -EINVAL;
 
-	if (parse_key(key, v, vlen))
+	if (value_key(key, v, vlen, VALUE_UAPI))
 		goto out;
 	if (!engine_set_private_key(set->engine, key_is_zero(key) ? NULL : key))
 		ret = 0;
@@ -247,7 +108,7 @@ static int preshared_key_line(struct uapi_set *set, const char *v, size_t vlen)
 	uint8_t psk[KEY_LEN];
 	int ret = -EINVAL;
 
-	if (parse_key(psk, v, vlen))
+	if (value_key(psk, v, vlen, VALUE_UAPI))
 		goto out;
 	if (set->peer)
 		engine_peer_set_psk(set->engine, set->peer, psk);
@@ -264,7 +125,7 @@ static int device_line(struct uapi_set *set, const char *k, size_t klen, const c
 	if (key_is(k, klen, "private_key"))
 		return private_key_line(set, v, vlen);
 	if (key_is(k, klen, "listen_port")) {
-		if (parse_uint(v, vlen, UINT16_MAX, &n))
+		if (value_uint(v, vlen, UINT16_MAX, VALUE_UAPI, &n))
 			return -EINVAL;
 		if (set->hooks && set->hooks->set_listen_port) {
 			if (set->hooks->set_listen_port(set->hooks->ctx, (uint16_t)n))
@@ -275,7 +136,7 @@ static int device_line(struct uapi_set *set, const char *k, size_t klen, const c
 		return 0;
 	}
 	if (key_is(k, klen, "fwmark")) {
-		if (parse_uint(v, vlen, UINT32_MAX, &n))
+		if (value_uint(v, vlen, UINT32_MAX, VALUE_UAPI, &n))
 			return -EINVAL;
 		if (set->hooks && set->hooks->set_fwmark &&
 		    set->hooks->set_fwmark(set->hooks->ctx, (uint32_t)n))
@@ -308,7 +169,7 @@ static int device_line(struct uapi_set *set, const char *k, size_t klen, const c
 		return 0;
 	}
 	if (key_is(k, klen, "mac_ageing")) {
-		if (parse_uint(v, vlen, UINT32_MAX, &n) || !n)
+		if (value_uint(v, vlen, UINT32_MAX, VALUE_UAPI, &n) || !n)
 			return -EINVAL;
 		return engine_set_mac_ageing(set->engine, n * 1000000000ULL) ? -EINVAL : 0;
 	}
@@ -322,7 +183,7 @@ static int public_key_line(struct uapi_set *set, const char *v, size_t vlen)
 	int err;
 
 	peer_done(set);
-	if (parse_key(key, v, vlen))
+	if (value_key(key, v, vlen, VALUE_UAPI))
 		return -EINVAL;
 	if (engine_get_public_key(set->engine, own) && !CRYPTO_memcmp(own, key, KEY_LEN)) {
 		/* Our own key: accepted and ignored, as wireguard-go does. */
@@ -392,8 +253,9 @@ static int peer_line(struct uapi_set *set, const char *k, size_t klen, const cha
 		return preshared_key_line(set, v, vlen);
 	if (key_is(k, klen, "endpoint")) {
 		union pktbuf_addr ep;
+		struct value_endpoint text;
 
-		if (parse_endpoint(v, vlen, &ep))
+		if (value_endpoint(v, vlen, VALUE_UAPI, &text, &ep.sa, sizeof(ep)))
 			return -EINVAL;
 		if (set->peer && engine_peer_set_endpoint(set->engine, set->peer, &ep))
 			return -EINVAL;
@@ -402,7 +264,7 @@ static int peer_line(struct uapi_set *set, const char *k, size_t klen, const cha
 	if (key_is(k, klen, "persistent_keepalive_interval")) {
 		struct engine_peer_info info;
 
-		if (parse_uint(v, vlen, UINT16_MAX, &n))
+		if (value_uint(v, vlen, UINT16_MAX, VALUE_UAPI, &n))
 			return -EINVAL;
 		if (!set->peer)
 			return 0;
@@ -438,7 +300,7 @@ static int peer_line(struct uapi_set *set, const char *k, size_t klen, const cha
 			v++;
 			vlen--;
 		}
-		if (parse_prefix(v, vlen, &family, addr, &cidr))
+		if (value_prefix(v, vlen, VALUE_UAPI, &family, addr, &cidr))
 			return -EINVAL;
 		if (!set->peer)
 			return 0;
