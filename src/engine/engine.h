@@ -98,9 +98,10 @@ const char *engine_drop_name(enum engine_drop reason);
 
 enum engine_event_type {
 	ENGINE_EVENT_HANDSHAKE_COMPLETE, /* a new keypair is confirmed and in use */
-	ENGINE_EVENT_HANDSHAKE_GAVE_UP,	 /* 18 retransmissions without an answer */
-	ENGINE_EVENT_KEYS_ZEROED,	 /* 540 s without a handshake: keys wiped */
-	ENGINE_EVENT_ENDPOINT_CHANGED,	 /* roaming: an authenticated packet moved it */
+	/* No answer to 20 tries: the first and MAX_TIMER_HANDSHAKES + 1 retries. */
+	ENGINE_EVENT_HANDSHAKE_GAVE_UP,
+	ENGINE_EVENT_KEYS_ZEROED, /* ZERO_KEY_MATERIAL_NS (540 s) without a handshake: keys wiped */
+	ENGINE_EVENT_ENDPOINT_CHANGED, /* roaming: an authenticated packet moved it */
 	/*
 	 * Mode mismatch, raised once per peer (again after engine_set_mode()):
 	 * "peer sends L2 frames, this interface is L3" and "peer sends IP
