@@ -165,11 +165,6 @@ int uapi_get(const char *ifname, struct uapi_device *dev)
 	return ret;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int uapi_list(char ***names, size_t *n)
 {
 	DIR *dir = opendir(UAPI_SOCKET_DIR);
@@ -195,13 +190,16 @@ int uapi_list(char ***names, size_t *n)
 		if (uapi_socket_path(path, sizeof(path), name) || stat(path, &st) ||
 		    !S_ISSOCK(st.st_mode))
 			continue;
+		/* As wg: a socket that refuses connections is stale and goes;
+		 * one this user may not open stays listed, so that show says
+		 * why it cannot read it. */
 		fd = uapi_connect(name);
-		if (fd < 0) {
-			if (fd == -ECONNREFUSED)
-				unlink(path);
+		if (fd == -ECONNREFUSED) {
+			unlink(path);
 			continue;
 		}
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 		nv = realloc(v, (count + 1) * sizeof(*v));
 		if (!nv || !(nv[count] = strdup(name))) {
 			v = nv ? nv : v;
@@ -216,8 +214,6 @@ int uapi_list(char ***names, size_t *n)
 		uapi_list_free(v, count);
 		return ret;
 	}
-	if (count)
-		qsort(v, count, sizeof(*v), name_cmp);
 	*names = v;
 	*n = count;
 	return 0;

@@ -37,8 +37,9 @@ int uapi_set(const char *ifname, const char *req, size_t len);
 int uapi_get(const char *ifname, struct uapi_device *dev);
 
 /*
- * Lists the interfaces with a socket in /var/run/wireguard, sorted by name,
- * removing stale sockets (connection refused) as wg does. *@names is an
+ * Lists the interfaces with a socket in /var/run/wireguard in the
+ * directory's order, as wg lists them: stale sockets (connection refused)
+ * are removed, and those this user may not connect to are listed. *@names is an
  * array of *@n strings the caller frees with uapi_list_free(). Returns 0 or
  * -errno; a missing directory is an empty list.
  */
