@@ -33,6 +33,16 @@ extern struct cli_options cli_options;
  */
 int cli_parse_options(int *argc, char ***argv, bool *help);
 
+/* "warren utility, warren-VERSION": -V, --version and `warren version`. */
+void cli_print_version(void);
+
+/*
+ * True for -h and --help. Every command given one of them as its only
+ * argument prints its usage on stdout and exits 0; warren.c sees to it for
+ * a command that prints its usage on stderr with status 1 instead.
+ */
+bool cli_is_help(const char *arg);
+
 /* iproute2's matches(): 0 when @arg is a non-empty prefix of @word. */
 int cli_matches(const char *arg, const char *word);
 

@@ -24,12 +24,16 @@ static void warn_world_accessible_stdout(void)
 }
 
 /* genkey and genpsk: 32 random bytes, clamped for a private key. */
-static int generate(int argc, const char *name, bool clamp)
+static int generate(int argc, char **argv, const char *name, bool clamp)
 {
 	uint8_t key[KEY_LEN];
 	char b64[KEY_BASE64_LEN + 1];
 	int ret = 1;
 
+	if (argc == 1 && cli_is_help(argv[0])) {
+		printf("Usage: warren %s\n", name);
+		return 0;
+	}
 	if (argc != 0) {
 		fprintf(stderr, "Usage: warren %s\n", name);
 		return 1;
@@ -52,12 +56,12 @@ out:
 
 int cmd_genkey(int argc, char **argv)
 {
-	return generate(argc, "genkey", true);
+	return generate(argc, argv, "genkey", true);
 }
 
 int cmd_genpsk(int argc, char **argv)
 {
-	return generate(argc, "genpsk", false);
+	return generate(argc, argv, "genpsk", false);
 }
 
 /* Whitespace and NUL may follow the key on stdin, as for wg. */
@@ -72,6 +76,10 @@ int cmd_pubkey(int argc, char **argv)
 	char b64[KEY_BASE64_LEN + 1];
 	int c, ret = 1;
 
+	if (argc == 1 && cli_is_help(argv[0])) {
+		puts("Usage: warren pubkey");
+		return 0;
+	}
 	if (argc != 0) {
 		fputs("Usage: warren pubkey\n", stderr);
 		return 1;

@@ -29,6 +29,16 @@ int cli_matches(const char *arg, const char *word)
 	return memcmp(word, arg, len);
 }
 
+void cli_print_version(void)
+{
+	printf("warren utility, warren-%s\n", WARREN_VERSION);
+}
+
+bool cli_is_help(const char *arg)
+{
+	return !strcmp(arg, "-h") || !strcmp(arg, "--help");
+}
+
 enum color_opt { COLOR_NEVER, COLOR_AUTO, COLOR_ALWAYS };
 
 /* iproute2's matches_color(): -c[olor][=always|auto|never]. */
@@ -104,6 +114,10 @@ int cli_parse_options(int *argc, char ***argv, bool *help)
 			av++;
 			break;
 		}
+		if (!strcmp(opt, "--version")) { /* as wg and most GNU programs spell it */
+			cli_print_version();
+			return 0;
+		}
 		if (opt[1] == '-' && opt[2])
 			opt++;
 		/* The options that change nothing for warren's commands are
@@ -118,7 +132,7 @@ int cli_parse_options(int *argc, char ***argv, bool *help)
 		} else if (!cli_matches(opt, "-oneline")) {
 			cli_options.oneline++;
 		} else if (!cli_matches(opt, "-Version")) {
-			printf("warren utility, warren-%s\n", WARREN_VERSION);
+			cli_print_version();
 			return 0;
 		} else if (!cli_matches(opt, "-json")) {
 			cli_options.json++;

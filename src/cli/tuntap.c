@@ -564,6 +564,11 @@ int cmd_tuntap(int argc, char **argv)
 	struct tuntap_args args;
 	char msg[512];
 
+	/* ip's word `help' keeps ip's answer below (usage on stderr, 255). */
+	if (argc == 1 && cli_is_help(argv[0])) {
+		fputs(tuntap_usage_text, stdout);
+		return 0;
+	}
 	switch (tuntap_args_parse(argc, argv, &args, msg, sizeof(msg))) {
 	case TUNTAP_PARSE_OK:
 		break;

@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
 
 static const struct command {
 	const char *name;
@@ -27,6 +29,7 @@ static const struct command {
     {"down", cmd_down, "take down an interface brought up by `warren up`"},
     {"show", cmd_show, "show WireGuard interfaces, as `wg show`, with drop counters"},
     {"help", cmd_help, "print this help"},
+    {"version", cmd_version, "print the version, as -V and --version"},
 };
 
 enum { N_COMMANDS = sizeof(commands) / sizeof(commands[0]) };
@@ -35,7 +38,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "Usage: warren [ OPTIONS ] COMMAND [ ARGUMENTS ]\n"
 		   "where  OPTIONS := { -d[etails] | -j[son] | -p[retty] | -o[neline] |\n"
-		   "                    -s[tatistics] | -c[olor] | -n[etns] name | -V[ersion] }\n"
+		   "                    -s[tatistics] | -c[olor] | -n[etns] name | -V[ersion] |\n"
+		   "                    --version | -h[elp] }\n"
 		   "       COMMAND := ");
 	for (size_t i = 0, n = 0; i < N_COMMANDS; i++)
 		if (commands[i].help)
@@ -54,6 +58,57 @@ static int cmd_help(int argc, char **argv)
 	return 0;
 }
 
+/* `warren version`, as `wg version`. */
+static int cmd_version(int argc, char **argv)
+{
+	if (argc > 1 || (argc == 1 && !cli_is_help(argv[0]))) {
+		fputs("Usage: warren version\n", stderr);
+		return 1;
+	}
+	if (argc == 1)
+		puts("Usage: warren version");
+	else
+		cli_print_version();
+	return 0;
+}
+
+/*
+ * `warren COMMAND --help` for a command that answers a lone -h/--help with
+ * its usage on stderr and status 1 (up, down): its stderr is caught, and
+ * usage text goes to stdout with status 0; anything else is passed on
+ * unchanged.
+ */
+static int run_help(int (*fn)(int argc, char **argv), char **argv)
+{
+	FILE *caught = tmpfile();
+	int saved = dup(STDERR_FILENO), ret;
+	char line[256];
+	bool usage_text = false;
+
+	if (!caught || saved < 0 || dup2(fileno(caught), STDERR_FILENO) < 0) {
+		if (caught)
+			fclose(caught);
+		if (saved >= 0)
+			close(saved);
+		return fn(1, argv);
+	}
+	ret = fn(1, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(caught);
+	if (fgets(line, sizeof(line), caught))
+		usage_text = !strncmp(line, "Usage: ", strlen("Usage: "));
+	rewind(caught);
+	if (ret == 1 && usage_text)
+		ret = 0;
+	while (fgets(line, sizeof(line), caught))
+		fputs(line, ret ? stderr : stdout);
+	fclose(caught);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	bool help = false;
@@ -70,8 +125,11 @@ int main(int argc, char **argv)
 		return 255;
 	}
 	for (size_t i = 0; i < N_COMMANDS; i++) {
-		if (!cli_matches(argv[1], commands[i].name))
-			return commands[i].fn(argc - 2, argv + 2);
+		if (cli_matches(argv[1], commands[i].name))
+			continue;
+		if (argc == 3 && cli_is_help(argv[2]))
+			return run_help(commands[i].fn, argv + 2);
+		return commands[i].fn(argc - 2, argv + 2);
 	}
 	fprintf(stderr, "Object \"%s\" is unknown, try \"warren help\".\n", argv[1]);
 	return 1;
