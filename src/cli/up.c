@@ -192,16 +192,17 @@ static void quick_free(struct quick *q)
 	free(q->config_file);
 }
 
-static int usage(const char *cmd)
+/* The usage of up or down: asked for (help), on stdout and 0; else on stderr and 1. */
+static int usage(const char *cmd, bool help)
 {
-	fprintf(stderr,
+	fprintf(help ? stdout : stderr,
 		"Usage: warren %s [ CONFIG_FILE | INTERFACE ]\n\n"
 		"  CONFIG_FILE is a wg-quick(8) configuration file, whose filename is the\n"
 		"  interface name followed by `.conf'. Otherwise, INTERFACE is an interface\n"
 		"  name, with configuration found at /etc/wireguard/INTERFACE.conf.\n"
 		"  The daemon is $WG_QUICK_USERSPACE_IMPLEMENTATION, else warrend.\n",
 		cmd);
-	return 1;
+	return help ? 0 : 1;
 }
 
 /* Set by SIGINT, SIGTERM and SIGHUP during up: wg-quick's trap, undo and exit. */
@@ -281,9 +282,10 @@ int cmd_up(int argc, char **argv)
 	struct warren_rtnl_link link;
 	int ret = 1;
 
-	if (argc != 1 || !strcmp(argv[0], "help") || !strcmp(argv[0], "-h") ||
-	    !strcmp(argv[0], "--help"))
-		return usage("up");
+	if (argc == 1 && (!strcmp(argv[0], "help") || cli_is_help(argv[0])))
+		return usage("up", true);
+	if (argc != 1)
+		return usage("up", false);
 	if (read_config(&q, argv[0]))
 		goto out;
 	if (q.conf.table == WGCONF_TABLE_ID) {
@@ -319,9 +321,10 @@ int cmd_down(int argc, char **argv)
 	struct quick q = {0};
 	int ret = 1;
 
-	if (argc != 1 || !strcmp(argv[0], "help") || !strcmp(argv[0], "-h") ||
-	    !strcmp(argv[0], "--help"))
-		return usage("down");
+	if (argc == 1 && (!strcmp(argv[0], "help") || cli_is_help(argv[0])))
+		return usage("down", true);
+	if (argc != 1)
+		return usage("down", false);
 	if (read_config(&q, argv[0]))
 		goto out;
 	if (!uapi_alive(q.ifname)) {

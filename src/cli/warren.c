@@ -72,43 +72,6 @@ static int cmd_version(int argc, char **argv)
 	return 0;
 }
 
-/*
- * `warren COMMAND --help` for a command that answers a lone -h/--help with
- * its usage on stderr and status 1 (up, down): its stderr is caught, and
- * usage text goes to stdout with status 0; anything else is passed on
- * unchanged.
- */
-static int run_help(int (*fn)(int argc, char **argv), char **argv)
-{
-	FILE *caught = tmpfile();
-	int saved = dup(STDERR_FILENO), ret;
-	char line[256];
-	bool usage_text = false;
-
-	if (!caught || saved < 0 || dup2(fileno(caught), STDERR_FILENO) < 0) {
-		if (caught)
-			fclose(caught);
-		if (saved >= 0)
-			close(saved);
-		return fn(1, argv);
-	}
-	ret = fn(1, argv);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	rewind(caught);
-	if (fgets(line, sizeof(line), caught))
-		usage_text = !strncmp(line, "Usage: ", strlen("Usage: "));
-	rewind(caught);
-	if (ret == 1 && usage_text)
-		ret = 0;
-	while (fgets(line, sizeof(line), caught))
-		fputs(line, ret ? stderr : stdout);
-	fclose(caught);
-	return ret;
-}
-
 int main(int argc, char **argv)
 {
 	bool help = false;
@@ -127,8 +90,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < N_COMMANDS; i++) {
 		if (cli_matches(argv[1], commands[i].name))
 			continue;
-		if (argc == 3 && cli_is_help(argv[2]))
-			return run_help(commands[i].fn, argv + 2);
 		return commands[i].fn(argc - 2, argv + 2);
 	}
 	fprintf(stderr, "Object \"%s\" is unknown, try \"warren help\".\n", argv[1]);
