@@ -23,6 +23,7 @@
 #include "engine/mactable.h"
 #include "engine/noise.h"
 #include "engine/peer.h"
+#include "engine/staging.h"
 #include "engine/timerq.h"
 
 struct engine {
@@ -38,8 +39,8 @@ struct engine {
 	bool down; /* engine_set_down */
 	uint32_t mtu;
 	uint64_t drops[ENGINE_DROP_COUNT];
-	/* Buffers on all peers' staged queues, and their cap (0: none). */
-	size_t staged, staged_limit;
+	/* Packets on all peers' staged queues, their cap, the peers holding most. */
+	struct staging staging;
 
 	/* L2 mode (l2.c). The table is allocated on first use (macs_ready). */
 	enum engine_mode mode;
@@ -69,31 +70,15 @@ static inline void engine_drop_buf(struct engine *engine, struct peer *peer,
 }
 
 /*
- * A peer's staged queue changes only through these, which keep
- * engine->staged: push (consumes @buf), pop (NULL when empty) and drop
- * everything as @reason.
+ * A peer's staged queue changes only through staging.h (engine->staging),
+ * which keeps the count and the cap: this drops everything as @reason.
  */
-static inline void engine_stage_push(struct engine *engine, struct peer *peer, struct pktbuf *buf)
-{
-	pktbuf_queue_push(&peer->staged, buf);
-	engine->staged++;
-}
-
-static inline struct pktbuf *engine_stage_pop(struct engine *engine, struct peer *peer)
-{
-	struct pktbuf *buf = pktbuf_queue_pop(&peer->staged);
-
-	if (buf)
-		engine->staged--;
-	return buf;
-}
-
 static inline void engine_stage_drop_all(struct engine *engine, struct peer *peer,
 					 enum engine_drop reason)
 {
 	struct pktbuf *buf;
 
-	while ((buf = engine_stage_pop(engine, peer)))
+	while ((buf = staging_pop(&engine->staging, peer)))
 		engine_drop_buf(engine, peer, reason, buf);
 }
 

@@ -34,6 +34,7 @@ static const char *const drop_names[ENGINE_DROP_COUNT] = {
     [ENGINE_DROP_DOWN] = "down",
     [ENGINE_DROP_TOO_BIG] = "too_big",
     [ENGINE_DROP_STAGED_OVERFLOW] = "staged_overflow",
+    [ENGINE_DROP_STAGED_EVICTED] = "staged_evicted",
     [ENGINE_DROP_STAGED_GIVEUP] = "staged_giveup",
     [ENGINE_DROP_NO_BUFFER] = "no_buffer",
     [ENGINE_DROP_CRYPTO] = "crypto",
@@ -82,6 +83,7 @@ int engine_new(struct engine **enginep)
 	index_table_init(&engine->indices);
 	allowedips_init(&engine->allowedips);
 	timerq_init(&engine->timerq);
+	staging_init(&engine->staging);
 	ret = load_init(&engine->load, ENGINE_DEFAULT_HANDSHAKE_LOAD);
 	if (ret)
 		goto err_engine;
@@ -221,12 +223,12 @@ void engine_set_mtu(struct engine *engine, uint32_t mtu)
 
 void engine_set_staged_limit(struct engine *engine, size_t limit)
 {
-	engine->staged_limit = limit;
+	engine->staging.limit = limit;
 }
 
 size_t engine_staged(const struct engine *engine)
 {
-	return engine->staged;
+	return engine->staging.total;
 }
 
 int engine_peer_add(struct engine *engine, const uint8_t public_key[32], struct peer **peerp)
@@ -272,7 +274,7 @@ void engine_peer_remove(struct engine *engine, struct peer *peer)
 	timers_stop(&peer->timers);
 	timers_detach(&peer->timers);
 	peer_table_remove(&engine->peers, peer);
-	engine->staged -= peer->staged.len; /* peer_free returns them uncounted */
+	staging_forget(&engine->staging, peer); /* peer_free returns them uncounted */
 	peer_free(peer);
 }
 

@@ -79,7 +79,8 @@ enum engine_drop {
 	ENGINE_DROP_NO_ROUTE,		 /* outgoing: no peer's allowed IPs hold the destination */
 	ENGINE_DROP_NO_ENDPOINT,	 /* outgoing: peer has no endpoint */
 	ENGINE_DROP_TOO_BIG,		 /* longer than the MTU (L2: MTU + 14, both ways) */
-	ENGINE_DROP_STAGED_OVERFLOW,	 /* staged packet pushed out, see engine_set_staged_limit */
+	ENGINE_DROP_STAGED_OVERFLOW,	 /* oldest staged packet pushed out by its own newest */
+	ENGINE_DROP_STAGED_EVICTED,	 /* pushed out at the engine cap by a peer holding less */
 	ENGINE_DROP_STAGED_GIVEUP,	 /* staged packets dropped after the handshake gave up */
 	ENGINE_DROP_NO_BUFFER,		 /* pool empty, no room in a buffer */
 	ENGINE_DROP_CRYPTO,		 /* the crypto library failed */
@@ -222,11 +223,15 @@ void engine_set_mtu(struct engine *engine, uint32_t mtu);
  * Caps the packets staged (waiting for a handshake) over all peers, as
  * each peer's own cap (MAX_STAGED_PACKETS) does not bound the total: peers
  * with unreachable endpoints would otherwise hold every buffer of the
- * caller's pool. 0 (the default) means no engine-wide cap. At the cap, a
- * new packet for a peer that has staged packets pushes out that peer's
- * oldest (the total stays); for a peer with none the new packet is
- * dropped. Both count as ENGINE_DROP_STAGED_OVERFLOW. Lowering the cap
- * drops nothing already staged. engine_staged() is the current total.
+ * caller's pool. 0 (the default) means no engine-wide cap. At the cap a
+ * new packet is always staged, and the total stays: the peer holding the
+ * most staged packets loses its oldest, counted against it as
+ * ENGINE_DROP_STAGED_EVICTED, or ENGINE_DROP_STAGED_OVERFLOW when that is
+ * the new packet's own peer (ties included). So each of n peers with
+ * staged packets keeps at least min(MAX_STAGED_PACKETS, limit / n), and a
+ * peer's first packet always starts its handshake, whatever the others
+ * hold. Lowering the cap drops nothing already staged. engine_staged() is
+ * the current total.
  */
 void engine_set_staged_limit(struct engine *engine, size_t limit);
 size_t engine_staged(const struct engine *engine);

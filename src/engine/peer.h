@@ -46,8 +46,13 @@ struct peer {
 
 	/* Where to send; learnt from authenticated packets (roaming). */
 	union pktbuf_addr endpoint;
-	/* Outgoing packets waiting for a keypair; at most MAX_STAGED_PACKETS. */
+	/*
+	 * Outgoing packets waiting for a keypair; at most MAX_STAGED_PACKETS.
+	 * Changed only through the engine's staging (staging.h), which links
+	 * the peer in its list of peers holding as many.
+	 */
 	struct pktbuf_queue staged;
+	struct peer *staging_prev, *staging_next;
 	struct timers timers;
 
 	/* Monotonic time of the last initiation or response we sent. */

@@ -136,22 +136,21 @@ static void seal_and_send(struct engine *engine, struct peer *peer, struct keypa
 }
 
 /*
- * Stages @buf (consumed), pushing out the peer's oldest past
- * MAX_STAGED_PACKETS or at the engine-wide cap; at the cap a peer with
- * nothing staged loses the new packet (engine_set_staged_limit).
+ * Stages @buf (consumed), always: past MAX_STAGED_PACKETS the peer's
+ * oldest goes, and at the engine-wide cap the oldest of the peer holding
+ * the most (staging.h), so that no peer's staging can keep another's first
+ * packet, and with it its handshake, out (engine_set_staged_limit).
  */
 static void stage(struct engine *engine, struct peer *peer, struct pktbuf *buf)
 {
-	bool full = engine->staged_limit && engine->staged >= engine->staged_limit;
+	struct peer *victim = staging_victim(&engine->staging, peer);
 
-	if (full && !peer->staged.len) {
-		engine_drop_buf(engine, peer, ENGINE_DROP_STAGED_OVERFLOW, buf);
-		return;
-	}
-	if (full || peer->staged.len >= MAX_STAGED_PACKETS)
-		engine_drop_buf(engine, peer, ENGINE_DROP_STAGED_OVERFLOW,
-				engine_stage_pop(engine, peer));
-	engine_stage_push(engine, peer, buf);
+	if (victim)
+		engine_drop_buf(engine, victim,
+				victim == peer ? ENGINE_DROP_STAGED_OVERFLOW
+					       : ENGINE_DROP_STAGED_EVICTED,
+				staging_pop(&engine->staging, victim));
+	staging_push(&engine->staging, peer, buf);
 }
 
 void engine_send_staged(struct engine *engine, struct peer *peer, struct engine_time now,
@@ -169,7 +168,7 @@ void engine_send_staged(struct engine *engine, struct peer *peer, struct engine_
 			kp->sending_valid = false;
 			goto need_handshake;
 		}
-		buf = engine_stage_pop(engine, peer);
+		buf = staging_pop(&engine->staging, peer);
 		seal_and_send(engine, peer, kp, buf, now, out);
 	}
 	keep_key_fresh(engine, peer, now, out);

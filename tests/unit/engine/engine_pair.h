@@ -220,6 +220,31 @@ static inline unsigned pair_count_tx(const struct side *s, uint8_t type)
 	return n;
 }
 
+/*
+ * Whether @engine's account of staged packets (staging.h) matches its
+ * peers' queues: each peer in the list of its queue length, the longest
+ * list named, the total summed.
+ */
+static inline bool pair_staging_consistent(const struct engine *engine)
+{
+	const struct staging *s = &engine->staging;
+	unsigned longest = 0;
+	size_t total = 0, listed = 0;
+
+	for (struct peer *peer = engine_peer_first(engine); peer; peer = engine_peer_next(peer)) {
+		total += peer->staged.len;
+		if (peer->staged.len > longest)
+			longest = peer->staged.len;
+	}
+	for (unsigned len = 1; len <= MAX_STAGED_PACKETS; len++)
+		for (const struct peer *peer = s->by_len[len]; peer; peer = peer->staging_next) {
+			if (peer->staged.len != len)
+				return false;
+			listed += len;
+		}
+	return total == s->total && listed == total && longest == s->max_len;
+}
+
 /* A handshake initiated by A through a keepalive (persistent keepalive on). */
 static inline void pair_handshake(struct pair *p)
 {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The engine-wide cap on staged packets (engine_set_staged_limit) and the
- * count behind it, kept through every way a staged packet leaves.
+ * count behind it, kept through every way a staged packet leaves. Fairness
+ * under the cap, with many silent peers, is test_staging_fair.c's.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -42,17 +43,21 @@ static void cap(void **state)
 		size_t limit;
 		unsigned peers, per_peer;
 		size_t staged;
-		uint64_t overflow;
-		uint32_t first_len; /* of peer 1's oldest staged packet */
+		uint64_t overflow, evicted;
+		uint32_t first_len;   /* of peer 1's oldest staged packet */
+		uint32_t last_staged; /* packets the last peer holds */
 	} cases[] = {
 	    /* 1: no cap: every packet waits */
-	    {0, 3, 5, 15, 0, 40},
-	    /* 2: cap 10: the third peer, with nothing staged, loses its packets */
-	    {10, 3, 5, 10, 5, 40},
+	    {0, 3, 5, 15, 0, 0, 40, 5},
+	    /*
+	     * 2: cap 10: the third peer's packets push out the oldest of the
+	     * peer holding the most, until it holds the most (5,5,0 -> 3,3,4)
+	     */
+	    {10, 3, 5, 10, 1, 4, 42, 4},
 	    /* 3: cap 10, one peer: its oldest make room, the total stays */
-	    {10, 1, 12, 10, 2, 42},
+	    {10, 1, 12, 10, 2, 0, 42, 10},
 	    /* 4: the per-peer cap still applies under a larger engine cap */
-	    {1000, 1, 130, MAX_STAGED_PACKETS, 2, 42},
+	    {1000, 1, 130, MAX_STAGED_PACKETS, 2, 0, 42, MAX_STAGED_PACKETS},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -70,7 +75,11 @@ static void cap(void **state)
 		assert_int_equal(engine_staged(p.a.engine), cases[i].staged);
 		assert_int_equal(engine_drops(p.a.engine, ENGINE_DROP_STAGED_OVERFLOW),
 				 cases[i].overflow);
+		assert_int_equal(engine_drops(p.a.engine, ENGINE_DROP_STAGED_EVICTED),
+				 cases[i].evicted);
 		assert_int_equal(peers[0]->staged.head->len, cases[i].first_len);
+		assert_int_equal(peers[cases[i].peers - 1]->staged.len, cases[i].last_staged);
+		assert_true(pair_staging_consistent(p.a.engine));
 		pair_free(&p);
 	}
 }
@@ -154,6 +163,7 @@ static void count_follows(void **state)
 			break;
 		}
 		assert_int_equal(engine_staged(p.a.engine), cases[i].left);
+		assert_true(pair_staging_consistent(p.a.engine));
 		pair_free(&p);
 	}
 }
