@@ -97,9 +97,9 @@ static int measure(const char *name, unsigned int batch, unsigned int segments, 
 	for (unsigned int i = 0; i < batch; i++) {
 		msgs[i] = (struct udp_msg){.data = data, .len = PAYLOAD * segments};
 		msgs[i].gso_size = segments > 1 ? PAYLOAD : 0;
-		msgs[i].peer.v4.sin_family = AF_INET;
-		msgs[i].peer.v4.sin_port = htons(rx->port);
-		msgs[i].peer.v4.sin_addr.s_addr = htonl(0x7f000001);
+		msgs[i].peer.in4.sin_family = AF_INET;
+		msgs[i].peer.in4.sin_port = htons(rx->port);
+		msgs[i].peer.in4.sin_addr.s_addr = htonl(0x7f000001);
 	}
 	pthread_create(&thread, NULL, receiver, &r);
 	start = now();

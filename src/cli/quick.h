@@ -74,10 +74,10 @@ int quick_del_device(struct quick *q);
  * before anything is made, so that an unknown name fails cleanly with
  * "FILE:LINE: reason: `HOST:PORT'".
  */
-int quick_resolve_endpoints(struct quick *q, union uapi_sockaddr **out);
+int quick_resolve_endpoints(struct quick *q, union sockaddr_inet **out);
 
 /* wg-quick's set_config(): `wg setconf` through the UAPI, with @eps resolved. */
-int quick_set_config(struct quick *q, const union uapi_sockaddr *eps);
+int quick_set_config(struct quick *q, const union sockaddr_inet *eps);
 
 /* The device's state from its daemon (uapi_get()); a failure is reported. */
 int quick_get_device(struct quick *q, struct uapi_device *dev);

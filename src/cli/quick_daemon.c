@@ -127,9 +127,9 @@ int quick_del_device(struct quick *q)
  * answer). Done before anything is made, so that an unknown name fails
  * cleanly.
  */
-int quick_resolve_endpoints(struct quick *q, union uapi_sockaddr **out)
+int quick_resolve_endpoints(struct quick *q, union sockaddr_inet **out)
 {
-	union uapi_sockaddr *eps = calloc(q->conf.n_peers + 1, sizeof(*eps));
+	union sockaddr_inet *eps = calloc(q->conf.n_peers + 1, sizeof(*eps));
 
 	if (!eps)
 		return -ENOMEM;
@@ -144,7 +144,7 @@ int quick_resolve_endpoints(struct quick *q, union uapi_sockaddr **out)
 		if (!q->conf.peers[i].has_endpoint)
 			continue;
 		if (e->numeric) {
-			memcpy(&eps[i], &e->addr, sizeof(e->addr));
+			eps[i] = e->addr;
 			continue;
 		}
 		snprintf(port, sizeof(port), "%u", e->port);
@@ -165,7 +165,7 @@ int quick_resolve_endpoints(struct quick *q, union uapi_sockaddr **out)
 }
 
 /* wg-quick's set_config(): `wg setconf` through the UAPI. */
-int quick_set_config(struct quick *q, const union uapi_sockaddr *eps)
+int quick_set_config(struct quick *q, const union sockaddr_inet *eps)
 {
 	struct secret_buf req = {0};
 	FILE *f = secret_stream(&req); /* the request holds private_key= */

@@ -44,9 +44,9 @@ static unsigned int endpoint_mtu(const struct uapi_device *dev)
 	unsigned int mtu = 0, m;
 
 	for (size_t i = 0; i < dev->n_peers; i++) {
-		const union uapi_sockaddr *ep = &dev->peers[i].endpoint;
-		const void *dst = ep->sa.sa_family == AF_INET6 ? (const void *)&ep->v6.sin6_addr
-							       : (const void *)&ep->v4.sin_addr;
+		const union sockaddr_inet *ep = &dev->peers[i].endpoint;
+		const void *dst = ep->sa.sa_family == AF_INET6 ? (const void *)&ep->in6.sin6_addr
+							       : (const void *)&ep->in4.sin_addr;
 
 		if (!ep->sa.sa_family)
 			continue;

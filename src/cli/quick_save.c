@@ -138,8 +138,7 @@ static int save_build(struct quick *q, const struct uapi_device *dev, struct wgc
 	for (size_t i = 0; i < dev->n_peers; i++) {
 		const struct uapi_peer *from = &dev->peers[i];
 		struct wgconf_peer *p = &c->peers[i];
-		const union uapi_sockaddr *ep = &from->endpoint;
-		socklen_t alen = ep->sa.sa_family == AF_INET6 ? sizeof(ep->v6) : sizeof(ep->v4);
+		const union sockaddr_inet *ep = &from->endpoint;
 
 		p->has_public_key = true;
 		memcpy(p->public_key, from->public_key, KEY_LEN);
@@ -153,12 +152,12 @@ static int save_build(struct quick *q, const struct uapi_device *dev, struct wgc
 		if (c->tap && runtime_macs(from, p, &(*hosts)[i]))
 			return -ENOMEM;
 		if (ep->sa.sa_family &&
-		    !getnameinfo(&ep->sa, alen, (*hosts)[i].text, sizeof((*hosts)[i].text), NULL, 0,
-				 NI_DGRAM | NI_NUMERICHOST)) {
+		    !getnameinfo(&ep->sa, sockaddr_inet_len(ep), (*hosts)[i].text,
+				 sizeof((*hosts)[i].text), NULL, 0, NI_DGRAM | NI_NUMERICHOST)) {
 			p->has_endpoint = true;
 			p->endpoint.host = (*hosts)[i].text;
-			p->endpoint.port = ntohs(ep->sa.sa_family == AF_INET6 ? ep->v6.sin6_port
-									      : ep->v4.sin_port);
+			p->endpoint.port = ntohs(ep->sa.sa_family == AF_INET6 ? ep->in6.sin6_port
+									      : ep->in4.sin_port);
 		}
 	}
 	return 0;

@@ -231,7 +231,7 @@ static int check_interrupted(void)
  */
 static int up(struct quick *q)
 {
-	union uapi_sockaddr *eps = NULL;
+	union sockaddr_inet *eps = NULL;
 	int ret;
 
 	ret = quick_resolve_endpoints(q, &eps);

@@ -27,12 +27,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-/* An IPv4 or IPv6 UDP address; sa.sa_family == AF_UNSPEC means none. */
-union pktbuf_addr {
-	struct sockaddr sa;
-	struct sockaddr_in in4;
-	struct sockaddr_in6 in6;
-};
+#include "core/sockaddr.h"
 
 struct pktbuf_pool;
 
@@ -47,7 +42,7 @@ struct pktbuf {
 	 * The remote UDP address: the source of a received datagram, the
 	 * destination of one to send. Unused for TUN packets.
 	 */
-	union pktbuf_addr addr;
+	union sockaddr_inet addr;
 	uint8_t *slot;
 };
 
@@ -202,8 +197,5 @@ static inline void pktbuf_queue_splice(struct pktbuf_queue *to, struct pktbuf_qu
 
 /* Frees every buffer in @q; returns how many. */
 uint32_t pktbuf_queue_purge(struct pktbuf_queue *q);
-
-/* True when the two addresses have the same family, address and port. */
-bool pktbuf_addr_equal(const union pktbuf_addr *a, const union pktbuf_addr *b);
 
 #endif

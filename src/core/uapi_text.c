@@ -38,7 +38,7 @@ static int parse_i64(const char *s, int64_t *out)
 	return 0;
 }
 
-static int parse_endpoint(const char *s, union uapi_sockaddr *out)
+static int parse_endpoint(const char *s, union sockaddr_inet *out)
 {
 	struct value_endpoint ep;
 
@@ -244,12 +244,10 @@ int uapi_text_parse_errno(const char *text, size_t len)
 	return v < 0 ? (int)v : -(int)v;
 }
 
-char *uapi_text_endpoint(char *buf, size_t len, const union uapi_sockaddr *addr)
+char *uapi_text_endpoint(char *buf, size_t len, const union sockaddr_inet *addr)
 {
 	char host[NI_MAXHOST], serv[NI_MAXSERV];
-	socklen_t alen = addr->sa.sa_family == AF_INET6 ? sizeof(addr->v6) : sizeof(addr->v4);
-
-	if (getnameinfo(&addr->sa, alen, host, sizeof(host), serv, sizeof(serv),
+	if (getnameinfo(&addr->sa, sockaddr_inet_len(addr), host, sizeof(host), serv, sizeof(serv),
 			NI_DGRAM | NI_NUMERICHOST | NI_NUMERICSERV)) {
 		snprintf(buf, len, "(invalid)");
 		return buf;
@@ -265,7 +263,7 @@ static const char *ip_text(char *buf, const struct wgconf_ip *ip)
 	return inet_ntop(ip->family, &ip->addr, buf, INET6_ADDRSTRLEN);
 }
 
-int uapi_text_write_set(FILE *out, const struct wgconf *conf, const union uapi_sockaddr *endpoints)
+int uapi_text_write_set(FILE *out, const struct wgconf *conf, const union sockaddr_inet *endpoints)
 {
 	char hex[KEY_HEX_LEN + 1], ep[NI_MAXHOST + NI_MAXSERV + 4], ip[INET6_ADDRSTRLEN];
 	char mac[MAC_TEXT_LEN];

@@ -30,17 +30,11 @@ struct uapi_extra {
 	char *value;
 };
 
-union uapi_sockaddr {
-	struct sockaddr sa; /* sa_family 0: none */
-	struct sockaddr_in v4;
-	struct sockaddr_in6 v6;
-};
-
 struct uapi_peer {
 	uint8_t public_key[KEY_LEN];
 	bool has_preshared_key; /* present and not all zero */
 	uint8_t preshared_key[KEY_LEN];
-	union uapi_sockaddr endpoint;
+	union sockaddr_inet endpoint;
 	int64_t last_handshake_sec;
 	int64_t last_handshake_nsec;
 	uint64_t rx_bytes;
@@ -82,7 +76,7 @@ void uapi_device_free(struct uapi_device *dev);
  * resolved (sa_family 0: none); @conf's own endpoint fields are not read.
  * Returns 0 or -EIO if @out fails.
  */
-int uapi_text_write_set(FILE *out, const struct wgconf *conf, const union uapi_sockaddr *endpoints);
+int uapi_text_write_set(FILE *out, const struct wgconf *conf, const union sockaddr_inet *endpoints);
 
 /*
  * Reads the errno=N line of a set reply. Returns 0 for errno=0, -N for
@@ -95,6 +89,6 @@ int uapi_text_parse_errno(const char *text, size_t len);
  * Formats @addr as wg does: "1.2.3.4:51820", "[fe80::1%eth0]:51820".
  * Returns @buf.
  */
-char *uapi_text_endpoint(char *buf, size_t len, const union uapi_sockaddr *addr);
+char *uapi_text_endpoint(char *buf, size_t len, const union sockaddr_inet *addr);
 
 #endif

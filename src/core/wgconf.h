@@ -45,6 +45,7 @@
 
 #include "core/key.h"
 #include "core/mac.h"
+#include "core/sockaddr.h"
 
 /* An address with a prefix length: AllowedIPs, Address, DNS (cidr = max). */
 struct wgconf_ip {
@@ -65,10 +66,7 @@ struct wgconf_endpoint {
 	char *host; /* without brackets */
 	uint16_t port;
 	bool numeric; /* @addr holds host:port */
-	union {
-		struct sockaddr_in v4;
-		struct sockaddr_in6 v6;
-	} addr;
+	union sockaddr_inet addr;
 };
 
 /* An AllowedMACs entry (bits 1-48; host bits kept) or a StaticMACs one (48). */

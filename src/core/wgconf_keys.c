@@ -156,8 +156,7 @@ static int parse_endpoint(struct wgconf_reader *r, struct wgconf_peer *peer, con
 
 	free(ep->host);
 	memset(ep, 0, sizeof(*ep));
-	if (value_endpoint(value, strlen(value), VALUE_NAME, &v, (struct sockaddr *)&ep->addr,
-			   sizeof(ep->addr)))
+	if (value_endpoint(value, strlen(value), VALUE_NAME, &v, &ep->addr.sa, sizeof(ep->addr)))
 		return wgconf_fail(r, shown, "%s", v.fault);
 	h = strndup(v.host, v.host_len);
 	if (!h)

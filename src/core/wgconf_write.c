@@ -88,9 +88,9 @@ static void write_endpoint(FILE *f, const struct wgconf_endpoint *ep)
 
 	/* Numeric hosts as `wg showconf` prints them (inet_ntop's form). */
 	if (ep->numeric &&
-	    inet_ntop(ep->addr.v4.sin_family,
-		      ep->addr.v4.sin_family == AF_INET ? (const void *)&ep->addr.v4.sin_addr
-							: (const void *)&ep->addr.v6.sin6_addr,
+	    inet_ntop(ep->addr.in4.sin_family,
+		      ep->addr.in4.sin_family == AF_INET ? (const void *)&ep->addr.in4.sin_addr
+							 : (const void *)&ep->addr.in6.sin6_addr,
 		      buf, sizeof(buf)))
 		host = buf;
 	fprintf(f, strchr(host, ':') ? "Endpoint = [%s]:%u\n" : "Endpoint = %s:%u\n", host,

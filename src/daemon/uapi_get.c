@@ -101,7 +101,7 @@ static int get_mac(void *ctx, const struct engine_mac_info *info)
 	return 0;
 }
 
-static void sb_endpoint(struct strbuf *sb, const union pktbuf_addr *ep)
+static void sb_endpoint(struct strbuf *sb, const union sockaddr_inet *ep)
 {
 	char text[INET6_ADDRSTRLEN];
 

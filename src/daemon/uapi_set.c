@@ -252,7 +252,7 @@ static int peer_line(struct uapi_set *set, const char *k, size_t klen, const cha
 	if (key_is(k, klen, "preshared_key"))
 		return preshared_key_line(set, v, vlen);
 	if (key_is(k, klen, "endpoint")) {
-		union pktbuf_addr ep;
+		union sockaddr_inet ep;
 		struct value_endpoint text;
 
 		if (value_endpoint(v, vlen, VALUE_UAPI, &text, &ep.sa, sizeof(ep)))

@@ -171,7 +171,7 @@ static void flush_udp(struct worker *w)
 			m->data = pktbuf_data(buf);
 			m->len = buf->len;
 			m->gso_size = 0;
-			memcpy(&m->peer, &buf->addr, sizeof(m->peer));
+			m->peer = buf->addr;
 		}
 		sent = udp_send(w->udp, w->msgs, n);
 		if (sent < 0)
@@ -329,7 +329,7 @@ static void udp_event(struct loop *loop, int fd, uint32_t events, void *arg)
 				continue;
 			}
 			buf->len = w->msgs[i].len;
-			memcpy(&buf->addr, &w->msgs[i].peer, sizeof(buf->addr));
+			buf->addr = w->msgs[i].peer;
 			w->bufs[n++] = buf;
 		}
 		if (n) {

@@ -292,7 +292,7 @@ void engine_peer_set_psk(struct engine *engine, struct peer *peer, const uint8_t
 }
 
 int engine_peer_set_endpoint(struct engine *engine, struct peer *peer,
-			     const union pktbuf_addr *endpoint)
+			     const union sockaddr_inet *endpoint)
 {
 	if (endpoint->sa.sa_family != AF_INET && endpoint->sa.sa_family != AF_INET6)
 		return -EAFNOSUPPORT;

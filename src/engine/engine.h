@@ -252,7 +252,7 @@ void engine_peers_clear(struct engine *engine);
 void engine_peer_set_psk(struct engine *engine, struct peer *peer, const uint8_t psk[32]);
 /* Returns 0 and the endpoint, or -EAFNOSUPPORT for a family other than IPv4/IPv6. */
 int engine_peer_set_endpoint(struct engine *engine, struct peer *peer,
-			     const union pktbuf_addr *endpoint);
+			     const union sockaddr_inet *endpoint);
 /*
  * Sends @peer's staged packets now if a keypair can send them, otherwise
  * starts a handshake (at most one per REKEY_TIMEOUT); nothing without
@@ -372,9 +372,9 @@ void engine_l2_get_stats(const struct engine *engine, uint64_t now_mono_ns,
 /* What `get` reports about a peer. */
 struct engine_peer_info {
 	uint8_t public_key[32];
-	uint8_t preshared_key[32];   /* zeros when none */
-	union pktbuf_addr endpoint;  /* AF_UNSPEC when none */
-	uint64_t last_handshake_sec; /* wall clock; 0 when never */
+	uint8_t preshared_key[32];    /* zeros when none */
+	union sockaddr_inet endpoint; /* AF_UNSPEC when none */
+	uint64_t last_handshake_sec;  /* wall clock; 0 when never */
 	uint32_t last_handshake_nsec;
 	uint64_t rx_bytes;
 	uint64_t tx_bytes;

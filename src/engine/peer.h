@@ -45,7 +45,7 @@ struct peer {
 	struct keypairs keypairs;
 
 	/* Where to send; learnt from authenticated packets (roaming). */
-	union pktbuf_addr endpoint;
+	union sockaddr_inet endpoint;
 	/*
 	 * Outgoing packets waiting for a keypair; at most MAX_STAGED_PACKETS.
 	 * Changed only through the engine's staging (staging.h), which links

@@ -15,7 +15,7 @@
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
-static bool source_of(const union pktbuf_addr *addr, struct cookie_source *src)
+static bool source_of(const union sockaddr_inet *addr, struct cookie_source *src)
 {
 	memset(src, 0, sizeof(*src));
 	switch (addr->sa.sa_family) {
@@ -35,12 +35,12 @@ static bool source_of(const union pktbuf_addr *addr, struct cookie_source *src)
 }
 
 /* Roaming: only called once the packet from @addr has authenticated. */
-static void set_endpoint(struct peer *peer, const union pktbuf_addr *addr,
+static void set_endpoint(struct peer *peer, const union sockaddr_inet *addr,
 			 struct engine_output *out)
 {
 	if (addr->sa.sa_family != AF_INET && addr->sa.sa_family != AF_INET6)
 		return;
-	if (pktbuf_addr_equal(&peer->endpoint, addr))
+	if (sockaddr_inet_equal(&peer->endpoint, addr))
 		return;
 	peer->endpoint = *addr;
 	engine_event(out, ENGINE_EVENT_ENDPOINT_CHANGED, peer);

@@ -123,32 +123,32 @@ int udp_enable_gro(struct udp_socket *s)
 }
 
 /* A kernel source address as the caller wants it: v4-mapped -> AF_INET. */
-static void addr_from_kernel(union udp_addr *out, const struct sockaddr_in6 *in)
+static void addr_from_kernel(union sockaddr_inet *out, const struct sockaddr_in6 *in)
 {
 	if (in->sin6_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&in->sin6_addr)) {
-		memset(&out->v4, 0, sizeof(out->v4));
-		out->v4.sin_family = AF_INET;
-		out->v4.sin_port = in->sin6_port;
-		memcpy(&out->v4.sin_addr, &in->sin6_addr.s6_addr[12], 4);
+		memset(&out->in4, 0, sizeof(out->in4));
+		out->in4.sin_family = AF_INET;
+		out->in4.sin_port = in->sin6_port;
+		memcpy(&out->in4.sin_addr, &in->sin6_addr.s6_addr[12], 4);
 	} else if (in->sin6_family == AF_INET) {
-		memcpy(&out->v4, in, sizeof(out->v4));
+		memcpy(&out->in4, in, sizeof(out->in4));
 	} else {
-		out->v6 = *in;
+		out->in6 = *in;
 	}
 }
 
 /* A destination for the AF_INET6 socket: AF_INET -> v4-mapped. */
-static void addr_to_kernel(struct sockaddr_in6 *out, const union udp_addr *in)
+static void addr_to_kernel(struct sockaddr_in6 *out, const union sockaddr_inet *in)
 {
 	if (in->sa.sa_family == AF_INET) {
 		memset(out, 0, sizeof(*out));
 		out->sin6_family = AF_INET6;
-		out->sin6_port = in->v4.sin_port;
+		out->sin6_port = in->in4.sin_port;
 		out->sin6_addr.s6_addr[10] = 0xff;
 		out->sin6_addr.s6_addr[11] = 0xff;
-		memcpy(&out->sin6_addr.s6_addr[12], &in->v4.sin_addr, 4);
+		memcpy(&out->sin6_addr.s6_addr[12], &in->in4.sin_addr, 4);
 	} else {
-		*out = in->v6;
+		*out = in->in6;
 	}
 }
 

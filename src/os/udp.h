@@ -21,14 +21,10 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "core/sockaddr.h"
+
 /* Largest batch of one udp_recv/udp_send call. */
 #define UDP_BATCH_MAX 128
-
-union udp_addr {
-	struct sockaddr sa;
-	struct sockaddr_in v4;
-	struct sockaddr_in6 v6;
-};
 
 /*
  * One datagram. The buffer stays the caller's.
@@ -58,7 +54,7 @@ struct udp_msg {
 	uint32_t cap;
 	uint32_t len;
 	uint16_t gso_size;
-	union udp_addr peer;
+	union sockaddr_inet peer;
 	struct udp_local arrived_at;
 	struct udp_local send_from;
 };

@@ -30,7 +30,7 @@ enum { NODES = 4, HUB = 0, RAW = 3, MAX_ROUNDS = 32 };
 struct node {
 	struct engine *engine;
 	uint8_t private_key[32], public_key[32];
-	union pktbuf_addr addr;
+	union sockaddr_inet addr;
 	struct engine_output out;
 	struct peer *peer[NODES];
 };
@@ -82,10 +82,10 @@ static void setup(void)
 	now.wall_ns = PAIR_WALL_BASE;
 }
 
-static int node_of(const union pktbuf_addr *addr)
+static int node_of(const union sockaddr_inet *addr)
 {
 	for (unsigned j = 0; j < NODES; j++)
-		if (pktbuf_addr_equal(&nodes[j].addr, addr))
+		if (sockaddr_inet_equal(&nodes[j].addr, addr))
 			return (int)j;
 	return -1;
 }

@@ -31,17 +31,17 @@
 static struct udp_socket sa, sb;
 static uint8_t bufs[BATCH][BIG];
 
-static void addr_set(union udp_addr *a, const char *ip, uint16_t port)
+static void addr_set(union sockaddr_inet *a, const char *ip, uint16_t port)
 {
 	memset(a, 0, sizeof(*a));
 	if (strchr(ip, ':')) {
-		a->v6.sin6_family = AF_INET6;
-		a->v6.sin6_port = htons(port);
-		inet_pton(AF_INET6, ip, &a->v6.sin6_addr);
+		a->in6.sin6_family = AF_INET6;
+		a->in6.sin6_port = htons(port);
+		inet_pton(AF_INET6, ip, &a->in6.sin6_addr);
 	} else {
-		a->v4.sin_family = AF_INET;
-		a->v4.sin_port = htons(port);
-		inet_pton(AF_INET, ip, &a->v4.sin_addr);
+		a->in4.sin_family = AF_INET;
+		a->in4.sin_port = htons(port);
+		inet_pton(AF_INET, ip, &a->in4.sin_addr);
 	}
 }
 
@@ -111,10 +111,10 @@ static int batch_to(const char *dst, int family, const char *src)
 	CHECK(got == BATCH);
 	for (int i = 0; i < BATCH; i++) {
 		char ip[INET6_ADDRSTRLEN];
-		const void *a = family == AF_INET ? (const void *)&rx[i].peer.v4.sin_addr
-						  : (const void *)&rx[i].peer.v6.sin6_addr;
+		const void *a = family == AF_INET ? (const void *)&rx[i].peer.in4.sin_addr
+						  : (const void *)&rx[i].peer.in6.sin6_addr;
 		uint16_t port =
-		    family == AF_INET ? rx[i].peer.v4.sin_port : rx[i].peer.v6.sin6_port;
+		    family == AF_INET ? rx[i].peer.in4.sin_port : rx[i].peer.in6.sin6_port;
 
 		CHECK(rx[i].len == tx[i].len);
 		CHECK(!memcmp(rx[i].data, out[i], rx[i].len));
@@ -259,8 +259,8 @@ static int reply_from(struct udp_msg *req, const char *from, char *seen, size_t 
 		CHECK(tx.send_from.family == 0); /* refused, cleared, sent anyway */
 	CHECK(recv_all(&sa, rx, 1) == 1);
 	CHECK(rx[0].peer.sa.sa_family == AF_INET);
-	CHECK(ntohs(rx[0].peer.v4.sin_port) == sb.port);
-	inet_ntop(AF_INET, &rx[0].peer.v4.sin_addr, seen, (socklen_t)seen_len);
+	CHECK(ntohs(rx[0].peer.in4.sin_port) == sb.port);
+	inet_ntop(AF_INET, &rx[0].peer.in4.sin_addr, seen, (socklen_t)seen_len);
 	return 0;
 }
 

@@ -116,7 +116,7 @@ static void queues(void **state)
 
 static void addr_equality(void **state)
 {
-	union pktbuf_addr a, b;
+	union sockaddr_inet a, b;
 
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
@@ -124,12 +124,12 @@ static void addr_equality(void **state)
 	a.in4.sin_port = b.in4.sin_port = htons(1);
 	inet_pton(AF_INET, "192.0.2.1", &a.in4.sin_addr);
 	inet_pton(AF_INET, "192.0.2.1", &b.in4.sin_addr);
-	assert_true(pktbuf_addr_equal(&a, &b));
+	assert_true(sockaddr_inet_equal(&a, &b));
 	b.in4.sin_port = htons(2);
-	assert_false(pktbuf_addr_equal(&a, &b));
+	assert_false(sockaddr_inet_equal(&a, &b));
 	memset(&b, 0, sizeof(b));
 	b.in6.sin6_family = AF_INET6;
-	assert_false(pktbuf_addr_equal(&a, &b));
+	assert_false(sockaddr_inet_equal(&a, &b));
 }
 
 /* ip_parse: version, header and claimed length against the bytes present. */

@@ -77,7 +77,7 @@ static void parse_full(void **state)
 
 	assert_true(dev.peers[1].has_preshared_key);
 	assert_int_equal(dev.peers[1].endpoint.sa.sa_family, AF_INET6);
-	assert_int_equal(dev.peers[1].endpoint.v6.sin6_scope_id, 1);
+	assert_int_equal(dev.peers[1].endpoint.in6.sin6_scope_id, 1);
 	assert_int_equal(dev.peers[1].n_allowed_ips, 0);
 	uapi_device_free(&dev);
 }
@@ -185,7 +185,7 @@ static void write_set(void **state)
 				   "public_key=" K1 "\n"
 				   "replace_allowed_ips=true\n"
 				   "\n";
-	union uapi_sockaddr eps[2] = {0};
+	union sockaddr_inet eps[2] = {0};
 	struct wgconf conf;
 	char err[256], *out = NULL;
 	size_t len = 0;
@@ -195,7 +195,7 @@ static void write_set(void **state)
 					    err, sizeof(err)),
 			 0);
 	assert_true(conf.peers[0].endpoint.numeric);
-	memcpy(&eps[0], &conf.peers[0].endpoint.addr, sizeof(conf.peers[0].endpoint.addr));
+	eps[0] = conf.peers[0].endpoint.addr;
 	f = open_memstream(&out, &len);
 	assert_non_null(f);
 	assert_int_equal(uapi_text_write_set(f, &conf, eps), 0);

@@ -134,15 +134,15 @@ static void every_key(void **state)
 	assert_int_equal(c.peers[1].n_allowed_ips, 0);
 	assert_string_equal(c.peers[1].endpoint.host, "2001:db8::1");
 	assert_true(c.peers[1].endpoint.numeric);
-	assert_int_equal(c.peers[1].endpoint.addr.v6.sin6_family, AF_INET6);
-	assert_int_equal(ntohs(c.peers[1].endpoint.addr.v6.sin6_port), 4500);
+	assert_int_equal(c.peers[1].endpoint.addr.in6.sin6_family, AF_INET6);
+	assert_int_equal(ntohs(c.peers[1].endpoint.addr.in6.sin6_port), 4500);
 	assert_true(c.peers[1].has_persistent_keepalive);
 	assert_int_equal(c.peers[1].persistent_keepalive, 0);
 
 	assert_true(c.peers[2].endpoint.numeric);
-	assert_int_equal(c.peers[2].endpoint.addr.v4.sin_family, AF_INET);
-	assert_int_equal(ntohl(c.peers[2].endpoint.addr.v4.sin_addr.s_addr), 0xc0000207);
-	assert_int_equal(ntohs(c.peers[2].endpoint.addr.v4.sin_port), 1);
+	assert_int_equal(c.peers[2].endpoint.addr.in4.sin_family, AF_INET);
+	assert_int_equal(ntohl(c.peers[2].endpoint.addr.in4.sin_addr.s_addr), 0xc0000207);
+	assert_int_equal(ntohs(c.peers[2].endpoint.addr.in4.sin_port), 1);
 	ip_is(&c.peers[2].allowed_ips[0], "0.0.0.0", 0);
 	ip_is(&c.peers[2].allowed_ips[1], "::", 0);
 	wgconf_free(&c);

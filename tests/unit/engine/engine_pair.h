@@ -29,7 +29,7 @@ struct side {
 	uint8_t private_key[32];
 	uint8_t public_key[32];
 	uint8_t tunnel_ip[4];
-	union pktbuf_addr addr;
+	union sockaddr_inet addr;
 	struct engine_output out;
 };
 
@@ -49,7 +49,7 @@ struct pair {
 		}                                                                                  \
 	} while (0)
 
-static inline void pair_addr(union pktbuf_addr *addr, const char *ip, uint16_t port)
+static inline void pair_addr(union sockaddr_inet *addr, const char *ip, uint16_t port)
 {
 	memset(addr, 0, sizeof(*addr));
 	addr->in4.sin_family = AF_INET;
@@ -57,7 +57,7 @@ static inline void pair_addr(union pktbuf_addr *addr, const char *ip, uint16_t p
 	inet_pton(AF_INET, ip, &addr->in4.sin_addr);
 }
 
-static inline void pair_addr6(union pktbuf_addr *addr, const char *ip, uint16_t port)
+static inline void pair_addr6(union sockaddr_inet *addr, const char *ip, uint16_t port)
 {
 	memset(addr, 0, sizeof(*addr));
 	addr->in6.sin6_family = AF_INET6;
@@ -147,7 +147,7 @@ static inline unsigned pair_deliver_types(struct pair *p, struct side *from, uns
 	struct pktbuf *buf;
 
 	while ((buf = pktbuf_queue_pop(&from->out.tx))) {
-		PAIR_CHECK(pktbuf_addr_equal(&buf->addr, &to->addr));
+		PAIR_CHECK(sockaddr_inet_equal(&buf->addr, &to->addr));
 		if (!(types & (1U << msg_type(buf))) || n == 256) {
 			pktbuf_free(buf);
 			continue;

@@ -257,7 +257,7 @@ static void cookie_for_response(void **state)
 /* The cookie is bound to the source address and port: from another port, another cookie reply. */
 static void cookie_bound_to_source(void **state)
 {
-	union pktbuf_addr other_port;
+	union sockaddr_inet other_port;
 	struct pktbuf *init;
 	struct pair p;
 
@@ -275,7 +275,7 @@ static void cookie_bound_to_source(void **state)
 	engine_recv_batch(p.b.engine, &init, 1, p.now, &p.b.out);
 	assert_int_equal(pair_count_tx(&p.b, MESSAGE_HANDSHAKE_COOKIE), 1);
 	assert_int_equal(pair_count_tx(&p.b, MESSAGE_HANDSHAKE_RESPONSE), 0);
-	assert_true(pktbuf_addr_equal(&p.b.out.tx.head->addr, &other_port));
+	assert_true(sockaddr_inet_equal(&p.b.out.tx.head->addr, &other_port));
 	pair_discard(&p.b);
 	pair_free(&p);
 }
@@ -401,7 +401,7 @@ static void counters_like_wireguard(void **state)
 /* An authenticated packet from a new address moves the endpoint; a forged one does not. */
 static void roaming(void **state)
 {
-	union pktbuf_addr moved, forged;
+	union sockaddr_inet moved, forged;
 	struct pktbuf *buf, *fake;
 	struct pair p;
 
@@ -417,9 +417,9 @@ static void roaming(void **state)
 	fake->addr = forged;
 	buf->addr = moved;
 	engine_recv_batch(p.b.engine, &fake, 1, p.now, &p.b.out);
-	assert_true(pktbuf_addr_equal(&p.b.peer->endpoint, &p.a.addr));
+	assert_true(sockaddr_inet_equal(&p.b.peer->endpoint, &p.a.addr));
 	engine_recv_batch(p.b.engine, &buf, 1, p.now, &p.b.out);
-	assert_true(pktbuf_addr_equal(&p.b.peer->endpoint, &moved));
+	assert_true(sockaddr_inet_equal(&p.b.peer->endpoint, &moved));
 	assert_int_equal(p.b.out.n_events, 1);
 	assert_int_equal(p.b.out.events[0].type, ENGINE_EVENT_ENDPOINT_CHANGED);
 
@@ -550,7 +550,7 @@ static void no_route(void **state)
 static void ipv6_outside_and_inside(void **state)
 {
 	uint8_t a6[16], b6[16];
-	union pktbuf_addr moved;
+	union sockaddr_inet moved;
 	struct pktbuf *buf;
 	struct pair p;
 
@@ -596,7 +596,7 @@ static void ipv6_outside_and_inside(void **state)
 	engine_recv_batch(p.b.engine, &buf, 1, p.now, &p.b.out);
 	assert_int_equal(p.b.out.tun.len, 1);
 	assert_int_equal(p.b.out.tun.head->len, 64);
-	assert_true(pktbuf_addr_equal(&p.b.peer->endpoint, &moved));
+	assert_true(sockaddr_inet_equal(&p.b.peer->endpoint, &moved));
 	pair_free(&p);
 }
 

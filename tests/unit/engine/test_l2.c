@@ -21,7 +21,7 @@ enum { MAX_NODES = 4, MTU = 1420, ETH = 14 };
 struct node {
 	struct engine *engine;
 	uint8_t private_key[32], public_key[32];
-	union pktbuf_addr addr;
+	union sockaddr_inet addr;
 	struct engine_output out;
 	struct peer *peer[MAX_NODES]; /* this node's peer for node j, or NULL */
 };
@@ -85,10 +85,10 @@ static void net_free(struct net *net)
 	pktbuf_pool_free(net->pool);
 }
 
-static int node_of(const struct net *net, const union pktbuf_addr *addr)
+static int node_of(const struct net *net, const union sockaddr_inet *addr)
 {
 	for (unsigned j = 0; j < net->count; j++)
-		if (pktbuf_addr_equal(&net->node[j].addr, addr))
+		if (sockaddr_inet_equal(&net->node[j].addr, addr))
 			return (int)j;
 	return -1;
 }

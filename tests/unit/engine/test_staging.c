@@ -17,7 +17,7 @@ enum { EXTRA_PEERS = 3 };
 static struct peer *add_silent_peer(struct pair *p, uint8_t n)
 {
 	uint8_t priv[32], pub[32], ip[4] = {10, 0, 1, n};
-	union pktbuf_addr ep;
+	union sockaddr_inet ep;
 	struct peer *peer;
 
 	assert_int_equal(crypto_x25519_generate(priv, pub), 0);
@@ -85,14 +85,14 @@ static void cap(void **state)
 }
 
 /* Drops the datagrams of @q not addressed to @addr (the silent peers'). */
-static void keep_only_to(struct pktbuf_queue *q, const union pktbuf_addr *addr)
+static void keep_only_to(struct pktbuf_queue *q, const union sockaddr_inet *addr)
 {
 	struct pktbuf_queue keep;
 	struct pktbuf *buf;
 
 	pktbuf_queue_init(&keep);
 	while ((buf = pktbuf_queue_pop(q))) {
-		if (pktbuf_addr_equal(&buf->addr, addr))
+		if (sockaddr_inet_equal(&buf->addr, addr))
 			pktbuf_queue_push(&keep, buf);
 		else
 			pktbuf_free(buf);
@@ -186,7 +186,7 @@ static void send_staged_now(void **state)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		union pktbuf_addr none;
+		union sockaddr_inet none;
 		struct pair p;
 
 		pair_init(&p);

@@ -36,7 +36,7 @@ static void silent_ip(uint8_t ip[4], unsigned n)
 static struct peer *add_silent_peer(struct pair *p, unsigned n)
 {
 	uint8_t priv[32], pub[32], ip[4];
-	union pktbuf_addr ep;
+	union sockaddr_inet ep;
 	struct peer *peer;
 
 	silent_ip(ip, n);
@@ -56,7 +56,7 @@ static void blackhole(struct pair *p)
 
 	pktbuf_queue_init(&keep);
 	while ((buf = pktbuf_queue_pop(&p->a.out.tx))) {
-		if (pktbuf_addr_equal(&buf->addr, &p->b.addr))
+		if (sockaddr_inet_equal(&buf->addr, &p->b.addr))
 			pktbuf_queue_push(&keep, buf);
 		else
 			pktbuf_free(buf);
