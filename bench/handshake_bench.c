@@ -28,6 +28,7 @@
 #include "engine/cookie.h"
 #include "engine/crypto.h"
 #include "engine/noise.h"
+#include "core/secret.h"
 
 enum { BATCH = 64, ROUNDS = 10 };
 
@@ -196,7 +197,7 @@ static void handshake_rate(double seconds, struct tally *t)
 	cookie_maker_clear(&i_maker);
 	cookie_maker_clear(&r_maker);
 	cookie_checker_clear(&checker);
-	crypto_wipe(priv, sizeof(priv));
+	secret_wipe(priv, sizeof(priv));
 	t->n += n;
 	t->seconds += timed;
 }

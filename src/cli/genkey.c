@@ -12,6 +12,7 @@
 
 #include "core/key.h"
 #include "engine/crypto.h"
+#include "core/secret.h"
 
 static void warn_world_accessible_stdout(void)
 {
@@ -49,8 +50,8 @@ static int generate(int argc, char **argv, const char *name, bool clamp)
 	puts(b64);
 	ret = 0;
 out:
-	crypto_wipe(key, sizeof(key));
-	crypto_wipe(b64, sizeof(b64));
+	secret_wipe(key, sizeof(key));
+	secret_wipe(b64, sizeof(b64));
 	return ret;
 }
 
@@ -107,7 +108,7 @@ int cmd_pubkey(int argc, char **argv)
 	puts(b64);
 	ret = 0;
 out:
-	crypto_wipe(key, sizeof(key));
-	crypto_wipe(b64, sizeof(b64));
+	secret_wipe(key, sizeof(key));
+	secret_wipe(b64, sizeof(b64));
 	return ret;
 }

@@ -23,7 +23,6 @@
 #include <sys/stat.h>
 #include <warren/rtnl.h>
 
-#include <openssl/crypto.h>
 
 /* An endpoint as `wg showconf` prints it (getnameinfo, numeric, with a scope). */
 struct saved_host {
@@ -170,7 +169,7 @@ static void save_free(struct wgconf *c, struct saved_host *hosts)
 	free(c->addresses);
 	secret_free(c->peers, c->n_peers * sizeof(*c->peers));
 	free(hosts);
-	crypto_wipe(c, sizeof(*c));
+	secret_wipe(c, sizeof(*c));
 }
 
 /*
@@ -227,7 +226,7 @@ int quick_save_config(struct quick *q)
 		ret = fsync(fd) ? -errno : 0;
 	if (fclose(f) && !ret)
 		ret = -EIO;
-	crypto_wipe(iobuf, sizeof(iobuf));
+	secret_wipe(iobuf, sizeof(iobuf));
 	if (!ret && rename(tmp, q->config_file))
 		ret = -errno;
 	if (ret) {

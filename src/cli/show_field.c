@@ -11,6 +11,7 @@
 #include "cli/show.h"
 
 #include "engine/crypto.h"
+#include "core/secret.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -58,7 +59,7 @@ static void print_key_or_none(const uint8_t key[KEY_LEN], bool have_it, char end
 	}
 	key_to_base64(text, key);
 	printf("%s%c", text, end);
-	crypto_wipe(text, sizeof(text));
+	secret_wipe(text, sizeof(text));
 }
 
 static void print_public_key(const struct uapi_device *dev, char end)
@@ -69,7 +70,7 @@ static void print_public_key(const struct uapi_device *dev, char end)
 		printf("%s%c", show_key(pub), end);
 	else
 		printf("(none)%c", end);
-	crypto_wipe(pub, sizeof(pub));
+	secret_wipe(pub, sizeof(pub));
 }
 
 static void print_fwmark(uint32_t fwmark)

@@ -7,6 +7,7 @@
 #include "cli/show.h"
 
 #include "engine/crypto.h"
+#include "core/secret.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -137,5 +138,5 @@ void show_json(struct json_writer *jw, const char *name, struct uapi_device *dev
 	}
 	json_array_end(jw);
 	json_object_end(jw);
-	crypto_wipe(pub, sizeof(pub));
+	secret_wipe(pub, sizeof(pub));
 }

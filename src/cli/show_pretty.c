@@ -11,6 +11,7 @@
 
 #include "core/mac.h"
 #include "engine/crypto.h"
+#include "core/secret.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -57,7 +58,7 @@ static void print_secret(const char *label, const uint8_t key[KEY_LEN])
 	}
 	key_to_base64(text, key);
 	printf("  %s%s%s: %s\n", BOLD, label, RESET, text);
-	crypto_wipe(text, sizeof(text));
+	secret_wipe(text, sizeof(text));
 }
 
 static size_t pretty_time(char *buf, size_t len, unsigned long long left)
@@ -261,5 +262,5 @@ void show_pretty(const char *name, struct uapi_device *dev)
 		if (i + 1 < dev->n_peers)
 			putchar('\n');
 	}
-	crypto_wipe(pub, sizeof(pub));
+	secret_wipe(pub, sizeof(pub));
 }

@@ -5,11 +5,11 @@
  * nothing but its length through timing.
  */
 #include "core/key.h"
+#include "core/secret.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
 
 /* All ones when lo <= c <= hi, else zero; c, lo, hi in 0..255. */
 static unsigned int in_range(int c, int lo, int hi)
@@ -110,7 +110,7 @@ int key_decode_base64(uint8_t key[KEY_LEN], const char *in, size_t len)
 	memcpy(key, tmp, KEY_LEN);
 	ret = 0;
 out:
-	OPENSSL_cleanse(tmp, sizeof(tmp));
+	secret_wipe(tmp, sizeof(tmp));
 	return ret;
 }
 
@@ -168,7 +168,7 @@ int key_decode_hex(uint8_t key[KEY_LEN], const char *in, size_t len)
 	memcpy(key, tmp, KEY_LEN);
 	ret = 0;
 out:
-	OPENSSL_cleanse(tmp, sizeof(tmp));
+	secret_wipe(tmp, sizeof(tmp));
 	return ret;
 }
 

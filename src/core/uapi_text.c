@@ -12,7 +12,6 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <net/if.h>
-#include <openssl/crypto.h>
 
 #include "core/secret.h"
 #include "core/value.h"
@@ -201,7 +200,7 @@ int uapi_text_parse_get(struct uapi_device *dev, const char *text, size_t len)
 	ret = daemon_err;
 out:
 	/* The last line copied may have been private_key=. */
-	OPENSSL_cleanse(line, sizeof(line));
+	secret_wipe(line, sizeof(line));
 	if (ret)
 		uapi_device_free(dev);
 	return ret;
@@ -226,7 +225,7 @@ void uapi_device_free(struct uapi_device *dev)
 	}
 	secret_free(dev->peers, dev->n_peers * sizeof(*dev->peers));
 	extra_free(dev->extra, dev->n_extra);
-	OPENSSL_cleanse(dev, sizeof(*dev));
+	secret_wipe(dev, sizeof(*dev));
 }
 
 int uapi_text_parse_errno(const char *text, size_t len)
@@ -315,6 +314,6 @@ int uapi_text_write_set(FILE *out, const struct wgconf *conf, const union sockad
 		}
 	}
 	fputs("\n", out);
-	OPENSSL_cleanse(hex, sizeof(hex));
+	secret_wipe(hex, sizeof(hex));
 	return ferror(out) ? -EIO : 0;
 }

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <openssl/crypto.h>
 
 #include "core/log.h"
 #include "core/secret.h"
@@ -151,5 +150,5 @@ void wgconf_free(struct wgconf *conf)
 		free(conf->peers[i].static_macs);
 	}
 	secret_free(conf->peers, conf->n_peers * sizeof(*conf->peers));
-	OPENSSL_cleanse(conf, sizeof(*conf));
+	secret_wipe(conf, sizeof(*conf));
 }

@@ -15,7 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/crypto.h>
 
 #include "core/secret.h"
 #include "core/wgconf_reader.h"
@@ -270,7 +269,7 @@ int wgconf_read_file(struct wgconf *conf, const char *path, unsigned int flags, 
 	}
 	secret_free(line, cap);
 	fclose(f);
-	OPENSSL_cleanse(iobuf, sizeof(iobuf));
+	secret_wipe(iobuf, sizeof(iobuf));
 	if (!ret)
 		ret = wgconf_read_finish(&r);
 	if (ret) {

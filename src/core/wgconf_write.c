@@ -4,13 +4,13 @@
  * SaveConfig writes them, then `wg showconf`'s text. Contract in wgconf.h.
  */
 #include "core/wgconf.h"
+#include "core/secret.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
 
 static void write_ip(FILE *f, const char *key, const struct wgconf_ip *ip)
 {
@@ -26,7 +26,7 @@ static void write_key(FILE *f, const char *name, const uint8_t key[KEY_LEN])
 
 	key_to_base64(b64, key);
 	fprintf(f, "%s = %s\n", name, b64);
-	OPENSSL_cleanse(b64, sizeof(b64));
+	secret_wipe(b64, sizeof(b64));
 }
 
 static void write_quick(const struct wgconf *c, FILE *f)

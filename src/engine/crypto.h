@@ -39,14 +39,6 @@ enum crypto_lengths {
  */
 int crypto_init(void);
 
-/*
- * Kept for callers outside the engine until they use secret_wipe()
- * (core/secret.h), the one way to wipe a secret; the engine does.
- */
-static inline void crypto_wipe(void *p, size_t len)
-{
-	secret_wipe(p, len);
-}
 /* Constant time (CRYPTO_memcmp): true when the len bytes are equal. */
 bool crypto_equal(const void *a, const void *b, size_t len);
 /* Constant time: true when all len bytes are zero. */
