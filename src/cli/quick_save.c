@@ -23,7 +23,6 @@
 #include <sys/stat.h>
 #include <warren/rtnl.h>
 
-
 /* An endpoint as `wg showconf` prints it (getnameinfo, numeric, with a scope). */
 struct saved_host {
 	char text[NI_MAXHOST];

@@ -13,6 +13,7 @@
 #include "cli/command.h"
 #include "cli/tuntap_args.h"
 #include "cli/tuntap_print.h"
+#include "os/nlreq.h"
 
 #include <warren/tun.h>
 
@@ -24,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_arp.h>
@@ -242,61 +242,23 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Dumps the links of kind "tun" into @links. Returns 0 or -errno. */
+/* Dumps the links of kind "tun" into @links, through the os layer's one request loop. */
 static int dump_links(struct link_list *links)
 {
-	char buf[32768]; /* a dump message of many links */
-	struct mnl_socket *nl;
-	struct nlmsghdr *nlh;
+	char buf[NLREQ_BUF_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifinfomsg *ifi;
 	struct nlattr *info;
-	unsigned int seq, portid;
-	int ret;
 
-	nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	portid = mnl_socket_get_portid(nl);
-
-	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq = (unsigned int)time(NULL);
+	nlh->nlmsg_flags = NLM_F_DUMP;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	/* The kernel filters by kind; link_cb() checks it again. */
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put(nlh, IFLA_INFO_KIND, 3, "tun");
 	mnl_attr_nest_end(nlh, info);
-
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	for (;;) {
-		ssize_t len = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-
-		if (len < 0) {
-			ret = -errno;
-			goto out;
-		}
-		errno = 0;
-		ret = mnl_cb_run(buf, (size_t)len, seq, portid, link_cb, links);
-		if (ret < 0) {
-			ret = errno ? -errno : -EIO;
-			goto out;
-		}
-		if (ret == MNL_CB_STOP)
-			break;
-	}
-	ret = 0;
-out:
-	mnl_socket_close(nl);
-	return ret;
+	return nlreq_run(nlh, "RTM_GETLINK", link_cb, links);
 }
 
 /* iproute2's read_prop(): /sys/class/net/DEV/PROP as a C integer. */

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <string.h>
 
-
 /* All ones when lo <= c <= hi, else zero; c, lo, hi in 0..255. */
 static unsigned int in_range(int c, int lo, int hi)
 {

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-
 #include "core/log.h"
 #include "core/secret.h"
 #include "core/wgconf_reader.h"

@@ -15,7 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-
 #include "core/secret.h"
 #include "core/wgconf_reader.h"
 

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 static void write_ip(FILE *f, const char *key, const struct wgconf_ip *ip)
 {
 	char buf[INET6_ADDRSTRLEN];
