@@ -2,8 +2,10 @@
 /*
  * The text of the cross-platform userspace API (UAPI) as a client sees it:
  * the `set=1` request built from a wg-quick config, and the `get=1` reply
- * parsed into a plain struct. No I/O here; os/uapi_client.h carries the
- * text over the daemon's socket.
+ * parsed into a plain struct (uapi_text.c); the requests of `wg setconf',
+ * `addconf' and `syncconf', and a device's state as a config
+ * (uapi_text_set.c). No I/O here; os/uapi_client.h carries the text over
+ * the daemon's socket.
  *
  * The get reply is outside input: every line is checked for its key's type
  * before it is stored, and a reply that breaks the grammar is refused as a
@@ -77,6 +79,74 @@ void uapi_device_free(struct uapi_device *dev);
  * Returns 0 or -EIO if @out fails.
  */
 int uapi_text_write_set(FILE *out, const struct wgconf *conf, const union sockaddr_inet *endpoints);
+
+/*
+ * The device's state as a config: what `wg showconf` prints of it, and on
+ * an L2 device (a get reply with mode=tap) warren's L2 keys too: Mode,
+ * Hub, MACAgeing, each peer's AllowedMACs (allowed_mac=) and StaticMACs
+ * (mac=...,static). Endpoints are written as wg prints them (getnameinfo,
+ * numeric, with a %scope). @conf is zeroed first and owns copies: free it
+ * with wgconf_free(). Returns 0 or -ENOMEM (then @conf holds nothing).
+ */
+int uapi_text_device_conf(const struct uapi_device *dev, struct wgconf *conf);
+
+/* uapi_text_write_conf() flags. */
+enum uapi_set_flags {
+	/*
+	 * `wg setconf': replace_peers=true, and PrivateKey, ListenPort and
+	 * FwMark sent even when the file leaves them out (a zero key, 0,
+	 * 0), as wg sends them. Without it `wg addconf': the file's keys
+	 * only, added to the peers there are.
+	 */
+	UAPI_SET_REPLACE = 1 << 0,
+};
+
+/*
+ * Writes the `set=1' request of `wg setconf' or `wg addconf' (@flags) for
+ * @conf, L2 keys included when it has them; @endpoints as for
+ * uapi_text_write_set(). Returns 0 or -EIO.
+ */
+int uapi_text_write_conf(FILE *out, const struct wgconf *conf, const union sockaddr_inet *endpoints,
+			 unsigned int flags);
+
+/* uapi_text_write_sync() flags. */
+enum uapi_sync_flags {
+	/* A config without FwMark leaves the device's (wg-quick set it for a /0). */
+	UAPI_SYNC_KEEP_FWMARK = 1 << 0,
+};
+
+/* What uapi_text_write_sync() changes. */
+struct uapi_sync_report {
+	unsigned int device;	/* device keys changed (private key, port, fwmark, L2) */
+	unsigned int added;	/* peers new to the device */
+	unsigned int removed;	/* peers not in the config */
+	unsigned int updated;	/* peers kept, with some key changed */
+	unsigned int recreated; /* peers removed and added again: a static MAC went */
+};
+
+/*
+ * `wg syncconf': writes the `set=1' request that takes the device from
+ * @dev (its get reply) to @conf, with only the differences, so that a peer
+ * whose keys are unchanged is not touched and keeps its session, counters
+ * and handshake time. Peers not in @conf are removed; a kept peer gets a
+ * line for each key that differs: its preshared key (none in @conf: a zero
+ * one) and persistent keepalive (none: off), as current wg, its endpoint
+ * when @conf has one, its allowed IPs (replaced when the set differs), its
+ * AllowedMACs (replaced when the set differs) and StaticMACs (new ones
+ * added; the UAPI cannot remove one, so a peer that lost one is removed
+ * and added again). Device keys: PrivateKey (none: no key, as wg),
+ * ListenPort (none: the port stays, where wg would pick a new random one),
+ * FwMark (none: 0, or kept with UAPI_SYNC_KEEP_FWMARK), Hub and MACAgeing
+ * (none: kept). Mode is not written: the caller checks it cannot change.
+ * Fills @report (may be NULL). The request is "set=1\n\n" when nothing
+ * differs. Returns 0, -ENOMEM or -EIO.
+ */
+int uapi_text_write_sync(FILE *out, const struct wgconf *conf, const union sockaddr_inet *endpoints,
+			 const struct uapi_device *dev, unsigned int flags,
+			 struct uapi_sync_report *report);
+
+/* True when @dev's get reply says mode=tap (an L2 device, docs/l2.md). */
+bool uapi_device_is_tap(const struct uapi_device *dev);
 
 /*
  * Reads the errno=N line of a set reply. Returns 0 for errno=0, -N for

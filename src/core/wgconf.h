@@ -144,9 +144,10 @@ struct wgconf {
 	bool save_config;
 
 	/* [Interface], warren L2 extensions */
-	bool tap;	     /* Mode = tap (false: tun, the default) */
-	char bridge[16];     /* Bridge: "" = none */
-	uint32_t mac_ageing; /* MACAgeing seconds, 0 = unset (the daemon's 300) */
+	bool tap;		/* Mode = tap (false: tun, the default) */
+	unsigned int mode_line; /* of Mode, 0 when unset: a running device's Mode is fixed */
+	char bridge[16];	/* Bridge: "" = none */
+	uint32_t mac_ageing;	/* MACAgeing seconds, 0 = unset (the daemon's 300) */
 	bool has_hub;
 	bool hub;
 
@@ -166,6 +167,14 @@ enum wgconf_flags {
 	 * [Interface] with no peers.
 	 */
 	WGCONF_SAVECONFIG = 1 << 1,
+	/*
+	 * With WGCONF_SETCONF: warren's L2 keys that are UAPI keys too (Mode,
+	 * MACAgeing and Hub in [Interface], AllowedMACs and StaticMACs in
+	 * [Peer]) are read and written as well; Bridge, which only `warren
+	 * up` applies, stays unknown. The grammar of `warren setconf` and
+	 * `warren showconf`: what `warren strip` leaves of an L2 config.
+	 */
+	WGCONF_L2 = 1 << 2,
 };
 
 /* Called for problems that are not errors (a host part in AllowedIPs). */
@@ -231,7 +240,8 @@ int wgconf_locate(const char *arg, char **path, char ifname[16], char *error, si
  * Writes @conf in the format it is read in: wg-quick's keys first (as
  * wg-quick's SaveConfig writes them, one Address and one DNS entry per
  * line), then what `wg showconf` prints. With WGCONF_SETCONF only the
- * latter, as `wg-quick strip` would leave it. Reading the output back
+ * latter, as `wg-quick strip` would leave it; WGCONF_L2 adds the L2 keys
+ * of that grammar (Mode, MACAgeing, Hub; AllowedMACs, StaticMACs). Reading the output back
  * gives the same configuration (ListenPort, FwMark and PersistentKeepalive
  * of 0 are left out, as wg does), and writing that again the same text.
  * Returns 0 or -EIO.

@@ -224,6 +224,7 @@ int wgconf_key_line(struct wgconf_reader *r, const char *compact, const char *ke
 {
 	struct wgconf *c = r->conf;
 	const char *eq = strchr(compact, '=');
+	bool l2_keys = !(r->flags & WGCONF_SETCONF) || (r->flags & WGCONF_L2);
 	const char *v;
 	size_t klen;
 
@@ -284,9 +285,9 @@ int wgconf_key_line(struct wgconf_reader *r, const char *compact, const char *ke
 		}
 		if (KEY("Endpoint"))
 			return parse_endpoint(r, p, v, value);
-		if (!(r->flags & WGCONF_SETCONF) && KEY("AllowedMACs"))
+		if (l2_keys && KEY("AllowedMACs"))
 			return list_read(r, v, allowed_mac_item, p);
-		if (!(r->flags & WGCONF_SETCONF) && KEY("StaticMACs"))
+		if (l2_keys && KEY("StaticMACs"))
 			return list_read(r, v, static_mac_item, p);
 		if (KEY("PersistentKeepalive")) {
 			uint64_t k;
@@ -409,6 +410,10 @@ int wgconf_quick_line(struct wgconf_reader *r, const char *key, char *value, con
 {
 	struct wgconf *c = r->conf;
 
+	/* The setconf grammar with WGCONF_L2: only the L2 keys the UAPI knows. */
+	if ((r->flags & WGCONF_SETCONF) && strcasecmp(key, "Mode") &&
+	    strcasecmp(key, "MACAgeing") && strcasecmp(key, "Hub"))
+		return 1;
 	if (!strcasecmp(key, "Address"))
 		return list_read(r, value, address_item, NULL);
 	if (!strcasecmp(key, "DNS"))
@@ -458,6 +463,7 @@ int wgconf_quick_line(struct wgconf_reader *r, const char *key, char *value, con
 			c->tap = false;
 		else
 			return wgconf_fail(r, value, "Mode is neither tun nor tap");
+		c->mode_line = r->line;
 		return 0;
 	}
 	if (!strcasecmp(key, "Bridge")) {

@@ -156,7 +156,7 @@ int wgconf_read_line(struct wgconf_reader *r, const char *line, size_t line_len)
 	}
 	eq = strchr(trimmed, '=');
 	if (eq && r->quick_section && r->section == WGCONF_SECTION_INTERFACE &&
-	    !(r->flags & WGCONF_SETCONF)) {
+	    (!(r->flags & WGCONF_SETCONF) || (r->flags & WGCONF_L2))) {
 		const char *raw_eq = memchr(line, '=', raw_len);
 
 		key = dup_trimmed(trimmed, (size_t)(eq - trimmed));

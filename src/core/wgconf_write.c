@@ -28,6 +28,19 @@ static void write_key(FILE *f, const char *name, const uint8_t key[KEY_LEN])
 	secret_wipe(b64, sizeof(b64));
 }
 
+/* The L2 keys of [Interface]; Bridge only in wg-quick's grammar (@bridge). */
+static void write_l2(const struct wgconf *c, FILE *f, bool bridge)
+{
+	if (c->tap)
+		fputs("Mode = tap\n", f);
+	if (bridge && c->bridge[0])
+		fprintf(f, "Bridge = %s\n", c->bridge);
+	if (c->mac_ageing)
+		fprintf(f, "MACAgeing = %u\n", c->mac_ageing);
+	if (c->has_hub)
+		fprintf(f, "Hub = %s\n", c->hub ? "true" : "false");
+}
+
 static void write_quick(const struct wgconf *c, FILE *f)
 {
 	char buf[INET6_ADDRSTRLEN];
@@ -48,14 +61,7 @@ static void write_quick(const struct wgconf *c, FILE *f)
 		fprintf(f, "Table = %u\n", c->table_id);
 	else if (c->table == WGCONF_TABLE_NAME)
 		fprintf(f, "Table = %s\n", c->table_name);
-	if (c->tap)
-		fputs("Mode = tap\n", f);
-	if (c->bridge[0])
-		fprintf(f, "Bridge = %s\n", c->bridge);
-	if (c->mac_ageing)
-		fprintf(f, "MACAgeing = %u\n", c->mac_ageing);
-	if (c->has_hub)
-		fprintf(f, "Hub = %s\n", c->hub ? "true" : "false");
+	write_l2(c, f, true);
 	if (c->save_config)
 		fputs("SaveConfig = true\n", f);
 	for (int h = 0; h < WGCONF_HOOK_COUNT; h++) {
@@ -101,6 +107,8 @@ int wgconf_write(const struct wgconf *c, FILE *f, unsigned int flags)
 	fputs("[Interface]\n", f);
 	if (!(flags & WGCONF_SETCONF))
 		write_quick(c, f);
+	else if (flags & WGCONF_L2)
+		write_l2(c, f, false);
 	/* From here on, byte for byte what `wg showconf` prints. */
 	if (c->has_listen_port && c->listen_port)
 		fprintf(f, "ListenPort = %u\n", c->listen_port);
@@ -132,7 +140,7 @@ int wgconf_write(const struct wgconf *c, FILE *f, unsigned int flags)
 			write_endpoint(f, &p->endpoint);
 		if (p->has_persistent_keepalive && p->persistent_keepalive)
 			fprintf(f, "PersistentKeepalive = %u\n", p->persistent_keepalive);
-		if (!(flags & WGCONF_SETCONF)) {
+		if (!(flags & WGCONF_SETCONF) || (flags & WGCONF_L2)) {
 			write_macs(f, "AllowedMACs = ", p->allowed_macs, p->n_allowed_macs);
 			write_macs(f, "StaticMACs = ", p->static_macs, p->n_static_macs);
 		}
