@@ -53,5 +53,13 @@ int cmd_genpsk(int argc, char **argv);
 int cmd_up(int argc, char **argv);
 int cmd_down(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_showconf(int argc, char **argv);
+int cmd_setconf(int argc, char **argv);
+int cmd_addconf(int argc, char **argv);
+int cmd_syncconf(int argc, char **argv);
+int cmd_set(int argc, char **argv);
+int cmd_strip(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+int cmd_reload(int argc, char **argv);
 
 #endif

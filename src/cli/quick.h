@@ -35,6 +35,19 @@ struct quick {
 	bool have_set_firewall;
 };
 
+/*
+ * wg-quick's parse_options(): finds the config of @arg (CONFIG_FILE or
+ * INTERFACE), warns when others may read it, reads it into q->conf and
+ * opens q->rtnl. 0 or -errno, reported. (up.c)
+ */
+int quick_read_config(struct quick *q, const char *arg);
+
+/* Frees what quick_read_config() made. (up.c) */
+void quick_free(struct quick *q);
+
+/* iproute2's rt_tables, for Table = NAME. 0 and *@id, or -ENOENT. (up.c) */
+int quick_table_lookup(const char *name, uint32_t *id);
+
 /* wg-quick's cmd(): "[#] WHAT" on stderr, the equivalent command. */
 void quick_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -92,6 +105,15 @@ int quick_add_addresses(struct quick *q);
  */
 int quick_set_mtu_up(struct quick *q);
 
+/*
+ * `warren reload': the config's addresses the link lacks are added, the
+ * link's global addresses the config lacks are deleted; counted.
+ */
+int quick_sync_addresses(struct quick *q, unsigned int *added, unsigned int *removed);
+
+/* `warren reload': the MTU up would set, set if the link's differs. */
+int quick_sync_mtu(struct quick *q, unsigned int *old_mtu, unsigned int *new_mtu);
+
 /* Bridge = BR: the device joins that existing Linux bridge (L2 mode). */
 int quick_set_bridge(struct quick *q);
 
@@ -101,6 +123,15 @@ int quick_set_bridge(struct quick *q);
  * its two rules and quick_add_firewall().
  */
 int quick_add_routes(struct quick *q);
+
+/*
+ * `warren reload': routes (as quick_add_routes() makes them) for the
+ * allowed IPs that @after holds and @before did not, and the routes of
+ * those @before held and @after does not deleted, with a default route's
+ * rules (and firewall) once no /0 needs them. Counted.
+ */
+int quick_sync_routes(struct quick *q, const struct uapi_device *before,
+		      const struct uapi_device *after, unsigned int *added, unsigned int *removed);
 
 /* Deletes the rules of add_default(), if the device has a default route. */
 void quick_del_default_rules(struct quick *q);

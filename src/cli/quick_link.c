@@ -11,8 +11,11 @@
 #include "os/uapi_client.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
+#include <linux/rtnetlink.h>
 #include <warren/rtnl.h>
 
 static int add_addr(struct quick *q, const struct wgconf_ip *a)
@@ -58,26 +61,107 @@ static unsigned int endpoint_mtu(const struct uapi_device *dev)
 	return mtu ? mtu : ETH_DATA_LEN; /* wg-quick's last resort, 1500 */
 }
 
-int quick_set_mtu_up(struct quick *q)
+/* The MTU up sets: MTU, or the endpoints' route MTU minus the tunnel's overhead. */
+static int wanted_mtu(struct quick *q, unsigned int *mtu)
 {
 	struct uapi_device dev;
-	unsigned int mtu = q->conf.mtu;
 	int ret;
 
-	if (!mtu) {
-		ret = quick_get_device(q, &dev);
-		if (ret)
-			return ret;
-		/* L2 frames carry the L2 and Ethernet headers too (docs/l2.md "MTU"). */
-		mtu = endpoint_mtu(&dev) - (q->conf.tap ? TUNNEL_L2_OVERHEAD : TUNNEL_OVERHEAD);
-		uapi_device_free(&dev);
-	}
+	*mtu = q->conf.mtu;
+	if (*mtu)
+		return 0;
+	ret = quick_get_device(q, &dev);
+	if (ret)
+		return ret;
+	/* L2 frames carry the L2 and Ethernet headers too (docs/l2.md "MTU"). */
+	*mtu = endpoint_mtu(&dev) - (q->conf.tap ? TUNNEL_L2_OVERHEAD : TUNNEL_OVERHEAD);
+	uapi_device_free(&dev);
+	return 0;
+}
+
+int quick_set_mtu_up(struct quick *q)
+{
+	unsigned int mtu;
+	int ret;
+
+	ret = wanted_mtu(q, &mtu);
+	if (ret)
+		return ret;
 	quick_note("ip link set mtu %u up dev %s", mtu, q->ifname);
 	ret = warren_rtnl_link_set_mtu(q->rtnl, q->ifindex, mtu);
 	if (!ret)
 		ret = warren_rtnl_link_set_up(q->rtnl, q->ifindex, true);
 	if (ret)
 		quick_die("%s", warren_strerror(ret));
+	return ret;
+}
+
+int quick_sync_mtu(struct quick *q, unsigned int *old_mtu, unsigned int *new_mtu)
+{
+	int ret;
+
+	ret = wanted_mtu(q, new_mtu);
+	if (!ret)
+		ret = warren_rtnl_link_get_mtu(q->rtnl, q->ifindex, old_mtu);
+	if (!ret && *old_mtu != *new_mtu) {
+		quick_note("ip link set mtu %u dev %s", *new_mtu, q->ifname);
+		ret = warren_rtnl_link_set_mtu(q->rtnl, q->ifindex, *new_mtu);
+	}
+	if (ret)
+		quick_die("%s", warren_strerror(ret));
+	return ret;
+}
+
+static bool same_addr(const struct wgconf_ip *a, const struct rtnl_query_addr *b)
+{
+	return a->family == b->family && a->cidr == b->prefix_len &&
+	       !memcmp(&a->addr, &b->addr, a->family == AF_INET6 ? 16 : 4);
+}
+
+int quick_sync_addresses(struct quick *q, unsigned int *added, unsigned int *removed)
+{
+	struct rtnl_query_addr *addrs = NULL;
+	char ip[INET6_ADDRSTRLEN];
+	size_t n = 0;
+	int ret;
+
+	*added = *removed = 0;
+	ret = rtnl_query_addrs(q->ifindex, &addrs, &n);
+	if (ret) {
+		quick_die("%s", warren_strerror(ret));
+		return ret;
+	}
+	/* The link's global addresses the config no longer has go. */
+	for (size_t i = 0; !ret && i < n; i++) {
+		bool keep = addrs[i].scope != RT_SCOPE_UNIVERSE;
+
+		for (size_t j = 0; !keep && j < q->conf.n_addresses; j++)
+			keep = same_addr(&q->conf.addresses[j], &addrs[i]);
+		if (keep)
+			continue;
+		quick_note("ip -%c address delete %s/%u dev %s",
+			   addrs[i].family == AF_INET6 ? '6' : '4',
+			   quick_ip_str(ip, addrs[i].family, &addrs[i].addr), addrs[i].prefix_len,
+			   q->ifname);
+		ret = warren_rtnl_addr_del(q->rtnl, q->ifindex, addrs[i].family, &addrs[i].addr,
+					   addrs[i].prefix_len);
+		if (ret)
+			quick_die("%s", warren_strerror(ret));
+		else
+			++*removed;
+	}
+	for (size_t j = 0; !ret && j < q->conf.n_addresses; j++) {
+		bool have = false;
+
+		for (size_t i = 0; !have && i < n; i++)
+			have = same_addr(&q->conf.addresses[j], &addrs[i]);
+		if (have)
+			continue;
+		ret = add_addr(q, &q->conf.addresses[j]);
+		if (!ret)
+			++*added;
+	}
+	free(addrs);
 	return ret;
 }
 

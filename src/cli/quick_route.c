@@ -148,10 +148,42 @@ static int route_order(const struct wgconf_ip *x, const struct wgconf_ip *y)
 	return strcmp(b, a);
 }
 
+/* Every allowed IP of @dev into a new array *@all of *@n, in route_order(). */
+static int collect_ips(const struct uapi_device *dev, struct wgconf_ip **all, size_t *n)
+{
+	struct wgconf_ip *v = NULL, *nv;
+
+	*n = 0;
+	for (size_t i = 0; i < dev->n_peers; i++) {
+		const struct uapi_peer *p = &dev->peers[i];
+
+		if (!p->n_allowed_ips)
+			continue;
+		nv = realloc(v, (*n + p->n_allowed_ips) * sizeof(*v));
+		if (!nv) {
+			free(v);
+			return -ENOMEM;
+		}
+		v = nv;
+		memcpy(v + *n, p->allowed_ips, p->n_allowed_ips * sizeof(*v));
+		*n += p->n_allowed_ips;
+	}
+	for (size_t i = 1; i < *n; i++) {
+		struct wgconf_ip t = v[i];
+		size_t j = i;
+
+		for (; j > 0 && route_order(&v[j - 1], &t) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+	*all = v;
+	return 0;
+}
+
 /* Routes for every allowed IP the daemon holds, longest prefixes first. */
 int quick_add_routes(struct quick *q)
 {
-	struct wgconf_ip *all = NULL, *nv;
+	struct wgconf_ip *all = NULL;
 	struct uapi_device dev;
 	size_t n = 0;
 	int ret;
@@ -159,33 +191,100 @@ int quick_add_routes(struct quick *q)
 	ret = quick_get_device(q, &dev);
 	if (ret)
 		return ret;
-	for (size_t i = 0; i < dev.n_peers; i++) {
-		const struct uapi_peer *p = &dev.peers[i];
-
-		if (!p->n_allowed_ips)
-			continue;
-		nv = realloc(all, (n + p->n_allowed_ips) * sizeof(*all));
-		if (!nv) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		all = nv;
-		memcpy(all + n, p->allowed_ips, p->n_allowed_ips * sizeof(*all));
-		n += p->n_allowed_ips;
-	}
-	for (size_t i = 1; i < n; i++) {
-		struct wgconf_ip t = all[i];
-		size_t j = i;
-
-		for (; j > 0 && route_order(&all[j - 1], &t) > 0; j--)
-			all[j] = all[j - 1];
-		all[j] = t;
-	}
+	ret = collect_ips(&dev, &all, &n);
 	for (size_t i = 0; i < n && !ret; i++)
 		ret = add_route(q, &all[i]);
-out:
 	free(all);
 	uapi_device_free(&dev);
+	return ret;
+}
+
+static bool has_ip(const struct wgconf_ip *v, size_t n, const struct wgconf_ip *ip)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].family == ip->family && v[i].cidr == ip->cidr &&
+		    !memcmp(&v[i].addr, &ip->addr, ip->family == AF_INET6 ? 16 : 4))
+			return true;
+	return false;
+}
+
+static bool has_default(const struct wgconf_ip *v, size_t n, int family)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!v[i].cidr && (!family || v[i].family == family))
+			return true;
+	return false;
+}
+
+/*
+ * The route add_route() made for @r, deleted; for a default route through
+ * fwmark table @fwmark also its rules once no /0 of its family is left in
+ * @after (@n), and the firewall once none is left at all.
+ */
+static int del_route(struct quick *q, const struct wgconf_ip *r, uint32_t fwmark,
+		     const struct wgconf_ip *after, size_t n)
+{
+	struct warren_rtnl_route route = {
+	    .family = r->family, .dst = &r->addr, .dst_len = r->cidr, .ifindex = q->ifindex};
+	const char *p = r->family == AF_INET6 ? "-6" : "-4";
+	char ip[INET6_ADDRSTRLEN], table[24] = "";
+	bool fwmark_default = q->conf.table == WGCONF_TABLE_AUTO && !r->cidr;
+	int ret;
+
+	if (q->conf.table == WGCONF_TABLE_OFF)
+		return 0;
+	if (q->conf.table != WGCONF_TABLE_AUTO)
+		route.table = q->table;
+	else if (fwmark_default)
+		route.table = fwmark;
+	if (route.table)
+		snprintf(table, sizeof(table), " table %u", route.table);
+	quick_note("ip %s route delete %s/%u dev %s%s", p, quick_ip_str(ip, r->family, &r->addr),
+		   r->cidr, q->ifname, table);
+	ret = warren_rtnl_route_del(q->rtnl, &route);
+	if (ret && ret != -ESRCH) { /* -ESRCH: covered by another route, none was made */
+		quick_die("%s", warren_strerror(ret));
+		return ret;
+	}
+	if (fwmark_default && fwmark && !has_default(after, n, r->family)) {
+		quick_note("ip %s rule delete table %u (and main suppress_prefixlength 0)", p,
+			   fwmark);
+		fibrule_flush(r->family, fwmark, true, NULL);
+		if (!has_default(after, n, 0))
+			quick_remove_firewall(q);
+	}
+	return 0;
+}
+
+int quick_sync_routes(struct quick *q, const struct uapi_device *before,
+		      const struct uapi_device *after, unsigned int *added, unsigned int *removed)
+{
+	struct wgconf_ip *old = NULL, *now = NULL;
+	size_t n_old = 0, n_now = 0;
+	int ret;
+
+	*added = *removed = 0;
+	ret = collect_ips(before, &old, &n_old);
+	if (!ret)
+		ret = collect_ips(after, &now, &n_now);
+	for (size_t i = 0; !ret && i < n_old; i++) {
+		if (has_ip(now, n_now, &old[i]) || has_ip(old, i, &old[i]))
+			continue;
+		ret = del_route(q, &old[i], before->fwmark, now, n_now);
+		if (!ret)
+			++*removed;
+	}
+	for (size_t i = 0; !ret && i < n_now; i++) {
+		if (has_ip(old, n_old, &now[i]) || has_ip(now, i, &now[i]))
+			continue;
+		ret = add_route(q, &now[i]);
+		if (!ret)
+			++*added;
+	}
+	if (ret == -ENOMEM)
+		quick_die("%s", strerror(ENOMEM));
+	free(old);
+	free(now);
 	return ret;
 }
 

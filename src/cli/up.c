@@ -64,7 +64,7 @@ out:
 }
 
 /* iproute2's rt_tables files, for Table = NAME. Returns 0 and *@id, or -ENOENT. */
-static int table_lookup(const char *name, uint32_t *id)
+int quick_table_lookup(const char *name, uint32_t *id)
 {
 	static const char *const files[] = {
 	    "/etc/iproute2/rt_tables",
@@ -166,7 +166,7 @@ static void del_if(struct quick *q)
 	quick_del_device(q);
 }
 
-static int read_config(struct quick *q, const char *arg)
+int quick_read_config(struct quick *q, const char *arg)
 {
 	char error[600];
 	int ret;
@@ -185,7 +185,7 @@ static int read_config(struct quick *q, const char *arg)
 	return ret;
 }
 
-static void quick_free(struct quick *q)
+void quick_free(struct quick *q)
 {
 	wgconf_free(&q->conf);
 	warren_rtnl_close(q->rtnl);
@@ -286,11 +286,12 @@ int cmd_up(int argc, char **argv)
 		return usage("up", true);
 	if (argc != 1)
 		return usage("up", false);
-	if (read_config(&q, argv[0]))
+	if (quick_read_config(&q, argv[0]))
 		goto out;
 	if (q.conf.table == WGCONF_TABLE_ID) {
 		q.table = q.conf.table_id;
-	} else if (q.conf.table == WGCONF_TABLE_NAME && table_lookup(q.conf.table_name, &q.table)) {
+	} else if (q.conf.table == WGCONF_TABLE_NAME &&
+		   quick_table_lookup(q.conf.table_name, &q.table)) {
 		quick_die(
 		    "%s:%u: Table `%s' is neither a number nor a name in /etc/iproute2/rt_tables",
 		    q.config_file, q.conf.table_line, q.conf.table_name);
@@ -325,7 +326,7 @@ int cmd_down(int argc, char **argv)
 		return usage("down", true);
 	if (argc != 1)
 		return usage("down", false);
-	if (read_config(&q, argv[0]))
+	if (quick_read_config(&q, argv[0]))
 		goto out;
 	if (!uapi_alive(q.ifname)) {
 		quick_die("`%s' is not a WireGuard interface", q.ifname);
