@@ -205,12 +205,161 @@ static void write_set(void **state)
 	wgconf_free(&conf);
 }
 
+#define B1 "wMRqOLEWAkjLUyh2TIFwhVtTCX6JkHcNbMxoBReuV3M="
+#define B2 "ELyzE6lfvibT6DTB3xD6AbgoWLVMe9ZXUS5PBKSlo2E="
+
+/* A device for write_sync's cases: key K1, peer K2 with PSK, keepalive, two IPs. */
+static const char sync_reply[] = "private_key=" K1 "\n"
+				 "listen_port=51820\n"
+				 "fwmark=16\n"
+				 "public_key=" K2 "\n"
+				 "preshared_key=" K1 "\n"
+				 "endpoint=192.0.2.1:51821\n"
+				 "last_handshake_time_sec=1700000000\n"
+				 "persistent_keepalive_interval=25\n"
+				 "allowed_ip=10.0.0.0/24\n"
+				 "allowed_ip=fd00::/64\n"
+				 "errno=0\n"
+				 "\n";
+
+/* The same as an L2 device with a static MAC and an allowed MAC. */
+static const char sync_reply_l2[] = "private_key=" K1 "\n"
+				    "listen_port=51820\n"
+				    "mode=tap\n"
+				    "hub=false\n"
+				    "mac_ageing=300\n"
+				    "public_key=" K2 "\n"
+				    "persistent_keepalive_interval=0\n"
+				    "allowed_mac=02:00:00:00:00:00/24\n"
+				    "mac=02:00:00:00:00:01,0,0,0,static\n"
+				    "mac=02:00:00:00:00:07,5,1,1\n"
+				    "errno=0\n"
+				    "\n";
+
+#define PEER2 "[Peer]\nPublicKey = " B2 "\n"
+#define SAME_PEER2                                                                                 \
+	PEER2 "PresharedKey = " B1 "\nEndpoint = 192.0.2.1:51821\nPersistentKeepalive = 25\n"
+
+static void write_sync(void **state)
+{
+	static const struct {
+		const char *reply, *conf;
+		unsigned int flags;
+		const char *want;
+	} cases[] = {
+	    /* 1: the same state: nothing */
+	    {sync_reply,
+	     "[Interface]\nPrivateKey = " B1 "\nListenPort = 51820\nFwMark = 16\n" SAME_PEER2
+	     "AllowedIPs = fd00::/64, 10.0.0.0/24\n",
+	     0, "set=1\n\n"},
+	    /* 2: no FwMark: 0, as wg; kept with UAPI_SYNC_KEEP_FWMARK; no ListenPort: kept */
+	    {sync_reply,
+	     "[Interface]\nPrivateKey = " B1 "\n" SAME_PEER2
+	     "AllowedIPs = 10.0.0.0/24, fd00::/64\n",
+	     0, "set=1\nfwmark=0\n\n"},
+	    {sync_reply,
+	     "[Interface]\nPrivateKey = " B1 "\n" SAME_PEER2
+	     "AllowedIPs = 10.0.0.0/24, fd00::/64\n",
+	     UAPI_SYNC_KEEP_FWMARK, "set=1\n\n"},
+	    /* 4: PSK and keepalive left out: cleared; allowed IPs changed: replaced */
+	    {sync_reply,
+	     "[Interface]\nPrivateKey = " B1 "\nFwMark = 16\n" PEER2 "AllowedIPs = 10.0.0.0/25\n",
+	     0,
+	     "set=1\npublic_key=" K2 "\npreshared_key=" ZERO "\npersistent_keepalive_interval=0\n"
+	     "replace_allowed_ips=true\nallowed_ip=10.0.0.0/25\n\n"},
+	    /* 5: a peer not in the file goes, a new one comes; no key: removed */
+	    {sync_reply, "[Interface]\nFwMark = 16\n[Peer]\nPublicKey = " B1 "\n", 0,
+	     "set=1\nprivate_key=" ZERO "\npublic_key=" K2 "\nremove=true\npublic_key=" K1
+	     "\nreplace_allowed_ips=true\n\n"},
+	    /* 6: L2: hub, ageing, allowed MACs changed, a static MAC added */
+	    {sync_reply_l2,
+	     "[Interface]\nPrivateKey = " B1 "\nMode = tap\nHub = true\nMACAgeing = 60\n" PEER2
+	     "AllowedMACs = 02:00:00:00:00:00/24, 02:00:00:00:01:00/40\n"
+	     "StaticMACs = 02:00:00:00:00:01, 02:00:00:00:00:02\n",
+	     0,
+	     "set=1\nhub=true\nmac_ageing=60\npublic_key=" K2 "\nreplace_allowed_macs=true\n"
+	     "allowed_mac=02:00:00:00:00:00/24\nallowed_mac=02:00:00:00:01:00/40\n"
+	     "static_mac=02:00:00:00:00:02\n\n"},
+	    /* 7: L2: a static MAC gone: the peer is removed and added again */
+	    {sync_reply_l2,
+	     "[Interface]\nPrivateKey = " B1 "\nMode = tap\n" PEER2
+	     "AllowedMACs = 02:00:00:00:00:00/24\n",
+	     0,
+	     "set=1\npublic_key=" K2 "\nremove=true\npublic_key=" K2
+	     "\nreplace_allowed_ips=true\nreplace_allowed_macs=true\n"
+	     "allowed_mac=02:00:00:00:00:00/24\n\n"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		union sockaddr_inet eps[4] = {0};
+		struct uapi_sync_report report;
+		struct uapi_device dev;
+		struct wgconf conf;
+		char err[256], *out = NULL;
+		size_t len = 0;
+		FILE *f;
+
+		if (uapi_text_parse_get(&dev, cases[i].reply, strlen(cases[i].reply)))
+			fail_msg("case %zu: reply", i + 1);
+		if (wgconf_read_string(&conf, "t.conf", cases[i].conf, strlen(cases[i].conf),
+				       WGCONF_SETCONF | WGCONF_L2, err, sizeof(err)))
+			fail_msg("case %zu: %s", i + 1, err);
+		for (size_t j = 0; j < conf.n_peers && j < 4; j++)
+			if (conf.peers[j].has_endpoint)
+				memcpy(&eps[j], &conf.peers[j].endpoint.addr,
+				       sizeof(conf.peers[j].endpoint.addr));
+		f = open_memstream(&out, &len);
+		assert_non_null(f);
+		assert_int_equal(uapi_text_write_sync(f, &conf, eps, &dev, cases[i].flags, &report),
+				 0);
+		fclose(f);
+		if (strcmp(out, cases[i].want))
+			fail_msg("case %zu:\n%s\nexpected:\n%s", i + 1, out, cases[i].want);
+		free(out);
+		wgconf_free(&conf);
+		uapi_device_free(&dev);
+	}
+}
+
+/* A device back as a config: `wg showconf' and, on L2, the L2 keys. */
+static void device_conf(void **state)
+{
+	static const char want[] = "[Interface]\n"
+				   "Mode = tap\n"
+				   "MACAgeing = 300\n"
+				   "Hub = false\n"
+				   "ListenPort = 51820\n"
+				   "PrivateKey = " B1 "\n"
+				   "\n"
+				   "[Peer]\n"
+				   "PublicKey = " B2 "\n"
+				   "AllowedMACs = 02:00:00:00:00:00/24\n"
+				   "StaticMACs = 02:00:00:00:00:01\n";
+	struct uapi_device dev;
+	struct wgconf conf;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	assert_int_equal(uapi_text_parse_get(&dev, sync_reply_l2, sizeof(sync_reply_l2) - 1), 0);
+	assert_int_equal(uapi_text_device_conf(&dev, &conf), 0);
+	f = open_memstream(&out, &len);
+	assert_non_null(f);
+	assert_int_equal(wgconf_write(&conf, f, WGCONF_SETCONF | WGCONF_L2), 0);
+	fclose(f);
+	assert_string_equal(out, want);
+	free(out);
+	wgconf_free(&conf);
+	uapi_device_free(&dev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(parse_full),    cmocka_unit_test(parse_empty_device),
 	    cmocka_unit_test(parse_rejects), cmocka_unit_test(parse_errno),
-	    cmocka_unit_test(write_set),
+	    cmocka_unit_test(write_set),     cmocka_unit_test(write_sync),
+	    cmocka_unit_test(device_conf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
