@@ -25,8 +25,6 @@
 #include <string.h>
 #include <arpa/inet.h>
 
-#include <openssl/crypto.h>
-
 static const char usage_text[] =
     "Usage: warren set <interface> [listen-port <port>] [fwmark <mark>] "
     "[private-key <file path>] [hub true|false] [mac-ageing <seconds>] "
@@ -77,8 +75,8 @@ static int read_keyfile(uint8_t key[KEY_LEN], const char *path)
 	ret = 0;
 out:
 	fclose(f);
-	OPENSSL_cleanse(text, sizeof(text));
-	OPENSSL_cleanse(iobuf, sizeof(iobuf));
+	secret_wipe(text, sizeof(text));
+	secret_wipe(iobuf, sizeof(iobuf));
 	return ret;
 }
 
@@ -214,7 +212,7 @@ static void key_to_hex_line(FILE *out, const char *name, const uint8_t key[KEY_L
 
 	key_to_hex(hex, key);
 	fprintf(out, "%s=%s\n", name, hex);
-	OPENSSL_cleanse(hex, sizeof(hex));
+	secret_wipe(hex, sizeof(hex));
 }
 
 /* Reads the words of `wg set' into the UAPI request @out. 0 or -1, reported. */
@@ -299,7 +297,7 @@ static int set_lines(FILE *out, int argc, char **argv)
 	fputs("\n", out);
 	ret = ferror(out) ? -1 : 0;
 out:
-	OPENSSL_cleanse(key, sizeof(key));
+	secret_wipe(key, sizeof(key));
 	return ret;
 }
 

@@ -8,14 +8,13 @@
 #include "cli/command.h"
 
 #include "core/uapi_text.h"
+#include "core/secret.h"
 #include "core/wgconf.h"
 #include "os/uapi_client.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-
-#include <openssl/crypto.h>
 
 int cmd_showconf(int argc, char **argv)
 {
@@ -50,7 +49,7 @@ int cmd_showconf(int argc, char **argv)
 out:
 	fflush(stdout);
 	setvbuf(stdout, NULL, _IONBF, 0);
-	OPENSSL_cleanse(iobuf, sizeof(iobuf));
+	secret_wipe(iobuf, sizeof(iobuf));
 	wgconf_free(&conf);
 	uapi_device_free(&dev);
 	return ret;

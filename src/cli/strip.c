@@ -27,8 +27,6 @@
 #include <strings.h>
 #include <warren/rtnl.h>
 
-#include <openssl/crypto.h>
-
 static bool is_space(int c)
 {
 	return c == ' ' || (c >= '\t' && c <= '\r');
@@ -118,8 +116,8 @@ static int strip(const char *path)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	secret_free(line, cap);
 	fclose(f);
-	OPENSSL_cleanse(iobuf, sizeof(iobuf));
-	OPENSSL_cleanse(outbuf, sizeof(outbuf));
+	secret_wipe(iobuf, sizeof(iobuf));
+	secret_wipe(outbuf, sizeof(outbuf));
 	if (ret)
 		quick_die("%s: %s", path, strerror(-ret));
 	return ret;
