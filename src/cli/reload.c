@@ -71,8 +71,7 @@ int cmd_reload(int argc, char **argv)
 	char summary[160];
 	int ret = 1;
 
-	if (argc == 1 &&
-	    (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help") || !strcmp(argv[0], "help")))
+	if (argc == 1 && (cli_is_help(argv[0]) || !strcmp(argv[0], "help")))
 		return usage(stdout);
 	if (argc != 1)
 		return usage(stderr);

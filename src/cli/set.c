@@ -307,7 +307,7 @@ int cmd_set(int argc, char **argv)
 	FILE *f;
 	int ret = 1, err;
 
-	if (argc == 1 && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"))) {
+	if (argc == 1 && cli_is_help(argv[0])) {
 		fputs(usage_text, stdout);
 		return 0;
 	}

@@ -113,7 +113,7 @@ static int conf_main(enum conf_cmd cmd, const char *name, int argc, char **argv)
 	FILE *f;
 	int ret = 1, err;
 
-	if (argc == 1 && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help")))
+	if (argc == 1 && cli_is_help(argv[0]))
 		return usage(name, stdout);
 	if (argc != 2)
 		return usage(name, stderr);

@@ -23,7 +23,7 @@ int cmd_showconf(int argc, char **argv)
 	char iobuf[BUFSIZ];
 	int ret = 1, err;
 
-	if (argc == 1 && (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help"))) {
+	if (argc == 1 && cli_is_help(argv[0])) {
 		printf("Usage: warren showconf <interface>\n");
 		return 0;
 	}

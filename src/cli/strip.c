@@ -136,8 +136,7 @@ static int usage(const char *cmd, FILE *f)
 
 static bool wants_help(int argc, char **argv)
 {
-	return argc == 1 &&
-	       (!strcmp(argv[0], "-h") || !strcmp(argv[0], "--help") || !strcmp(argv[0], "help"));
+	return argc == 1 && (cli_is_help(argv[0]) || !strcmp(argv[0], "help"));
 }
 
 int cmd_strip(int argc, char **argv)
