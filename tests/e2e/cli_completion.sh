@@ -39,9 +39,11 @@ check() {
 	assert_eq "$want" "$(complete_line "$@")" "$what"
 }
 
-check "down genkey genpsk help pubkey show tap tuntap up version" "the commands" warren ""
+# Every command in warren's table, and only those.
+want=$("$WARREN" help | sed -n 's/^  \([a-z][a-z]*\) .*/\1/p' | sed '$a tap' | sort | paste -sd' ')
+check "$want" "the commands, as warren help lists them (and tap)" warren ""
 check "genkey genpsk" "commands by prefix" warren gen
-check "show" "after global options" warren -j -n ns1 sh
+check "show showconf" "after global options" warren -j -n ns1 sh
 check "-Version" "global options" warren -V
 check "--version" "--version" warren --v
 check "add" "tuntap add" warren tuntap a
@@ -57,5 +59,9 @@ check "--metrics" "show's options" warren show wcA --m
 check "latest-handshakes listen-port" "show's fields by prefix" warren show all l
 check "" "nothing after interfaces" warren show interfaces ""
 check "" "genkey takes nothing" warren genkey ""
+check "wcA wcB" "showconf: interface names" warren showconf ""
+check "wcA" "syncconf: interface names" warren syncconf wcA
+check "peer persistent-keepalive preshared-key private-key" "set's words" warren set wcA p
+check "wc0 wc1" "reload: configs under /etc/wireguard" warren reload wc
 
 t_done
