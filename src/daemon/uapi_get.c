@@ -147,9 +147,10 @@ int uapi_get_text(const struct engine *engine, const struct uapi_hooks *hooks, c
 		struct engine_l2_stats st;
 
 		engine_l2_get_stats(engine, loop_now(), &st);
-		sb_addf(&sb, "mode=tap\nhub=%s\nmac_ageing=%" PRIu64 "\n",
+		sb_addf(&sb, "mode=tap\nhub=%s\nmac_ageing=%" PRIu64 "\nclamp_mss=%s\n",
 			engine_get_hub(engine) ? "true" : "false",
-			(uint64_t)(engine_get_mac_ageing(engine) / 1000000000U));
+			(uint64_t)(engine_get_mac_ageing(engine) / 1000000000U),
+			engine_get_clamp_mss(engine) ? "true" : "false");
 		sb_addf(&sb,
 			"l2_flooded=%" PRIu64 "\nl2_flood_copies=%" PRIu64 "\nl2_forwarded=%" PRIu64
 			"\nl2_macs=%" PRIu64 "\n",
@@ -162,6 +163,9 @@ int uapi_get_text(const struct engine *engine, const struct uapi_hooks *hooks, c
 			"\nl2_macs_refused=%" PRIu64 "\n",
 			st.local_macs, st.learned, st.moved, st.expired, st.evicted, st.ignored,
 			st.refused);
+		/* What the MTU needs (docs/l2.md "MTU"). */
+		sb_addf(&sb, "l2_mss_clamped=%" PRIu64 "\nl2_fragmented=%" PRIu64 "\n",
+			st.mss_clamped, st.fragmented);
 	}
 	for (int r = 0; r < ENGINE_DROP_COUNT; r++) {
 		uint64_t n = engine_drops(engine, (enum engine_drop)r);

@@ -168,6 +168,12 @@ static int device_line(struct uapi_set *set, const char *k, size_t klen, const c
 		engine_set_hub(set->engine, value_is(v, vlen, "true"));
 		return 0;
 	}
+	if (key_is(k, klen, "clamp_mss")) {
+		if (!value_is(v, vlen, "true") && !value_is(v, vlen, "false"))
+			return -EINVAL;
+		engine_set_clamp_mss(set->engine, value_is(v, vlen, "true"));
+		return 0;
+	}
 	if (key_is(k, klen, "mac_ageing")) {
 		if (value_uint(v, vlen, UINT32_MAX, VALUE_UAPI, &n) || !n)
 			return -EINVAL;

@@ -51,6 +51,8 @@ struct engine {
 	/* Stands for "the TAP device" in the MAC table; never dereferenced. */
 	uint64_t local_port;
 	uint64_t flooded, flood_copies, forwarded;
+	bool no_clamp_mss; /* engine_set_clamp_mss(false) */
+	uint64_t mss_clamped, fragmented;
 };
 
 /* Counts a drop engine-wide and against @peer when known. */

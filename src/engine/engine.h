@@ -310,6 +310,13 @@ enum engine_mode engine_get_mode(const struct engine *engine);
 /* Hub mode: frames from one peer are switched on to the others. Off by default. */
 void engine_set_hub(struct engine *engine, bool hub);
 bool engine_get_hub(const struct engine *engine);
+/*
+ * TCP MSS clamping (core/mss.h), on by default: the MSS option of TCP SYNs
+ * in frames from the TAP device and from peers is lowered so that a full
+ * segment fits one datagram on a 1500-byte underlay (TUNNEL_L2_FIT_MTU).
+ */
+void engine_set_clamp_mss(struct engine *engine, bool on);
+bool engine_get_clamp_mss(const struct engine *engine);
 /* How long a learned MAC lives after it was last seen; 0 or -EINVAL (0 ns), -ENOMEM. */
 int engine_set_mac_ageing(struct engine *engine, uint64_t ageing_ns);
 uint64_t engine_get_mac_ageing(const struct engine *engine);
@@ -365,6 +372,8 @@ struct engine_l2_stats {
 	uint64_t macs;	       /* entries in the MAC table now */
 	uint64_t local_macs;   /* of those, learned from the TAP device */
 	uint64_t learned, moved, expired, evicted, ignored, refused; /* the MAC table's */
+	uint64_t mss_clamped; /* TCP SYNs whose MSS option was lowered */
+	uint64_t fragmented;  /* frames sent in a datagram too long for one underlay packet */
 };
 void engine_l2_get_stats(const struct engine *engine, uint64_t now_mono_ns,
 			 struct engine_l2_stats *stats);

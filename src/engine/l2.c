@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/mac.h"
+#include "core/mss.h"
 #include "engine/crypto.h"
 #include "engine/device.h"
 #include "engine/messages.h"
@@ -44,12 +45,34 @@ static int macs_ready(struct engine *engine, size_t entries)
 }
 
 /*
+ * The longest plaintext whose datagram to @peer is one packet on a
+ * TUNNEL_UNDERLAY_MTU path: the underlay header is IPv4's or IPv6's.
+ */
+static uint32_t fit_plain(const struct peer *peer)
+{
+	uint32_t header = peer->endpoint.sa.sa_family == AF_INET ? TUNNEL_UNDERLAY_HEADER_V4
+								 : TUNNEL_UNDERLAY_HEADER_MAX;
+
+	return TUNNEL_UNDERLAY_MTU - header - MESSAGE_DATA_HEADER_LEN - NOISE_AUTHTAG_LEN;
+}
+
+/* Clamps the MSS of a TCP SYN in the frame @buf, unless turned off. */
+static void clamp_mss(struct engine *engine, struct pktbuf *buf)
+{
+	if (!engine->no_clamp_mss && mss_clamp_frame(pktbuf_data(buf), buf->len, TUNNEL_L2_FIT_MTU))
+		engine->mss_clamped++;
+}
+
+/*
  * Puts the L2 header and padding in front of the frame @buf for @peer;
- * false when it dropped (and freed) the buffer.
+ * false when it dropped (and freed) the buffer. Padding never makes a
+ * datagram that fits one underlay packet need two; a frame that needs two
+ * anyway is counted as fragmented (the kernel fragments the datagram: the
+ * socket does not forbid it, see daemon/worker.c).
  */
 static bool encap(struct engine *engine, struct peer *peer, struct pktbuf *buf)
 {
-	uint32_t limit = engine_plain_limit(engine), len, padded;
+	uint32_t limit = engine_plain_limit(engine), fit = fit_plain(peer), len, padded;
 	struct message_l2_header *hdr;
 	uint8_t *pad;
 
@@ -67,6 +90,8 @@ static bool encap(struct engine *engine, struct peer *peer, struct pktbuf *buf)
 	padded = (len + MESSAGE_PADDING_MULTIPLE - 1) & ~(uint32_t)(MESSAGE_PADDING_MULTIPLE - 1);
 	if (limit && padded > limit)
 		padded = limit; /* len <= limit: the frame fits the MTU */
+	if (len <= fit && padded > fit)
+		padded = fit;
 	hdr = (struct message_l2_header *)pktbuf_push(buf, MESSAGE_L2_HEADER_LEN);
 	pad = hdr ? pktbuf_put(buf, padded - len) : NULL;
 	if (!pad) {
@@ -76,6 +101,8 @@ static bool encap(struct engine *engine, struct peer *peer, struct pktbuf *buf)
 	memset(pad, 0, padded - len);
 	hdr->magic = MESSAGE_L2_MAGIC;
 	hdr->padding = (uint8_t)(padded - len);
+	if (padded > fit)
+		engine->fragmented++;
 	return true;
 }
 
@@ -147,6 +174,7 @@ void l2_send_batch(struct engine *engine, struct pktbuf **bufs, size_t n, struct
 			engine_drop_buf(engine, NULL, ENGINE_DROP_TOO_BIG, buf);
 			continue;
 		}
+		clamp_mss(engine, buf);
 		mactable_learn(&engine->macs, eth + ETH_SRC, local_port(engine), now.mono_ns);
 		to = mactable_lookup(&engine->macs, eth + ETH_DST, now.mono_ns);
 		if (to == local_port(engine))
@@ -214,6 +242,7 @@ void l2_receive(struct engine *engine, struct peer *peer, struct pktbuf *buf,
 	}
 	mactable_learn(&engine->macs, eth + ETH_SRC, peer, now.mono_ns);
 	peer->rx_bytes += message_data_len(plain_len);
+	clamp_mss(engine, buf); /* from a peer that does not clamp, as tinc does */
 
 	if (!engine->hub) {
 		pktbuf_queue_push(&out->tun, buf);
@@ -276,6 +305,16 @@ void engine_set_hub(struct engine *engine, bool hub)
 bool engine_get_hub(const struct engine *engine)
 {
 	return engine->hub;
+}
+
+void engine_set_clamp_mss(struct engine *engine, bool on)
+{
+	engine->no_clamp_mss = !on;
+}
+
+bool engine_get_clamp_mss(const struct engine *engine)
+{
+	return !engine->no_clamp_mss;
 }
 
 int engine_set_mac_ageing(struct engine *engine, uint64_t ageing_ns)
@@ -426,6 +465,8 @@ void engine_l2_get_stats(const struct engine *engine, uint64_t now_mono_ns,
 	stats->flooded = engine->flooded;
 	stats->flood_copies = engine->flood_copies;
 	stats->forwarded = engine->forwarded;
+	stats->mss_clamped = engine->mss_clamped;
+	stats->fragmented = engine->fragmented;
 	if (!engine->macs_ready)
 		return;
 	mactable_walk((struct mactable *)&engine->macs, now_mono_ns, count_macs, &c);

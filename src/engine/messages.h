@@ -250,13 +250,21 @@ _Static_assert(sizeof(struct message_l2_header) == MESSAGE_L2_HEADER_LEN, "l2 he
  * a tunnel is its underlay's MTU minus this, as wg-quick(8) computes it
  * (route MTU - 80). An L2 frame also carries the L2 header and its Ethernet
  * header. The defaults are for a 1500-byte underlay.
+ *
+ * An L2 segment's TAP MTU is Ethernet's own, 1500, so that VMs need no
+ * setting (docs/l2.md "MTU"): a frame longer than TUNNEL_L2_FIT_MTU + 14
+ * makes a datagram that the kernel sends as IPv4 or IPv6 fragments, and
+ * TCP's MSS is clamped so that TCP segments fit one datagram.
  */
 enum tunnel_overhead {
+	TUNNEL_UNDERLAY_MTU = 1500,
+	TUNNEL_UNDERLAY_HEADER_V4 = 20 + 8,
 	TUNNEL_UNDERLAY_HEADER_MAX = 40 + 8,
 	TUNNEL_OVERHEAD = TUNNEL_UNDERLAY_HEADER_MAX + MESSAGE_DATA_HEADER_LEN + NOISE_AUTHTAG_LEN,
 	TUNNEL_L2_OVERHEAD = TUNNEL_OVERHEAD + MESSAGE_L2_HEADER_LEN + MESSAGE_L2_ETH_HEADER_LEN,
-	TUNNEL_DEFAULT_MTU = 1500 - TUNNEL_OVERHEAD,	   /* 1420 */
-	TUNNEL_L2_DEFAULT_MTU = 1500 - TUNNEL_L2_OVERHEAD, /* 1404 */
+	TUNNEL_DEFAULT_MTU = TUNNEL_UNDERLAY_MTU - TUNNEL_OVERHEAD,   /* 1420 */
+	TUNNEL_L2_FIT_MTU = TUNNEL_UNDERLAY_MTU - TUNNEL_L2_OVERHEAD, /* 1404 */
+	TUNNEL_L2_DEFAULT_MTU = 1500,
 };
 
 /*
@@ -300,5 +308,6 @@ static inline enum message_type message_classify(const void *data, size_t len)
 }
 
 _Static_assert(TUNNEL_OVERHEAD == 80 && TUNNEL_L2_OVERHEAD == 96, "tunnel overhead");
+_Static_assert(TUNNEL_L2_FIT_MTU == 1404, "L2 MTU that fits one datagram");
 
 #endif /* WARREN_ENGINE_MESSAGES_H */

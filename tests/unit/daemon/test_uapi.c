@@ -316,6 +316,10 @@ static void test_l2_extensions(void **state)
 	    /* 16 */
 	    {true, "public_key=%P\nreplace_allowed_macs=true\n\n", 0, NULL, "allowed_mac="},
 	    /* 17 */ {true, "public_key=%P\nreplace_allowed_macs=1\n\n", -EINVAL, NULL, NULL},
+	    /* 18 */ {true, "clamp_mss=false\n\n", 0, "clamp_mss=false\n", NULL},
+	    /* 19 */ {true, "clamp_mss=off\n\n", -EINVAL, "clamp_mss=false\n", NULL},
+	    /* 20 */ {true, "clamp_mss=true\n\n", 0, "clamp_mss=true\nl2_flooded=", NULL},
+	    /* 21 */ {true, "public_key=%P\n\n", 0, "l2_mss_clamped=0\nl2_fragmented=0\n", NULL},
 	};
 	struct fixture *f = *state;
 
