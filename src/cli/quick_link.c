@@ -70,11 +70,18 @@ static int wanted_mtu(struct quick *q, unsigned int *mtu)
 	*mtu = q->conf.mtu;
 	if (*mtu)
 		return 0;
+	/*
+	 * An L2 segment has Ethernet's MTU whatever the underlay's: what
+	 * does not fit one datagram is fragmented (docs/l2.md "MTU").
+	 */
+	if (q->conf.tap) {
+		*mtu = TUNNEL_L2_DEFAULT_MTU;
+		return 0;
+	}
 	ret = quick_get_device(q, &dev);
 	if (ret)
 		return ret;
-	/* L2 frames carry the L2 and Ethernet headers too (docs/l2.md "MTU"). */
-	*mtu = endpoint_mtu(&dev) - (q->conf.tap ? TUNNEL_L2_OVERHEAD : TUNNEL_OVERHEAD);
+	*mtu = endpoint_mtu(&dev) - TUNNEL_OVERHEAD;
 	uapi_device_free(&dev);
 	return 0;
 }

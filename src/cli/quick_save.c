@@ -72,6 +72,8 @@ static int save_build(struct quick *q, const struct uapi_device *dev, struct wgc
 	c->mac_ageing = q->conf.mac_ageing;
 	c->has_hub = q->conf.has_hub;
 	c->hub = q->conf.hub;
+	c->has_clamp_mss = q->conf.has_clamp_mss;
+	c->clamp_mss = q->conf.clamp_mss;
 	return 0;
 }
 

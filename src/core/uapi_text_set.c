@@ -90,6 +90,8 @@ static void write_l2_device(FILE *out, const struct wgconf *conf)
 		fprintf(out, "hub=%s\n", conf->hub ? "true" : "false");
 	if (conf->mac_ageing)
 		fprintf(out, "mac_ageing=%" PRIu32 "\n", conf->mac_ageing);
+	if (conf->has_clamp_mss)
+		fprintf(out, "clamp_mss=%s\n", conf->clamp_mss ? "true" : "false");
 }
 
 /*
@@ -263,6 +265,11 @@ int uapi_text_device_conf(const struct uapi_device *dev, struct wgconf *c)
 		v = extra_value(dev->extra, dev->n_extra, "mac_ageing");
 		if (v && !value_uint(v, strlen(v), UINT32_MAX, VALUE_UAPI, &u))
 			c->mac_ageing = (uint32_t)u;
+		v = extra_value(dev->extra, dev->n_extra, "clamp_mss");
+		if (v) {
+			c->has_clamp_mss = true;
+			c->clamp_mss = !strcmp(v, "true");
+		}
 	}
 	if (dev->n_peers) {
 		c->peers = calloc(dev->n_peers, sizeof(*c->peers));
@@ -427,6 +434,9 @@ static unsigned int device_diff(FILE *out, const struct wgconf *conf, const stru
 	    (!v || value_uint(v, strlen(v), UINT32_MAX, VALUE_UAPI, &u) || u != conf->mac_ageing) &&
 	    ++n)
 		fprintf(out, "mac_ageing=%" PRIu32 "\n", conf->mac_ageing);
+	v = extra_value(dev->extra, dev->n_extra, "clamp_mss");
+	if (conf->has_clamp_mss && (!v || strcmp(v, conf->clamp_mss ? "true" : "false")) && ++n)
+		fprintf(out, "clamp_mss=%s\n", conf->clamp_mss ? "true" : "false");
 	return n;
 }
 

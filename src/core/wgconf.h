@@ -150,6 +150,8 @@ struct wgconf {
 	uint32_t mac_ageing;	/* MACAgeing seconds, 0 = unset (the daemon's 300) */
 	bool has_hub;
 	bool hub;
+	bool has_clamp_mss; /* ClampMSS, tinc's name: on unless set to off */
+	bool clamp_mss;
 
 	struct wgconf_peer *peers;
 	size_t n_peers;

@@ -412,7 +412,7 @@ int wgconf_quick_line(struct wgconf_reader *r, const char *key, char *value, con
 
 	/* The setconf grammar with WGCONF_L2: only the L2 keys the UAPI knows. */
 	if ((r->flags & WGCONF_SETCONF) && strcasecmp(key, "Mode") &&
-	    strcasecmp(key, "MACAgeing") && strcasecmp(key, "Hub"))
+	    strcasecmp(key, "MACAgeing") && strcasecmp(key, "Hub") && strcasecmp(key, "ClampMSS"))
 		return 1;
 	if (!strcasecmp(key, "Address"))
 		return list_read(r, value, address_item, NULL);
@@ -486,6 +486,17 @@ int wgconf_quick_line(struct wgconf_reader *r, const char *key, char *value, con
 		if (!parse_bool(value, &c->hub))
 			return wgconf_fail(r, value, "Hub is neither true nor false");
 		c->has_hub = true;
+		return 0;
+	}
+	if (!strcasecmp(key, "ClampMSS")) {
+		/* tinc says yes/no; on/off and true/false read as well. */
+		if (!strcasecmp(value, "on") || !strcasecmp(value, "yes"))
+			c->clamp_mss = true;
+		else if (!strcasecmp(value, "off") || !strcasecmp(value, "no"))
+			c->clamp_mss = false;
+		else if (!parse_bool(value, &c->clamp_mss))
+			return wgconf_fail(r, value, "ClampMSS is neither on nor off");
+		c->has_clamp_mss = true;
 		return 0;
 	}
 	if (!strcasecmp(key, "SaveConfig")) {

@@ -39,6 +39,8 @@ static void write_l2(const struct wgconf *c, FILE *f, bool bridge)
 		fprintf(f, "MACAgeing = %u\n", c->mac_ageing);
 	if (c->has_hub)
 		fprintf(f, "Hub = %s\n", c->hub ? "true" : "false");
+	if (c->has_clamp_mss)
+		fprintf(f, "ClampMSS = %s\n", c->clamp_mss ? "on" : "off");
 }
 
 static void write_quick(const struct wgconf *c, FILE *f)

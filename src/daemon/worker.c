@@ -370,7 +370,9 @@ int worker_bind(struct worker *w, uint16_t port)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	err = udp_open(s, port, w->fwmark);
+	/* An L2 frame may need two underlay packets (docs/l2.md "MTU"). */
+	err = udp_open_flags(s, port, w->fwmark,
+			     engine_get_mode(w->engine) == ENGINE_MODE_L2 ? UDP_OPEN_FRAGMENT : 0);
 	if (err) {
 		free(s);
 		return err;

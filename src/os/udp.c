@@ -72,6 +72,19 @@ int udp_open_flags(struct udp_socket *s, uint16_t port, uint32_t fwmark, unsigne
 		ret = error_record("setsockopt(SO_REUSEPORT)", errno);
 		goto err_close;
 	}
+	if (flags & UDP_OPEN_FRAGMENT) {
+		int dont4 = IP_PMTUDISC_DONT, dont6 = IPV6_PMTUDISC_DONT;
+
+		/* SOL_IP on an AF_INET6 UDP socket: for its v4-mapped traffic. */
+		if (setsockopt(s->fd, IPPROTO_IP, IP_MTU_DISCOVER, &dont4, sizeof(dont4))) {
+			ret = error_record("setsockopt(IP_MTU_DISCOVER)", errno);
+			goto err_close;
+		}
+		if (setsockopt(s->fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &dont6, sizeof(dont6))) {
+			ret = error_record("setsockopt(IPV6_MTU_DISCOVER)", errno);
+			goto err_close;
+		}
+	}
 	grow_buffers(s->fd);
 	if (fwmark) {
 		ret = udp_set_fwmark(s, fwmark);

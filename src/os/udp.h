@@ -105,6 +105,14 @@ enum udp_open_flags {
 	 * all must ask for it.
 	 */
 	UDP_OPEN_REUSEPORT = 1 << 0,
+	/*
+	 * A datagram longer than the path MTU leaves as IP fragments, made
+	 * here (IPv4 and IPv6), and IPv4 never sets DF, so a router with a
+	 * smaller MTU fragments too instead of dropping: IP_PMTUDISC_DONT
+	 * and IPV6_PMTUDISC_DONT. For L2 segments (docs/l2.md "MTU"); an L3
+	 * socket keeps the kernel's default, as wireguard-go's.
+	 */
+	UDP_OPEN_FRAGMENT = 1 << 1,
 };
 
 /* udp_open with @flags from enum udp_open_flags. */

@@ -94,7 +94,7 @@ static void test_default_mtu(void **state)
 {
 	(void)state;
 	assert_int_equal(launch_default_mtu(false), 1420);
-	assert_int_equal(launch_default_mtu(true), 1404);
+	assert_int_equal(launch_default_mtu(true), 1500);
 }
 
 int main(void)
