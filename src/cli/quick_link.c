@@ -11,6 +11,7 @@
 #include "os/uapi_client.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -61,6 +62,44 @@ static unsigned int endpoint_mtu(const struct uapi_device *dev)
 	return mtu ? mtu : ETH_DATA_LEN; /* wg-quick's last resort, 1500 */
 }
 
+struct port_check {
+	const struct quick *q;
+	unsigned int mtu;
+};
+
+/*
+ * A bridge forwards no frame longer than the out port's MTU and counts
+ * none of them: a port whose MTU is larger than the segment's loses its
+ * longer frames to peers without a word, so say so.
+ */
+static void check_port(const char *name, unsigned int mtu, void *arg)
+{
+	const struct port_check *c = arg;
+
+	if (mtu <= c->mtu || !strcmp(name, c->q->ifname))
+		return;
+	fprintf(stderr,
+		"Warning: `%s' in bridge `%s' has MTU %u, more than the segment's %u (`%s'): "
+		"the bridge drops, uncounted, its frames longer than %u bytes to other hosts. "
+		"warren leaves the MTUs as they are: set MTU %u on `%s', or MTU = %u in the "
+		"config.\n",
+		name, c->q->conf.bridge, mtu, c->mtu, c->q->ifname, c->mtu + ETH_HLEN, c->mtu, name,
+		mtu);
+}
+
+/* Warns about each port of the Bridge whose MTU is over @mtu, the TAP device's. */
+static void check_bridge_ports(struct quick *q, unsigned int mtu)
+{
+	struct port_check c = {.q = q, .mtu = mtu};
+	int master;
+
+	if (!q->conf.tap || !q->conf.bridge[0])
+		return;
+	master = warren_rtnl_ifindex(q->rtnl, q->conf.bridge);
+	if (master > 0)
+		rtnl_query_ports(master, check_port, &c);
+}
+
 /* The MTU up sets: MTU, or the endpoints' route MTU minus the tunnel's overhead. */
 static int wanted_mtu(struct quick *q, unsigned int *mtu)
 {
@@ -95,6 +134,7 @@ int quick_set_mtu_up(struct quick *q)
 	if (ret)
 		return ret;
 	quick_note("ip link set mtu %u up dev %s", mtu, q->ifname);
+	check_bridge_ports(q, mtu);
 	ret = warren_rtnl_link_set_mtu(q->rtnl, q->ifindex, mtu);
 	if (!ret)
 		ret = warren_rtnl_link_set_up(q->rtnl, q->ifindex, true);

@@ -312,3 +312,58 @@ int rtnl_query_addrs(int ifindex, struct rtnl_query_addr **addrs, size_t *n)
 	*n = d.n;
 	return 0;
 }
+
+/* A dump of every link, those whose IFLA_MASTER is @master passed to @fn. */
+struct port_walk {
+	int master;
+	void (*fn)(const char *name, unsigned int mtu, void *arg);
+	void *arg;
+};
+
+static int port_answer(const struct nlmsghdr *nlh, void *data)
+{
+	const struct port_walk *w = data;
+	const struct nlattr *attr;
+	const char *name = NULL;
+	unsigned int mtu = 0;
+	int master = 0;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(struct ifinfomsg))
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, nlh, sizeof(struct ifinfomsg))
+	{
+		switch (mnl_attr_get_type(attr)) {
+		case IFLA_IFNAME:
+			if (!mnl_attr_validate(attr, MNL_TYPE_NUL_STRING))
+				name = mnl_attr_get_str(attr);
+			break;
+		case IFLA_MTU:
+			if (!mnl_attr_validate(attr, MNL_TYPE_U32))
+				mtu = mnl_attr_get_u32(attr);
+			break;
+		case IFLA_MASTER:
+			if (!mnl_attr_validate(attr, MNL_TYPE_U32))
+				master = (int)mnl_attr_get_u32(attr);
+			break;
+		}
+	}
+	if (name && master == w->master)
+		w->fn(name, mtu, w->arg);
+	return MNL_CB_OK;
+}
+
+int rtnl_query_ports(int master, void (*fn)(const char *name, unsigned int mtu, void *arg),
+		     void *arg)
+{
+	char buf[NLREQ_BUF_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct port_walk w = {.master = master, .fn = fn, .arg = arg};
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_DUMP;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	return nlreq_run(nlh, "RTM_GETLINK", port_answer, &w);
+}

@@ -48,4 +48,11 @@ struct rtnl_query_addr {
 /* Lists the addresses of link @ifindex, IPv4 first, into a new array (free()). */
 int rtnl_query_addrs(int ifindex, struct rtnl_query_addr **addrs, size_t *n);
 
+/*
+ * Calls @fn with the name and MTU of every link whose master (a bridge) is
+ * @master, in the caller's namespace. 0 or -errno.
+ */
+int rtnl_query_ports(int master, void (*fn)(const char *name, unsigned int mtu, void *arg),
+		     void *arg);
+
 #endif
