@@ -55,6 +55,8 @@ check() {
 check "warren and warrend installed in /usr" test -x /usr/bin/warren -a -x /usr/sbin/warrend
 check "warren --version from the package" sh -c '/usr/bin/warren -V | grep -q "warren"'
 check "man pages installed" test -f /usr/share/man/man8/warren.8.gz
+check "warren.conf(5) in warren, libwarren's section 3 in -dev" \
+	test -f /usr/share/man/man5/warren.conf.5.gz -a -f /usr/share/man/man3/warren_tun_open.3.gz
 
 # The demo with the installed binaries only: no build directory in sight.
 demo_log="$work/demo.log"
