@@ -41,12 +41,16 @@ int quick_set_dns(struct quick *q)
 
 	if (!q->conf.n_dns)
 		return 0;
+	/*
+	 * Fail closed, as wg-quick does (its resolvconf call fails and up
+	 * undoes itself): a full tunnel whose DNS servers were dropped would
+	 * send every name lookup outside it.
+	 */
 	if (!quick_have_program("resolvconf")) {
-		fprintf(stderr,
-			"Warning: DNS is not set: resolvconf(8) is not installed, so the "
-			"DNS servers of `%s' are ignored\n",
-			q->config_file);
-		return 0;
+		quick_die("%s: DNS is set but resolvconf(8) is not installed (install openresolv "
+			  "or resolvconf, or remove DNS)",
+			  q->config_file);
+		return -ENOENT;
 	}
 	f = open_memstream(&text, &text_len);
 	if (!f)

@@ -153,6 +153,14 @@ assert_eq "1 warren: $CONF:2: Table \`nosuchtable' is neither a number nor a nam
 	"1 $out" "an unknown table name"
 check_undone "unknown table"
 
+# DNS without resolvconf fails closed, as wg-quick does: no tunnel that leaks DNS.
+write_conf "$(sed 's/^Address = .*/&\nDNS = 10.9.9.53/' <<<"$GOOD")"
+mkdir -p "$T_DIR/nopath"
+out=$(at a env PATH="$T_DIR/nopath" "$WARREN" up "$CONF" 2>&1)
+assert_eq "1 warren: $CONF: DNS is set but resolvconf(8) is not installed (install openresolv or resolvconf, or remove DNS)" \
+	"$? $(grep -m1 "resolvconf(8)" <<<"$out")" "DNS without resolvconf fails up"
+check_undone "DNS without resolvconf"
+
 # A name that does not resolve is reported at its Endpoint line, not its [Peer]'s.
 write_conf "[Interface]
 PrivateKey = $KEY
