@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/gso.h"
+#include "core/ip.h"
 
 enum {
 	IP4_MIN = 20,
@@ -28,28 +29,6 @@ enum {
 	TCP_URG = 0x20,
 	TCP_CWR = 0x80,
 };
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
 
 /* The checksum field is written in memory order, as the sums are taken. */
 static void put_csum(uint8_t *p, uint16_t csum)
@@ -174,13 +153,14 @@ static int tcp_headers(const uint8_t *pkt, size_t len, int *family, uint32_t *l4
 	if (pkt[0] >> 4 == 4) {
 		*family = 4;
 		*l4_off = (pkt[0] & 0xf) * 4u;
-		if (*l4_off < IP4_MIN || get16(pkt + 2) != len || pkt[9] != PROTO_TCP ||
-		    (get16(pkt + 6) & 0x3fff))
+		if (*l4_off < IP4_MIN || ip_get16(pkt + 2) != len || pkt[9] != PROTO_TCP ||
+		    (ip_get16(pkt + 6) & 0x3fff))
 			return -EBADMSG;
 	} else if (pkt[0] >> 4 == 6) {
 		*family = 6;
 		*l4_off = IP6_LEN;
-		if (len < IP6_LEN || (size_t)get16(pkt + 4) + IP6_LEN != len || pkt[6] != PROTO_TCP)
+		if (len < IP6_LEN || (size_t)ip_get16(pkt + 4) + IP6_LEN != len ||
+		    pkt[6] != PROTO_TCP)
 			return -EBADMSG;
 	} else {
 		return -EBADMSG;
@@ -223,8 +203,8 @@ int gso_seg_begin(struct gso_seg *seg, const struct gso_hdr *hdr, const uint8_t 
 		return -EBADMSG;
 	seg->done = 0;
 	seg->index = 0;
-	seg->seq = get32(pkt + l4_off + 4);
-	seg->ip_id = family == 4 ? get16(pkt + 4) : 0;
+	seg->seq = ip_get32(pkt + l4_off + 4);
+	seg->ip_id = family == 4 ? ip_get16(pkt + 4) : 0;
 	return 0;
 }
 
@@ -247,13 +227,13 @@ int gso_seg_next(struct gso_seg *seg, uint8_t *out, size_t cap)
 	memcpy(out, seg->pkt, seg->hdr_len);
 	memcpy(out + seg->hdr_len, seg->pkt + seg->hdr_len + seg->done, n);
 	if (seg->family == 4) {
-		put16(out + 2, (uint16_t)total);
-		put16(out + 4, (uint16_t)(seg->ip_id + seg->index));
+		ip_put16(out + 2, (uint16_t)total);
+		ip_put16(out + 4, (uint16_t)(seg->ip_id + seg->index));
 		ip4_csum_set(out, seg->l4_off);
 	} else {
-		put16(out + 4, (uint16_t)(total - IP6_LEN));
+		ip_put16(out + 4, (uint16_t)(total - IP6_LEN));
 	}
-	put32(tcp + 4, seg->seq + seg->done);
+	ip_put32(tcp + 4, seg->seq + seg->done);
 	flags = tcp[13];
 	if (!last)
 		flags &= (uint8_t) ~(TCP_FIN | TCP_PSH);
@@ -293,7 +273,7 @@ int gso_coalesce_start(struct gso_run *st, const uint8_t *pkt, size_t len)
 	st->l4_off = l4_off;
 	st->hdr_len = hdr_len;
 	st->mss = (uint32_t)len - hdr_len;
-	st->next_seq = get32(pkt + l4_off + 4) + st->mss;
+	st->next_seq = ip_get32(pkt + l4_off + 4) + st->mss;
 	st->count = 1;
 	st->closed = flags & TCP_PSH;
 	return 0;
@@ -344,12 +324,12 @@ int gso_coalesce(struct gso_run *st, uint8_t *super, uint32_t *super_len, size_t
 	if (st->closed || !same_headers(st, super, pkt))
 		return GSO_FLOW_BREAK;
 	/* The same header fields, so the same header length: the rest is payload. */
-	if ((st->family == 4 && get16(pkt + 2) != len) ||
-	    (st->family == 6 && (size_t)get16(pkt + 4) + IP6_LEN != len))
+	if ((st->family == 4 && ip_get16(pkt + 2) != len) ||
+	    (st->family == 6 && (size_t)ip_get16(pkt + 4) + IP6_LEN != len))
 		return GSO_FLOW_BREAK;
 	payload = (uint32_t)len - st->hdr_len;
 	flags = pkt[st->l4_off + 13];
-	if (!payload || payload > st->mss || get32(pkt + st->l4_off + 4) != st->next_seq ||
+	if (!payload || payload > st->mss || ip_get32(pkt + st->l4_off + 4) != st->next_seq ||
 	    *super_len + payload > cap || *super_len + payload > IP_MAX)
 		return GSO_FLOW_BREAK;
 	/*
@@ -384,10 +364,10 @@ void gso_coalesce_finish(const struct gso_run *st, uint8_t *super, uint32_t supe
 	if (st->count < 2)
 		return;
 	if (st->family == 4) {
-		put16(super + 2, (uint16_t)super_len);
+		ip_put16(super + 2, (uint16_t)super_len);
 		ip4_csum_set(super, st->l4_off);
 	} else {
-		put16(super + 4, (uint16_t)(super_len - IP6_LEN));
+		ip_put16(super + 4, (uint16_t)(super_len - IP6_LEN));
 	}
 	put_csum(super + st->l4_off + TCP_CSUM_OFF,
 		 gso_csum_fold(pseudo_sum(st->family, super, tcp_len)));

@@ -27,4 +27,27 @@ struct ip_info {
  */
 int ip_parse(const uint8_t *pkt, size_t len, struct ip_info *info);
 
+/* Header fields in network byte order, at any alignment: read and written. */
+static inline uint16_t ip_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline void ip_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline uint32_t ip_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void ip_put32(uint8_t *p, uint32_t v)
+{
+	ip_put16(p, (uint16_t)(v >> 16));
+	ip_put16(p + 2, (uint16_t)v);
+}
+
 #endif

@@ -4,6 +4,7 @@
  * RFC 791, RFC 8200 and RFC 9293 (option kind 2, length 4: the MSS).
  */
 #include "core/mss.h"
+#include "core/ip.h"
 
 #include <stdbool.h>
 
@@ -24,17 +25,6 @@ enum {
 	TCPOPT_MSS = 2,
 	TCPOLEN_MSS = 4,
 };
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
 
 static uint16_t swap16(uint16_t v)
 {
@@ -83,19 +73,20 @@ static int clamp_tcp(uint8_t *tcp, size_t len, uint16_t mss)
 			off += olen;
 			continue;
 		}
-		old = get16(tcp + off + 2);
+		old = ip_get16(tcp + off + 2);
 		if (old <= mss)
 			return 0;
-		put16(tcp + off + 2, mss);
+		ip_put16(tcp + off + 2, mss);
 		/*
 		 * The checksum sums 16-bit words from the header's start: a
 		 * field at an odd offset straddles two of them, byte-swapped.
 		 */
 		if ((off + 2) & 1)
-			put16(tcp + TCP_CHECK,
-			      mss_csum_replace(get16(tcp + TCP_CHECK), swap16(old), swap16(mss)));
+			ip_put16(tcp + TCP_CHECK, mss_csum_replace(ip_get16(tcp + TCP_CHECK),
+								   swap16(old), swap16(mss)));
 		else
-			put16(tcp + TCP_CHECK, mss_csum_replace(get16(tcp + TCP_CHECK), old, mss));
+			ip_put16(tcp + TCP_CHECK,
+				 mss_csum_replace(ip_get16(tcp + TCP_CHECK), old, mss));
 		return 1;
 	}
 	return 0;
@@ -109,23 +100,23 @@ int mss_clamp_frame(uint8_t *frame, size_t len, uint16_t ip_mtu)
 	if (len < ETH_HLEN)
 		return 0;
 	ip_len = len - ETH_HLEN;
-	switch (get16(frame + ETH_TYPE)) {
+	switch (ip_get16(frame + ETH_TYPE)) {
 	case ETHERTYPE_IPV4:
 		if (ip_len < IPV4_HLEN_MIN || ip[0] >> 4 != 4 ||
 		    ip_mtu < IPV4_HLEN_MIN + TCP_HLEN_MIN)
 			return 0;
 		hlen = (size_t)(ip[0] & 0x0f) * 4;
-		tot = get16(ip + 2);
+		tot = ip_get16(ip + 2);
 		/* Only a whole datagram or the first fragment holds the TCP header. */
 		if (hlen < IPV4_HLEN_MIN || tot < hlen || tot > ip_len ||
-		    ip[9] != IPPROTO_TCP_NUM || (get16(ip + 6) & 0x1fff))
+		    ip[9] != IPPROTO_TCP_NUM || (ip_get16(ip + 6) & 0x1fff))
 			return 0;
 		return clamp_tcp(ip + hlen, tot - hlen,
 				 (uint16_t)(ip_mtu - IPV4_HLEN_MIN - TCP_HLEN_MIN));
 	case ETHERTYPE_IPV6:
 		if (ip_len < IPV6_HLEN || ip[0] >> 4 != 6 || ip_mtu < IPV6_HLEN + TCP_HLEN_MIN)
 			return 0;
-		tot = get16(ip + 4);
+		tot = ip_get16(ip + 4);
 		if (tot > ip_len - IPV6_HLEN || ip[6] != IPPROTO_TCP_NUM)
 			return 0;
 		return clamp_tcp(ip + IPV6_HLEN, tot,
