@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "daemon/peer_log.h"
 #include "daemon/worker.h"
 #include "engine/messages.h"
 
@@ -41,56 +42,6 @@ static void arm_timer(struct worker *w)
 		d = 1;
 	if (d != w->loop->deadline)
 		loop_set_deadline(w->loop, d);
-}
-
-static void log_events(struct engine_output *out)
-{
-	static const char *const what[] = {
-	    [ENGINE_EVENT_HANDSHAKE_COMPLETE] = "handshake completed",
-	    [ENGINE_EVENT_HANDSHAKE_GAVE_UP] = "handshake gave up",
-	    [ENGINE_EVENT_KEYS_ZEROED] = "keys zeroed",
-	    [ENGINE_EVENT_ENDPOINT_CHANGED] = "endpoint changed (roaming)",
-	};
-
-	for (unsigned i = 0; i < out->n_events; i++) {
-		const struct engine_event *ev = &out->events[i];
-
-		/* A misconfiguration, raised once per peer by the engine: always logged. */
-		if (ev->type == ENGINE_EVENT_PEER_SENDS_L2 ||
-		    ev->type == ENGINE_EVENT_PEER_SENDS_L3)
-			pr_error("peer %02x%02x%02x%02x...: %s", ev->public_key[0],
-				 ev->public_key[1], ev->public_key[2], ev->public_key[3],
-				 ev->type == ENGINE_EVENT_PEER_SENDS_L2
-				     ? "sends L2 frames, this interface is L3"
-				     : "sends IP packets, this interface is L2");
-	}
-	if (log_get_level() >= LOG_LEVEL_VERBOSE) {
-		for (unsigned i = 0; i < out->n_events; i++) {
-			const struct engine_event *ev = &out->events[i];
-			char detail[48] = "";
-
-			/*
-			 * The engine gives up when the retransmit timer fires with
-			 * handshake_attempts > MAX_TIMER_HANDSHAKES: after the first
-			 * initiation and MAX_TIMER_HANDSHAKES + 1 retransmissions, the
-			 * count the kernel's wg_expired_retransmit_handshake (timers.c)
-			 * logs.
-			 */
-			if (ev->type == ENGINE_EVENT_HANDSHAKE_GAVE_UP)
-				snprintf(detail, sizeof(detail), " after %d attempts",
-					 MAX_TIMER_HANDSHAKES + 2);
-			else if (ev->type == ENGINE_EVENT_KEYS_ZEROED)
-				snprintf(detail, sizeof(detail),
-					 " after %llu s without a handshake",
-					 (unsigned long long)(ZERO_KEY_MATERIAL_NS / NSEC_PER_SEC));
-			pr_debug("peer %02x%02x%02x%02x...: %s%s", ev->public_key[0],
-				 ev->public_key[1], ev->public_key[2], ev->public_key[3],
-				 ev->type < sizeof(what) / sizeof(what[0]) ? what[ev->type] : "?",
-				 detail);
-		}
-	}
-	out->n_events = 0;
-	out->events_lost = 0;
 }
 
 /*
@@ -190,7 +141,7 @@ void worker_flush(struct worker *w)
 {
 	flush_udp(w);
 	offload_tx(&w->offload, w->tun_fd, &w->out.tun);
-	log_events(&w->out);
+	peer_log_events(&w->out);
 	arm_timer(w);
 	check_starved(w);
 }
