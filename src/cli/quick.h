@@ -82,12 +82,20 @@ int quick_add_if(struct quick *q);
 int quick_del_device(struct quick *q);
 
 /*
- * Each peer's Endpoint as wg resolves it (getaddrinfo, the first answer),
+ * Each peer's Endpoint as wg resolves it (getaddrinfo, the first answer;
+ * temporary failures tried again as $WG_ENDPOINT_RESOLUTION_RETRIES says),
  * into *@out, a new array of q->conf.n_peers entries (free() it): done
  * before anything is made, so that an unknown name fails cleanly with
- * "FILE:LINE: reason: `HOST:PORT'".
+ * "FILE:LINE: reason: `HOST:PORT'". -EINTR when a signal ended a wait.
  */
 int quick_resolve_endpoints(struct quick *q, union sockaddr_inet **out);
+
+/*
+ * One getaddrinfo() of @e's host and port, the first IPv4 or IPv6 answer
+ * into @out. Returns 0 or getaddrinfo()'s EAI_* code (EAI_ADDRFAMILY for
+ * an answer of another family).
+ */
+int quick_resolve(const struct wgconf_endpoint *e, union sockaddr_inet *out);
 
 /* wg-quick's set_config(): `wg setconf` through the UAPI, with @eps resolved. */
 int quick_set_config(struct quick *q, const union sockaddr_inet *eps);

@@ -6,6 +6,7 @@
  */
 #include "cli/quick.h"
 
+#include "os/service_notify.h"
 #include "os/uapi_client.h"
 
 #include <errno.h>
@@ -122,24 +123,114 @@ int quick_del_device(struct quick *q)
 	return ret;
 }
 
+int quick_resolve(const struct wgconf_endpoint *e, union sockaddr_inet *out)
+{
+	struct addrinfo hints = {
+	    .ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM, .ai_protocol = IPPROTO_UDP};
+	struct addrinfo *res;
+	char port[8];
+	int ret;
+
+	snprintf(port, sizeof(port), "%u", e->port);
+	ret = getaddrinfo(e->host, port, &hints, &res);
+	if (ret)
+		return ret;
+	memset(out, 0, sizeof(*out));
+	if ((res->ai_family == AF_INET && res->ai_addrlen == sizeof(out->in4)) ||
+	    (res->ai_family == AF_INET6 && res->ai_addrlen == sizeof(out->in6)))
+		memcpy(out, res->ai_addr, res->ai_addrlen);
+	else
+		ret = EAI_ADDRFAMILY;
+	freeaddrinfo(res);
+	return ret;
+}
+
+/*
+ * wireguard-tools' WG_ENDPOINT_RESOLUTION_RETRIES: how many times a
+ * temporary failure is tried again (15 by default, -1 for "infinity").
+ */
+static int resolution_retries(int *retries)
+{
+	const char *s = getenv("WG_ENDPOINT_RESOLUTION_RETRIES");
+	unsigned long v;
+	char *end;
+
+	*retries = 15;
+	if (!s)
+		return 0;
+	if (!strcmp(s, "infinity")) {
+		*retries = -1;
+		return 0;
+	}
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (!*s || *end || errno || v > INT_MAX || *s == '-') {
+		quick_die("Unable to parse WG_ENDPOINT_RESOLUTION_RETRIES: `%s'", s);
+		return -EINVAL;
+	}
+	*retries = (int)v;
+	return 0;
+}
+
+/*
+ * Resolves one Endpoint as `wg setconf' does: a failure that getaddrinfo()
+ * calls permanent (no such name, no data, a hard failure) ends at once; any
+ * other (no network yet, the resolver not answering) is tried again after
+ * 1 s, then each wait 6/5 of the one before, at most 20 s, @retries times
+ * (-1: forever). A signal ends the wait: -EINTR.
+ */
+static int resolve_retrying(struct quick *q, size_t i, int retries, union sockaddr_inet *out)
+{
+	const struct wgconf_endpoint *e = &q->conf.peers[i].endpoint;
+	unsigned int line = q->conf.peers[i].endpoint_line;
+	long wait_us = 1000000;
+	int ret;
+
+	for (;;) {
+		ret = quick_resolve(e, out);
+		if (!ret)
+			return 0;
+		if (ret == EAI_NONAME || ret == EAI_FAIL || ret == EAI_NODATA ||
+		    ret == EAI_ADDRFAMILY || (retries >= 0 && !retries--)) {
+			fprintf(stderr, "%s:%u: %s: `%s:%u'\n", q->config_file, line,
+				ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret), e->host,
+				e->port);
+			return -EINVAL;
+		}
+		fprintf(stderr, "%s:%u: %s: `%s:%u'. Trying again in %.2f seconds...\n",
+			q->config_file, line,
+			ret == EAI_SYSTEM ? strerror(errno) : gai_strerror(ret), e->host, e->port,
+			wait_us / 1000000.0);
+		service_notify_status("Resolving %s (%s), trying again in %.2f seconds", e->host,
+				      gai_strerror(ret), wait_us / 1000000.0);
+		{
+			struct timespec ts = {wait_us / 1000000, (wait_us % 1000000) * 1000};
+
+			if (nanosleep(&ts, NULL) && errno == EINTR)
+				return -EINTR;
+		}
+		wait_us = wait_us * 6 / 5 > 20000000 ? 20000000 : wait_us * 6 / 5;
+	}
+}
+
 /*
  * Resolves each peer's Endpoint as wg does (getaddrinfo, the first
- * answer). Done before anything is made, so that an unknown name fails
- * cleanly.
+ * answer, temporary failures tried again). Done before anything is made,
+ * so that an unknown name fails cleanly.
  */
 int quick_resolve_endpoints(struct quick *q, union sockaddr_inet **out)
 {
-	union sockaddr_inet *eps = calloc(q->conf.n_peers + 1, sizeof(*eps));
+	union sockaddr_inet *eps;
+	int retries, ret;
 
+	ret = resolution_retries(&retries);
+	if (ret)
+		return ret;
+	eps = calloc(q->conf.n_peers + 1, sizeof(*eps));
 	if (!eps)
 		return -ENOMEM;
 	for (size_t i = 0; i < q->conf.n_peers; i++) {
 		const struct wgconf_endpoint *e = &q->conf.peers[i].endpoint;
-		struct addrinfo hints = {
-		    .ai_family = AF_UNSPEC, .ai_socktype = SOCK_DGRAM, .ai_protocol = IPPROTO_UDP};
-		struct addrinfo *res;
-		char port[8];
-		int ret;
 
 		if (!q->conf.peers[i].has_endpoint)
 			continue;
@@ -147,18 +238,11 @@ int quick_resolve_endpoints(struct quick *q, union sockaddr_inet **out)
 			eps[i] = e->addr;
 			continue;
 		}
-		snprintf(port, sizeof(port), "%u", e->port);
-		ret = getaddrinfo(e->host, port, &hints, &res);
+		ret = resolve_retrying(q, i, retries, &eps[i]);
 		if (ret) {
-			fprintf(stderr, "%s:%u: %s: `%s:%u'\n", q->config_file,
-				q->conf.peers[i].endpoint_line, gai_strerror(ret), e->host,
-				e->port);
 			free(eps);
-			return -EINVAL;
+			return ret;
 		}
-		if (res->ai_addrlen <= sizeof(eps[i]))
-			memcpy(&eps[i], res->ai_addr, res->ai_addrlen);
-		freeaddrinfo(res);
 	}
 	*out = eps;
 	return 0;
