@@ -14,6 +14,7 @@
  */
 #include "cli/command.h"
 #include "cli/quick.h"
+#include "cli/quick_service.h"
 
 #include "core/wgconf.h"
 #include "os/uapi_client.h"
@@ -196,12 +197,16 @@ void quick_free(struct quick *q)
 static int usage(const char *cmd, bool help)
 {
 	fprintf(help ? stdout : stderr,
-		"Usage: warren %s [ CONFIG_FILE | INTERFACE ]\n\n"
+		"Usage: warren %s %s[ CONFIG_FILE | INTERFACE ]\n\n"
 		"  CONFIG_FILE is a wg-quick(8) configuration file, whose filename is the\n"
 		"  interface name followed by `.conf'. Otherwise, INTERFACE is an interface\n"
 		"  name, with configuration found at /etc/wireguard/INTERFACE.conf.\n"
-		"  The daemon is $WG_QUICK_USERSPACE_IMPLEMENTATION, else warrend.\n",
-		cmd);
+		"  The daemon is $WG_QUICK_USERSPACE_IMPLEMENTATION, else warrend.\n%s",
+		cmd, strcmp(cmd, "up") ? "" : "[ --foreground ] ",
+		strcmp(cmd, "up")
+		    ? ""
+		    : "  --foreground: stay until SIGTERM, then take the interface down\n"
+		      "  (a systemd Type=notify service: READY=1 once it is up).\n");
 	return help ? 0 : 1;
 }
 
@@ -235,6 +240,8 @@ static int up(struct quick *q)
 	int ret;
 
 	ret = quick_resolve_endpoints(q, &eps);
+	if (ret == -EINTR)
+		check_interrupted();
 	if (ret)
 		return ret;
 	ret = execute_hooks(q, WGCONF_PRE_UP);
@@ -276,12 +283,56 @@ err_del_if:
 	return ret;
 }
 
+/* wg-quick's cmd_down from the PreDown hooks on; a failing hook stops it. */
+static int down(struct quick *q)
+{
+	int ret;
+
+	ret = execute_hooks(q, WGCONF_PRE_DOWN);
+	if (ret)
+		return ret;
+	if (q->conf.save_config) {
+		ret = quick_save_config(q);
+		if (ret)
+			return ret;
+	}
+	q->have_set_dns = q->have_set_firewall = true;
+	del_if(q);
+	return execute_hooks(q, WGCONF_POST_DOWN);
+}
+
+/*
+ * `up --foreground': the service's main process from up to down
+ * (quick_service.h). Returns 0 when stopped by a signal and taken down.
+ */
+static int serve(struct quick *q)
+{
+	switch (quick_serve(q, &interrupted)) {
+	case QUICK_SERVE_STOP:
+		return down(q);
+	case QUICK_SERVE_IF_GONE:
+		/* What the device took along is gone; DNS, rules and firewall are not. */
+		del_if(q);
+		return -ENODEV;
+	case QUICK_SERVE_ERROR:
+		break;
+	}
+	del_if(q);
+	return -EINVAL;
+}
+
 int cmd_up(int argc, char **argv)
 {
 	struct quick q = {0};
 	struct warren_rtnl_link link;
+	bool foreground = false;
 	int ret = 1;
 
+	if (argc == 2 && !strcmp(argv[0], "--foreground")) {
+		foreground = true;
+		argc--;
+		argv++;
+	}
 	if (argc == 1 && (!strcmp(argv[0], "help") || cli_is_help(argv[0])))
 		return usage("up", true);
 	if (argc != 1)
@@ -311,6 +362,8 @@ int cmd_up(int argc, char **argv)
 	}
 	if (up(&q))
 		goto out;
+	if (foreground && serve(&q))
+		goto out;
 	ret = 0;
 out:
 	quick_free(&q);
@@ -333,13 +386,7 @@ int cmd_down(int argc, char **argv)
 		goto out;
 	}
 	q.ifindex = warren_rtnl_ifindex(q.rtnl, q.ifname);
-	if (execute_hooks(&q, WGCONF_PRE_DOWN))
-		goto out;
-	if (q.conf.save_config && quick_save_config(&q))
-		goto out;
-	q.have_set_dns = q.have_set_firewall = true;
-	del_if(&q);
-	if (execute_hooks(&q, WGCONF_POST_DOWN))
+	if (down(&q))
 		goto out;
 	ret = 0;
 out:
