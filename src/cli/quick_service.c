@@ -198,7 +198,12 @@ enum quick_serve_end quick_serve(struct quick *q, volatile sig_atomic_t *interru
 {
 	struct service s = {.q = q, .n_names = q->conf.n_peers};
 	enum quick_serve_end end = QUICK_SERVE_STOP;
+	static char prefix[IFNAMSIZ + 4];
 	sigset_t stop, old;
+
+	/* As warrend's lines: the journal shows both under the unit. */
+	snprintf(prefix, sizeof(prefix), "(%s) ", q->ifname);
+	log_set_prefix(prefix);
 
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
