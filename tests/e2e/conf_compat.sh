@@ -183,10 +183,11 @@ assert_eq "$before" "$(at b wg showconf "$IB")" "bad files changed nothing"
 assert_eq "Unable to access interface \`nosuch$$': No such device" \
 	"$(at b "$WARREN" showconf "nosuch$$" 2>&1)" "showconf: missing interface"
 assert_fail "syncconf: missing interface, exit status" at b "$WARREN" syncconf "nosuch$$" "$T_DIR/one.conf"
-got=$(at b setpriv --reuid=65534 --regid=65534 --clear-groups "$WARREN" showconf "$IB" 2>&1)
+WARREN_ALL=$(runnable_by_all "$WARREN")
+got=$(at b setpriv --reuid=65534 --regid=65534 --clear-groups "$WARREN_ALL" showconf "$IB" 2>&1)
 assert_eq "Unable to access interface \`$IB': Permission denied" "$got" "showconf as nobody: permission"
 assert_fail "set as nobody fails" \
-	at b setpriv --reuid=65534 --regid=65534 --clear-groups "$WARREN" set "$IB" listen-port 1
+	at b setpriv --reuid=65534 --regid=65534 --clear-groups "$WARREN_ALL" set "$IB" listen-port 1
 
 # 26-27: Mode cannot change on a running interface
 printf '[Interface]\nListenPort = 51834\nMode = tap\n' >"$T_DIR/tap.conf"

@@ -177,10 +177,11 @@ assert_eq "0" "$("$WARREN" show "$IA" -h >/dev/null; echo $?)" "show IFNAME -h: 
 
 # permission errors as wg's, for a user who may not read the sockets
 as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+WARREN_ALL=$(runnable_by_all "$WARREN")
 same_nobody() {
 	local what=$1 w g
 	shift
-	w=$(as_nobody bash -c "$(declare -f run); run '$WARREN' $*")
+	w=$(as_nobody bash -c "$(declare -f run); run '$WARREN_ALL' $*")
 	g=$(as_nobody bash -c "$(declare -f run); run wg $*")
 	[ -n "${DEBUG:-}" ] && printf '%s\n' "$w" | sed 's/^/# /'
 	assert_eq "$g" "$w" "$what"
@@ -188,7 +189,7 @@ same_nobody() {
 same_nobody "non-root, socket directory 0700: show = wg's" ""
 same_nobody "non-root: show all dump = wg's" all dump
 assert_eq $'\n--stderr--\nUnable to access interface: Permission denied\n--exit 1--' \
-	"$(as_nobody bash -c "$(declare -f run); run '$WARREN' $IA")" \
+	"$(as_nobody bash -c "$(declare -f run); run '$WARREN_ALL' $IA")" \
 	"non-root: show IFNAME says Permission denied, exit 1"
 chmod 755 /run/wireguard # as wireguard-go and warrend leave it; sockets stay 0600
 same_nobody "non-root, directory 0755: each interface refused as wg's, exit 1" ""

@@ -20,7 +20,8 @@
 #    background this time, warrend runs and exits when it is deleted;
 #    the same with the queue as descriptor 0, which daemonizing must not
 #    lose to /dev/null.
-# 3. a TAP queue: L2 mode (mode=tap in the get reply), MTU 1404.
+# 3. a TAP queue: L2 mode (mode=tap in the get reply), MTU 1500 (an L2
+#    segment carries whole Ethernet frames, docs/l2.md).
 # 4. bad values are refused with the value in the message and exit 1,
 #    leaving no device, socket or process: not a number, a closed
 #    descriptor, a descriptor that is not a TUN queue or not a listening
@@ -138,7 +139,7 @@ PID=$BG_PID
 wait_for 15 at a wg show "$IT"
 _t_report $((! $?)) "3: TAP queue: warrend starts"
 assert_eq "mode=tap" "$(uapi_get a "$IT" | grep '^mode=')" "3: the TAP queue means L2 mode"
-assert_eq "1404" "$(mtu a "$IT")" "3: the TAP device's MTU is 1404"
+assert_eq "1500" "$(mtu a "$IT")" "3: the TAP device's MTU is 1500"
 kill -TERM "$PID"
 wait_for 15 gone "$PID"
 _t_report $((! $?)) "3: SIGTERM: warrend exits"

@@ -80,6 +80,17 @@ require_root() {
 	[ -c /dev/net/tun ] || t_skip "no /dev/net/tun"
 }
 
+# runnable_by_all PROGRAM: the path of a copy of PROGRAM that any user may
+# run. A test that drops privileges must not depend on where the build sits:
+# under root's home or a mktemp -d, only root may enter it.
+runnable_by_all() {
+	local dir="$T_DIR/all"
+
+	chmod 0711 "$T_DIR"
+	mkdir -p -m 0755 "$dir"
+	cp "$1" "$dir/" && chmod 0755 "$dir/${1##*/}" && echo "$dir/${1##*/}"
+}
+
 require_cmd() {
 	local c
 	for c in "$@"; do
