@@ -45,8 +45,11 @@ int quick_read_config(struct quick *q, const char *arg);
 /* Frees what quick_read_config() made. (up.c) */
 void quick_free(struct quick *q);
 
-/* iproute2's rt_tables, for Table = NAME. 0 and *@id, or -ENOENT. (up.c) */
-int quick_table_lookup(const char *name, uint32_t *id);
+/*
+ * Sets q->table from the config's Table: a number, or a name in iproute2's
+ * rt_tables. Returns 0, or -ENOENT after saying which line names what. (up.c)
+ */
+int quick_resolve_table(struct quick *q);
 
 /* wg-quick's cmd(): "[#] WHAT" on stderr, the equivalent command. */
 void quick_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

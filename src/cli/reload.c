@@ -77,15 +77,8 @@ int cmd_reload(int argc, char **argv)
 		return usage(stderr);
 	if (quick_read_config(&q, argv[0]))
 		goto out;
-	if (q.conf.table == WGCONF_TABLE_ID) {
-		q.table = q.conf.table_id;
-	} else if (q.conf.table == WGCONF_TABLE_NAME &&
-		   quick_table_lookup(q.conf.table_name, &q.table)) {
-		quick_die(
-		    "%s:%u: Table `%s' is neither a number nor a name in /etc/iproute2/rt_tables",
-		    q.config_file, q.conf.table_line, q.conf.table_name);
+	if (quick_resolve_table(&q))
 		goto out;
-	}
 	if (!uapi_alive(q.ifname)) {
 		quick_die("`%s' is not a WireGuard interface", q.ifname);
 		goto out;

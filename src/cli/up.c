@@ -65,7 +65,7 @@ out:
 }
 
 /* iproute2's rt_tables files, for Table = NAME. Returns 0 and *@id, or -ENOENT. */
-int quick_table_lookup(const char *name, uint32_t *id)
+static int table_lookup(const char *name, uint32_t *id)
 {
 	static const char *const files[] = {
 	    "/etc/iproute2/rt_tables",
@@ -165,6 +165,20 @@ static void del_if(struct quick *q)
 	if (q->conf.table == WGCONF_TABLE_AUTO)
 		quick_del_default_rules(q);
 	quick_del_device(q);
+}
+
+int quick_resolve_table(struct quick *q)
+{
+	if (q->conf.table == WGCONF_TABLE_ID) {
+		q->table = q->conf.table_id;
+	} else if (q->conf.table == WGCONF_TABLE_NAME &&
+		   table_lookup(q->conf.table_name, &q->table)) {
+		quick_die(
+		    "%s:%u: Table `%s' is neither a number nor a name in /etc/iproute2/rt_tables",
+		    q->config_file, q->conf.table_line, q->conf.table_name);
+		return -ENOENT;
+	}
+	return 0;
 }
 
 int quick_read_config(struct quick *q, const char *arg)
@@ -339,15 +353,8 @@ int cmd_up(int argc, char **argv)
 		return usage("up", false);
 	if (quick_read_config(&q, argv[0]))
 		goto out;
-	if (q.conf.table == WGCONF_TABLE_ID) {
-		q.table = q.conf.table_id;
-	} else if (q.conf.table == WGCONF_TABLE_NAME &&
-		   quick_table_lookup(q.conf.table_name, &q.table)) {
-		quick_die(
-		    "%s:%u: Table `%s' is neither a number nor a name in /etc/iproute2/rt_tables",
-		    q.config_file, q.conf.table_line, q.conf.table_name);
+	if (quick_resolve_table(&q))
 		goto out;
-	}
 	if (!warren_rtnl_link_get(q.rtnl, q.ifname, &link) || uapi_alive(q.ifname)) {
 		quick_die("`%s' already exists", q.ifname);
 		goto out;
