@@ -75,6 +75,8 @@ bool log_wants_priority(int fd, const char *journal_stream)
 	return !isatty(fd);
 }
 
+static void emit(int priority, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static void emit(int priority, const char *fmt, va_list ap)
 {
 	if (use_syslog) {
