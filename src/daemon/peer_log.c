@@ -18,6 +18,15 @@ void peer_log_events(struct engine_output *out)
 
 		log_peer_name(peer, ev->public_key);
 		switch (ev->type) {
+		/* wireguard-go: expiredRetransmitHandshake, then SendHandshakeInitiation. */
+		case ENGINE_EVENT_HANDSHAKE_SENT:
+			if (ev->attempt > 1)
+				pr_info("%s - Handshake did not complete after %llu seconds, "
+					"retrying (try %u)",
+					peer, (unsigned long long)(REKEY_TIMEOUT_NS / NSEC_PER_SEC),
+					(unsigned)ev->attempt);
+			pr_info("%s - Sending handshake initiation", peer);
+			break;
 		case ENGINE_EVENT_HANDSHAKE_COMPLETE:
 			pr_info("%s - Handshake completed", peer);
 			break;

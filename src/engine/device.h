@@ -84,19 +84,21 @@ static inline void engine_stage_drop_all(struct engine *engine, struct peer *pee
 		engine_drop_buf(engine, peer, reason, buf);
 }
 
-/* Appends an event about @peer to @out (or counts it lost). */
-static inline void engine_event(struct engine_output *out, enum engine_event_type type,
-				const struct peer *peer)
+/* Appends an event about @peer to @out and returns it, or counts it lost and returns NULL. */
+static inline struct engine_event *
+engine_event(struct engine_output *out, enum engine_event_type type, const struct peer *peer)
 {
 	struct engine_event *ev;
 
 	if (out->n_events >= ENGINE_EVENTS_MAX) {
 		out->events_lost++;
-		return;
+		return NULL;
 	}
 	ev = &out->events[out->n_events++];
 	ev->type = type;
+	ev->attempt = 0;
 	memcpy(ev->public_key, peer->public_key, sizeof(ev->public_key));
+	return ev;
 }
 
 /* Raises @type (a peer that sends the other mode's packets) for @peer once. */

@@ -98,6 +98,8 @@ enum engine_drop {
 const char *engine_drop_name(enum engine_drop reason);
 
 enum engine_event_type {
+	/* An initiation left; attempt counts from 1, retries as wireguard-go counts tries. */
+	ENGINE_EVENT_HANDSHAKE_SENT,
 	ENGINE_EVENT_HANDSHAKE_COMPLETE, /* a new keypair is confirmed and in use */
 	/* No answer to 20 tries: the first and MAX_TIMER_HANDSHAKES + 1 retries. */
 	ENGINE_EVENT_HANDSHAKE_GAVE_UP,
@@ -115,6 +117,7 @@ enum engine_event_type {
 
 struct engine_event {
 	enum engine_event_type type;
+	uint32_t attempt; /* ENGINE_EVENT_HANDSHAKE_SENT only */
 	uint8_t public_key[32];
 };
 

@@ -86,6 +86,7 @@ void engine_handshake_send(struct engine *engine, struct peer *peer, struct pktb
 void engine_send_initiation(struct engine *engine, struct peer *peer, bool retry,
 			    struct engine_time now, struct engine_output *out)
 {
+	struct engine_event *ev;
 	struct pktbuf *buf;
 
 	if (!retry)
@@ -101,6 +102,9 @@ void engine_send_initiation(struct engine *engine, struct peer *peer, bool retry
 		return;
 	engine_handshake_send(engine, peer, buf, now, out);
 	timers_handshake_initiated(&peer->timers, now.mono_ns);
+	ev = engine_event(out, ENGINE_EVENT_HANDSHAKE_SENT, peer);
+	if (ev)
+		ev->attempt = peer->timers.handshake_attempts + 1;
 }
 
 /* Initiator or not, rekey before the current keypair wears out (on send). */

@@ -51,12 +51,18 @@ at a ping -c 1 -W 1 10.83.0.3 >/dev/null
 # 1: B answers
 assert_ok "1: <6>(IA) $(name "$PUB_B") - Handshake completed" \
 	wait_for 15 grep -qF "<6>($IA) $(name "$PUB_B") - Handshake completed" "$LOG_A"
+# 1b: each initiation is logged as it leaves, and each retry with its try
+assert_ok "1b: <6>(IA) $(name "$PUB_B") - Sending handshake initiation" \
+	grep -qF "<6>($IA) $(name "$PUB_B") - Sending handshake initiation" "$LOG_A"
+assert_ok "1c: <6>(IA) $(name "$PUB_C") - Handshake did not complete after 5 seconds, retrying (try 2)" \
+	wait_for 15 grep -qF \
+	"<6>($IA) $(name "$PUB_C") - Handshake did not complete after 5 seconds, retrying (try 2)" "$LOG_A"
 # 2: C never does: the engine's count, after REKEY_ATTEMPT_TIME
 assert_ok "2: <6>(IA) $(name "$PUB_C") - Handshake did not complete after 20 attempts, giving up" \
 	wait_for 110 grep -qF \
 	"<6>($IA) $(name "$PUB_C") - Handshake did not complete after 20 attempts, giving up" "$LOG_A"
 # 3: nothing names B as failing, nor any peer by a hex prefix
-assert_fail "3: B never failed" grep -qF "$(name "$PUB_B") - Handshake did not" "$LOG_A"
+assert_fail "3: B never failed" grep -qF "$(name "$PUB_B") - Handshake did not complete after 20" "$LOG_A"
 assert_fail "4: no hex-prefix peer names left" grep -Eq "peer [0-9a-f]{8}\.\.\." "$LOG_A"
 [ "$T_FAIL" = 0 ] || sed 's/^/#   log: /' "$LOG_A"
 t_done

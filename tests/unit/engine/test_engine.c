@@ -60,8 +60,11 @@ static void handshake_and_data(void **state)
 		/* The staged packet is the key confirmation. */
 		assert_int_equal(p.a.peer->staged.len, 0);
 		assert_non_null(p.a.peer->keypairs.current);
-		assert_int_equal(p.a.out.n_events, 1);
-		assert_int_equal(p.a.out.events[0].type, ENGINE_EVENT_HANDSHAKE_COMPLETE);
+		/* The initiation, then its completion; the first try is try 1. */
+		assert_int_equal(p.a.out.n_events, 2);
+		assert_int_equal(p.a.out.events[0].type, ENGINE_EVENT_HANDSHAKE_SENT);
+		assert_int_equal(p.a.out.events[0].attempt, 1);
+		assert_int_equal(p.a.out.events[1].type, ENGINE_EVENT_HANDSHAKE_COMPLETE);
 		assert_int_equal(pair_count_tx(&p.a, MESSAGE_DATA), 1);
 		assert_int_equal(pair_deliver(&p, &p.a), 1);
 		assert_int_equal(p.b.out.tun.len, 1);

@@ -44,6 +44,15 @@ static bool has_event(const struct side *s, enum engine_event_type type)
 	return false;
 }
 
+/* The try number of the initiation this round sent, or 0. */
+static unsigned sent_attempt(const struct side *s)
+{
+	for (unsigned i = 0; i < s->out.n_events; i++)
+		if (s->out.events[i].type == ENGINE_EVENT_HANDSHAKE_SENT)
+			return s->out.events[i].attempt;
+	return 0;
+}
+
 static unsigned queued(struct side *s)
 {
 	return s->out.tx.len;
@@ -156,6 +165,7 @@ static void retransmit_then_give_up(void **state)
 	pair_init(&p);
 	t0 = p.now.mono_ns;
 	pair_send(&p, &p.a, 84);
+	assert_int_equal(sent_attempt(&p.a), 1);
 	pair_send(&p, &p.a, 84);
 	sent += initiations(&p.a);
 	for (uint64_t t = 0; t <= S(800); t += MS(50)) {
@@ -169,6 +179,9 @@ static void retransmit_then_give_up(void **state)
 		}
 		if (has_event(&p.a, ENGINE_EVENT_KEYS_ZEROED))
 			zeroed = t;
+		/* Each retransmission is logged as wireguard-go counts it: try 2, 3, ... */
+		assert_int_equal(sent_attempt(&p.a),
+				 pair_count_tx(&p.a, MESSAGE_HANDSHAKE_INITIATION) ? sent + 1 : 0);
 		n = initiations(&p.a);
 		if (n) {
 			/* 5 s + up to 1/3 s after the previous one. */
