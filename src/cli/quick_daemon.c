@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,11 +102,28 @@ int quick_add_if(struct quick *q)
 	return 0;
 }
 
+/*
+ * Waits up to DAEMON_WAIT_MS for the daemon behind @pidfd to exit, so that
+ * `warren down' (and the service's stop) ends after it: systemd kills what
+ * is left of a unit once its main process is gone.
+ */
+static void wait_exit(int pidfd)
+{
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+
+	if (pidfd < 0)
+		return;
+	while (poll(&p, 1, DAEMON_WAIT_MS) < 0 && errno == EINTR)
+		;
+	close(pidfd);
+}
+
 int quick_del_device(struct quick *q)
 {
 	char sock[128];
-	int ifindex, ret = 0;
+	int ifindex, pidfd, ret = 0;
 
+	pidfd = uapi_daemon_pidfd(q->ifname);
 	ifindex = warren_rtnl_ifindex(q->rtnl, q->ifname);
 	if (ifindex > 0) {
 		quick_note("ip link delete dev %s", q->ifname);
@@ -113,6 +131,10 @@ int quick_del_device(struct quick *q)
 		if (ret)
 			quick_die("%s", warren_strerror(ret));
 	}
+	if (!ret)
+		wait_exit(pidfd);
+	else if (pidfd >= 0)
+		close(pidfd);
 	if (!wait_socket(q->ifname, false)) {
 		fprintf(stderr, "Warning: the daemon of `%s' still answers on its socket\n",
 			q->ifname);

@@ -13,6 +13,7 @@
 #include <net/if.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <openssl/crypto.h>
 
@@ -54,6 +55,80 @@ bool uapi_alive(const char *ifname)
 		return false;
 	close(fd);
 	return true;
+}
+
+/* The inode of the listening unix socket bound to @path, or 0. */
+static unsigned long listening_inode(const char *path)
+{
+	unsigned long inode = 0, ino, flags;
+	char line[512], name[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+	FILE *f = fopen("/proc/net/unix", "re");
+
+	if (!f)
+		return 0;
+	/* Num RefCount Protocol Flags Type St Inode Path */
+	while (!inode && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %*s %*s %lx %*s %*s %lu %108s", &flags, &ino, name) == 3 &&
+		    (flags & 0x10000) /* __SO_ACCEPTCON: listening */ && !strcmp(name, path))
+			inode = ino;
+	}
+	fclose(f);
+	return inode;
+}
+
+/* True when process @pid has a descriptor for socket @inode. */
+static bool holds_socket(const char *pid, unsigned long inode)
+{
+	char dir[sizeof(((struct dirent *)0)->d_name) + 16], link[64], want[48];
+	struct dirent *e;
+	bool found = false;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%s/fd", pid);
+	snprintf(want, sizeof(want), "socket:[%lu]", inode);
+	d = opendir(dir);
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		char path[sizeof(dir) + 16 + sizeof(e->d_name)];
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = '\0';
+			found = !strcmp(link, want);
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+int uapi_daemon_pidfd(const char *ifname)
+{
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	unsigned long inode;
+	struct dirent *e;
+	int pidfd = -ENOENT;
+	DIR *proc;
+
+	if (uapi_socket_path(path, sizeof(path), ifname))
+		return -ENAMETOOLONG;
+	inode = listening_inode(path);
+	if (!inode)
+		return -ENOENT;
+	proc = opendir("/proc");
+	if (!proc)
+		return -errno;
+	while (pidfd == -ENOENT && (e = readdir(proc))) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9' || !holds_socket(e->d_name, inode))
+			continue;
+		pidfd = (int)syscall(SYS_pidfd_open, (pid_t)atoi(e->d_name), 0);
+		if (pidfd < 0)
+			pidfd = -errno;
+	}
+	closedir(proc);
+	return pidfd;
 }
 
 static int write_all(int fd, const char *buf, size_t len)

@@ -27,6 +27,18 @@ int uapi_connect(const char *ifname);
 bool uapi_alive(const char *ifname);
 
 /*
+ * A pidfd (pidfd_open(2)) for the daemon that serves @ifname's socket, so
+ * that its exit can be awaited with poll(2) without racing a reused pid.
+ * The daemon is the process holding the listening socket (its inode in
+ * /proc/net/unix, found among /proc/PID/fd): the socket's peer credentials
+ * name the process that called listen(), and both warrend and wireguard-go
+ * listen before they fork. Returns the fd (the caller closes it) or -errno:
+ * -ENOENT when no process could be found (not root: other users' fds are
+ * not readable).
+ */
+int uapi_daemon_pidfd(const char *ifname);
+
+/*
  * Sends the `set=1' request @req (@len bytes, ending with its empty line)
  * and returns the daemon's answer: 0, or -errno from its errno= line;
  * -EPROTO for a malformed answer; other -errno from the socket.
