@@ -45,6 +45,13 @@ check-stress: all
 
 # Real guests (issue 9): TCG QEMU, a Debian kernel, busybox. Not part of
 # `make check`: it takes minutes. WARREN_VM_DIRECT=1 tests the harness alone.
+# warren@.service under a real systemd as PID 1 (issue 11): a container
+# (systemd-nspawn) that boots this machine's root under a throwaway overlay.
+.PHONY: check-boot
+check-boot: all
+	scripts/deps.sh boot
+	WARREN_BUILD=$(abspath $(BUILD)) timeout -k 30 900 tests/boot/check.sh
+
 .PHONY: check-vm
 check-vm: all
 	scripts/deps.sh vm

@@ -12,6 +12,7 @@
 #   scripts/deps.sh bench   + the peers that `make bench` measures
 #   scripts/deps.sh lint    + clang-format (`make format`, `make format-check`)
 #   scripts/deps.sh deb     + what dpkg-buildpackage needs (`make deb`)
+#   scripts/deps.sh boot    + systemd-nspawn, for `make check-boot`
 #   scripts/deps.sh vm      + QEMU, busybox and the tools of `make check-vm`
 #                           (its Debian kernel is unpacked, not installed:
 #                           tests/vm/kernel.sh)
@@ -24,6 +25,7 @@ bench=(openvpn fastd openssl jq util-linux)
 lint=(clang-format git)
 deb=(build-essential debhelper dpkg-dev git)
 vm=(qemu-system-x86 busybox-static cpio kmod)
+boot=(systemd-container util-linux)
 
 want=("${build[@]}")
 for set in "$@"; do
@@ -34,8 +36,9 @@ for set in "$@"; do
 	deb) want+=("${deb[@]}") ;;
 	lint) want+=("${lint[@]}") ;;
 	vm) want+=("${test[@]}" "${vm[@]}") ;;
+	boot) want+=("${test[@]}" "${boot[@]}") ;;
 	bench) want+=("${test[@]}" "${bench[@]}") ;;
-	*) echo "usage: $0 [build|test|fuzz|bench|lint|deb|vm]..." >&2; exit 2 ;;
+	*) echo "usage: $0 [build|test|fuzz|bench|lint|deb|vm|boot]..." >&2; exit 2 ;;
 	esac
 done
 
