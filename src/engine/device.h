@@ -168,12 +168,18 @@ void engine_send_ip_batch(struct engine *engine, struct pktbuf **bufs, size_t n,
  * replay window and is not a keepalive is returned, plaintext in place,
  * with *@peerp its peer, for the caller to hand to its mode's layer;
  * otherwise NULL.
+ * engine_receive_handshakes: @n handshake initiations and responses
+ * (classified by the caller, consumed), one batch's worth: the batch's
+ * size tells the load (load.h), then each is handled within the handshake
+ * work budget (budget.h).
  * engine_receive_ip: the plaintext of a data message from @peer (consumed)
  * in L3 mode: checked as an IP packet from the peer's allowed IPs and
  * delivered to out->tun.
  */
 struct pktbuf *engine_receive(struct engine *engine, struct pktbuf *buf, struct engine_time now,
 			      struct engine_output *out, struct peer **peerp);
+void engine_receive_handshakes(struct engine *engine, struct pktbuf **bufs, size_t n,
+			       struct engine_time now, struct engine_output *out);
 void engine_receive_ip(struct engine *engine, struct peer *peer, struct pktbuf *buf,
 		       struct engine_output *out);
 

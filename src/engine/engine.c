@@ -43,6 +43,8 @@ static const char *const drop_names[ENGINE_DROP_COUNT] = {
     [ENGINE_DROP_FRAME_INVALID] = "frame_invalid",
     [ENGINE_DROP_FRAME_FILTERED] = "frame_filtered",
     [ENGINE_DROP_MAC_NOT_ALLOWED] = "mac_not_allowed",
+    [ENGINE_DROP_HANDSHAKE_BUDGET] = "handshake_budget",
+    [ENGINE_DROP_COOKIE_RATELIMIT] = "cookie_ratelimit",
 };
 
 const char *engine_drop_name(enum engine_drop reason)

@@ -91,6 +91,9 @@ enum engine_drop {
 	ENGINE_DROP_FRAME_INVALID,   /* bad L2 header, runt frame, multicast/zero source */
 	ENGINE_DROP_FRAME_FILTERED,  /* destination is on the side the frame came from */
 	ENGINE_DROP_MAC_NOT_ALLOWED, /* source MAC outside the peer's allowed MACs */
+	/* Handshake work bounds (engine/budget.h, engine/load.h); before any crypto. */
+	ENGINE_DROP_HANDSHAKE_BUDGET, /* the handshake work budget is spent */
+	ENGINE_DROP_COOKIE_RATELIMIT, /* under load: source over its rate of cookie replies */
 	ENGINE_DROP_COUNT,
 };
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The load window counts handshake messages in one-second windows from the
- * first message of each; the rate limiter is allocated here so that
- * struct engine needs only its pointer.
+ * first message of each; a large batch or a refused budget marks the
+ * engine under load at once. The rate limiters are allocated here so that
+ * struct engine needs only their pointers.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,33 +17,61 @@
 #define LOAD_WINDOW_NS NSEC_PER_SEC
 #define LOAD_LINGER_NS UNDER_LOAD_AFTER_NS
 
+static struct ratelimiter *limiter_new(int *ret)
+{
+	struct ratelimiter *rl;
+	uint64_t seed;
+
+	*ret = -EIO;
+	if (crypto_random(&seed, sizeof(seed)))
+		return NULL;
+	*ret = -ENOMEM;
+	rl = calloc(1, sizeof(*rl));
+	if (!rl)
+		return NULL;
+	*ret = ratelimiter_init(rl, 0, seed);
+	if (*ret) {
+		free(rl);
+		return NULL;
+	}
+	return rl;
+}
+
+static void limiter_free(struct ratelimiter *rl)
+{
+	if (!rl)
+		return;
+	ratelimiter_free(rl);
+	free(rl);
+}
+
 int load_init(struct load *load, uint32_t threshold)
 {
-	uint64_t seed;
 	int ret;
 
 	memset(load, 0, sizeof(*load));
 	load->threshold = threshold;
-	if (crypto_random(&seed, sizeof(seed)))
-		return -EIO;
-	load->limiter = calloc(1, sizeof(*load->limiter));
+	budget_init(&load->budget);
+	load->limiter = limiter_new(&ret);
 	if (!load->limiter)
-		return -ENOMEM;
-	ret = ratelimiter_init(load->limiter, 0, seed);
-	if (ret) {
-		free(load->limiter);
+		return ret;
+	load->cookie_limiter = limiter_new(&ret);
+	if (!load->cookie_limiter) {
+		limiter_free(load->limiter);
 		load->limiter = NULL;
+		return ret;
 	}
-	return ret;
+	return 0;
 }
 
 void load_free(struct load *load)
 {
-	if (!load || !load->limiter)
+	if (!load)
 		return;
-	ratelimiter_free(load->limiter);
-	free(load->limiter);
+	limiter_free(load->limiter);
+	limiter_free(load->cookie_limiter);
 	load->limiter = NULL;
+	load->cookie_limiter = NULL;
 }
 
 void load_force(struct load *load, bool forced)
@@ -55,6 +84,12 @@ void load_set_threshold(struct load *load, uint32_t threshold)
 	load->threshold = threshold;
 }
 
+static void mark(struct load *load, uint64_t now)
+{
+	load->last_under_load_ns = now;
+	load->was_under_load = true;
+}
+
 bool load_handshake_received(struct load *load, uint64_t now)
 {
 	if (now - load->window_start_ns >= LOAD_WINDOW_NS) {
@@ -63,14 +98,32 @@ bool load_handshake_received(struct load *load, uint64_t now)
 	}
 	load->window_count++;
 	if (load->forced || load->window_count > load->threshold) {
-		load->last_under_load_ns = now;
-		load->was_under_load = true;
+		mark(load, now);
 		return true;
 	}
 	return load->was_under_load && now - load->last_under_load_ns < LOAD_LINGER_NS;
 }
 
+void load_batch(struct load *load, size_t handshakes, uint64_t now)
+{
+	if (handshakes >= LOAD_BATCH_HANDSHAKES)
+		mark(load, now);
+}
+
+bool load_take(struct load *load, uint64_t cost, uint64_t now)
+{
+	if (budget_take(&load->budget, cost, now))
+		return true;
+	mark(load, now);
+	return false;
+}
+
 bool load_allow(struct load *load, const struct sockaddr *src, uint64_t now)
 {
 	return ratelimiter_allow_sockaddr(load->limiter, src, now);
+}
+
+bool load_allow_cookie(struct load *load, const struct sockaddr *src, uint64_t now)
+{
+	return ratelimiter_allow_sockaddr(load->cookie_limiter, src, now);
 }

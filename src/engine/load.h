@@ -5,11 +5,20 @@
  * wg_receive_handshake_packet(), and wireguard-go device/device.go, IsUnderLoad()).
  *
  * The engine is under load while the caller forces it (load_force(): the
- * daemon knows its handshake backlog), or when more than @threshold
- * handshake messages arrived in the current one-second window; the state
- * lasts one second after either condition last held. The rate limiter
- * (engine/ratelimiter.h) is only consulted under load, for messages with
- * a valid mac2.
+ * daemon knows its handshake backlog), when more than @threshold
+ * handshake messages arrived in the current one-second window, when one
+ * batch brings LOAD_BATCH_HANDSHAKES or more of them, or when the
+ * handshake work budget (engine/budget.h) refused one; the state lasts one
+ * second after any of these last held. The batch test is the Linux
+ * module's (drivers/net/wireguard/receive.c, wg_receive_handshake_packet():
+ * under load while the handshake queue holds MAX_QUEUED_INCOMING_HANDSHAKES
+ * / 8 or more) adapted to an engine whose queue is the batch it was given:
+ * the same eighth of the largest batch a caller hands over (128).
+ *
+ * Two rate limiters by source (engine/ratelimiter.h), consulted only under
+ * load: one for messages with a valid mac2 (before their handshake is
+ * consumed, as WireGuard does), one for cookie replies, so that one source
+ * cannot make the engine spend its budget sealing cookies for it.
  *
  * Not thread-safe; owned by the engine.
  */
@@ -17,13 +26,21 @@
 #define WARREN_ENGINE_LOAD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "engine/budget.h"
 
 struct ratelimiter;
 struct sockaddr;
 
+/* Handshake messages in one batch from which the engine is under load. */
+enum { LOAD_BATCH_HANDSHAKES = 16 };
+
 struct load {
-	struct ratelimiter *limiter; /* owned */
+	struct ratelimiter *limiter;	    /* owned; valid mac2 */
+	struct ratelimiter *cookie_limiter; /* owned; cookie replies */
+	struct budget budget;
 	uint64_t window_start_ns;
 	uint32_t window_count;
 	uint32_t threshold;
@@ -43,7 +60,22 @@ void load_set_threshold(struct load *load, uint32_t threshold);
 /* Counts one received handshake message at @now; returns whether we are under load. */
 bool load_handshake_received(struct load *load, uint64_t now);
 
+/*
+ * A batch carrying @handshakes handshake messages arrived at @now: from
+ * LOAD_BATCH_HANDSHAKES of them the engine is under load.
+ */
+void load_batch(struct load *load, size_t handshakes, uint64_t now);
+
+/*
+ * Takes @cost (enum budget_cost) from the handshake work budget. A refusal
+ * also puts the engine under load: the work asked for exceeds what it may do.
+ */
+bool load_take(struct load *load, uint64_t cost, uint64_t now);
+
 /* Under load, for a message with a valid mac2: may its source go on? */
 bool load_allow(struct load *load, const struct sockaddr *src, uint64_t now);
+
+/* Under load, for a message that would get a cookie reply: may its source have one? */
+bool load_allow_cookie(struct load *load, const struct sockaddr *src, uint64_t now);
 
 #endif

@@ -182,45 +182,101 @@ static void consume_response(struct engine *engine, struct pktbuf *buf, struct e
 	engine_send_keepalive(engine, peer, now, out);
 }
 
-/* Consumes @buf, a handshake initiation or response of the right size. */
+/* The message's mac2 is zeros: its sender holds no cookie for us (cookie.c). */
+static bool mac2_is_zero(const struct pktbuf *buf)
+{
+	const uint8_t *mac2 = pktbuf_data(buf) + buf->len - COOKIE_MAC_LEN;
+	uint8_t acc = 0;
+
+	for (size_t i = 0; i < COOKIE_MAC_LEN; i++)
+		acc |= mac2[i];
+	return !acc;
+}
+
+/*
+ * Consumes @buf, a handshake initiation or response of the right size.
+ *
+ * Every step that costs crypto first takes its cost from the handshake work
+ * budget (budget.h), and what does not fit is dropped before the crypto.
+ * Under load, a message whose mac2 is zeros can earn at most a cookie
+ * reply, so its source's cookie rate is checked before its mac1 is; a
+ * message with a wrong mac2 pays for its mac1 and mac2 and then the same.
+ */
 static void receive_handshake(struct engine *engine, struct pktbuf *buf, enum message_type type,
 			      struct engine_time now, struct engine_output *out)
 {
+	struct load *load = &engine->load;
+	uint64_t t = now.mono_ns;
 	struct cookie_source src;
 	enum cookie_mac_state mac;
-	bool under_load;
+	enum engine_drop reason;
+	bool under_load, check_cookie;
 
 	if (!engine->identity.has_identity) {
-		engine_drop_buf(engine, NULL, ENGINE_DROP_NO_IDENTITY, buf);
-		return;
+		reason = ENGINE_DROP_NO_IDENTITY;
+		goto drop;
 	}
 	if (!source_of(&buf->addr, &src)) {
-		engine_drop_buf(engine, NULL, ENGINE_DROP_INVALID_MESSAGE, buf);
-		return;
+		reason = ENGINE_DROP_INVALID_MESSAGE;
+		goto drop;
 	}
-	under_load = load_handshake_received(&engine->load, now.mono_ns);
-	mac = cookie_validate(&engine->cookie_checker, pktbuf_data(buf), buf->len, &src, under_load,
-			      now.mono_ns);
+	under_load = load_handshake_received(load, t);
+	check_cookie = under_load && !mac2_is_zero(buf);
+	if (under_load && !check_cookie && !load_allow_cookie(load, &buf->addr.sa, t)) {
+		reason = ENGINE_DROP_COOKIE_RATELIMIT;
+		goto drop;
+	}
+	if (!load_take(load, check_cookie ? 3 * BUDGET_COST_MAC : BUDGET_COST_MAC, t)) {
+		reason = ENGINE_DROP_HANDSHAKE_BUDGET;
+		goto drop;
+	}
+	mac = cookie_validate(&engine->cookie_checker, pktbuf_data(buf), buf->len, &src,
+			      check_cookie, t);
 	if (mac == INVALID_MAC) {
-		engine_drop_buf(engine, NULL, ENGINE_DROP_HANDSHAKE_MAC, buf);
-		return;
+		reason = ENGINE_DROP_HANDSHAKE_MAC;
+		goto drop;
 	}
 	if (under_load) {
 		if (mac != VALID_MAC_WITH_COOKIE) {
+			if (check_cookie && !load_allow_cookie(load, &buf->addr.sa, t)) {
+				reason = ENGINE_DROP_COOKIE_RATELIMIT;
+				goto drop;
+			}
+			if (!load_take(load, BUDGET_COST_COOKIE, t)) {
+				reason = ENGINE_DROP_HANDSHAKE_BUDGET;
+				goto drop;
+			}
 			send_cookie_reply(engine, buf, &src, now, out);
-			engine_drop_buf(engine, NULL, ENGINE_DROP_HANDSHAKE_COOKIE, buf);
-			return;
+			reason = ENGINE_DROP_HANDSHAKE_COOKIE;
+			goto drop;
 		}
-		if (!load_allow(&engine->load, &buf->addr.sa, now.mono_ns)) {
-			engine_drop_buf(engine, NULL, ENGINE_DROP_HANDSHAKE_RATELIMIT, buf);
-			return;
+		if (!load_allow(load, &buf->addr.sa, t)) {
+			reason = ENGINE_DROP_HANDSHAKE_RATELIMIT;
+			goto drop;
 		}
+	}
+	if (!load_take(load, BUDGET_COST_HANDSHAKE, t)) {
+		reason = ENGINE_DROP_HANDSHAKE_BUDGET;
+		goto drop;
 	}
 	if (type == MESSAGE_HANDSHAKE_INITIATION)
 		consume_initiation(engine, buf, now, out);
 	else
 		consume_response(engine, buf, now, out);
 	pktbuf_free(buf);
+	return;
+
+drop:
+	engine_drop_buf(engine, NULL, reason, buf);
+}
+
+void engine_receive_handshakes(struct engine *engine, struct pktbuf **bufs, size_t n,
+			       struct engine_time now, struct engine_output *out)
+{
+	load_batch(&engine->load, n, now.mono_ns);
+	for (size_t i = 0; i < n; i++)
+		receive_handshake(engine, bufs[i],
+				  message_classify(pktbuf_data(bufs[i]), bufs[i]->len), now, out);
 }
 
 static void receive_cookie(struct engine *engine, struct pktbuf *buf, struct engine_time now)
