@@ -30,18 +30,45 @@ void engine_send_to_peer(struct engine *engine, struct peer *peer, struct pktbuf
 	}
 }
 
+/* Handshake messages held back per chunk of a batch (a caller's batch is 128 here). */
+enum { RECV_CHUNK = 128 };
+
+/*
+ * Data first: in each chunk of the batch, data and cookie messages are
+ * opened and delivered before the chunk's handshake messages get their
+ * (bounded, budget.h) share of the time, so that a flood of handshakes in
+ * the same batch adds at most that share to the data's way to the TUN
+ * device, and the data's order among itself stays.
+ */
 void engine_recv_batch(struct engine *engine, struct pktbuf **bufs, size_t n,
 		       struct engine_time now, struct engine_output *out)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct peer *peer;
-		struct pktbuf *buf = engine_receive(engine, bufs[i], now, out, &peer);
+	struct pktbuf *handshakes[RECV_CHUNK];
 
-		if (!buf)
-			continue;
-		if (engine->mode == ENGINE_MODE_L2)
-			l2_receive(engine, peer, buf, now, out);
-		else
-			engine_receive_ip(engine, peer, buf, out);
+	for (size_t start = 0; start < n; start += RECV_CHUNK) {
+		size_t end = n - start > RECV_CHUNK ? start + RECV_CHUNK : n, held = 0;
+
+		for (size_t i = start; i < end; i++) {
+			struct peer *peer;
+			struct pktbuf *buf = bufs[i];
+
+			switch (message_classify(pktbuf_data(buf), buf->len)) {
+			case MESSAGE_HANDSHAKE_INITIATION:
+			case MESSAGE_HANDSHAKE_RESPONSE:
+				handshakes[held++] = buf;
+				continue;
+			default:
+				break;
+			}
+			buf = engine_receive(engine, buf, now, out, &peer);
+			if (!buf)
+				continue;
+			if (engine->mode == ENGINE_MODE_L2)
+				l2_receive(engine, peer, buf, now, out);
+			else
+				engine_receive_ip(engine, peer, buf, out);
+		}
+		if (held)
+			engine_receive_handshakes(engine, handshakes, held, now, out);
 	}
 }
