@@ -169,9 +169,9 @@ void engine_send_ip_batch(struct engine *engine, struct pktbuf **bufs, size_t n,
  * with *@peerp its peer, for the caller to hand to its mode's layer;
  * otherwise NULL.
  * engine_receive_handshakes: @n handshake initiations and responses
- * (classified by the caller, consumed), one batch's worth: the batch's
- * size tells the load (load.h), then each is handled within the handshake
- * work budget (budget.h).
+ * (classified by the caller, consumed; the array is reordered), one
+ * batch's worth: the batch's size tells the load (load.h), then each is
+ * handled within the handshake work budget (budget.h).
  * engine_receive_ip: the plaintext of a data message from @peer (consumed)
  * in L3 mode: checked as an IP packet from the peer's allowed IPs and
  * delivered to out->tun.

@@ -90,24 +90,19 @@ static void mark(struct load *load, uint64_t now)
 	load->was_under_load = true;
 }
 
-bool load_handshake_received(struct load *load, uint64_t now)
+bool load_handshakes_received(struct load *load, size_t handshakes, uint64_t now)
 {
 	if (now - load->window_start_ns >= LOAD_WINDOW_NS) {
 		load->window_start_ns = now;
 		load->window_count = 0;
 	}
-	load->window_count++;
-	if (load->forced || load->window_count > load->threshold) {
+	load->window_count += handshakes;
+	if (load->forced || load->window_count > load->threshold ||
+	    handshakes >= LOAD_BATCH_HANDSHAKES) {
 		mark(load, now);
 		return true;
 	}
 	return load->was_under_load && now - load->last_under_load_ns < LOAD_LINGER_NS;
-}
-
-void load_batch(struct load *load, size_t handshakes, uint64_t now)
-{
-	if (handshakes >= LOAD_BATCH_HANDSHAKES)
-		mark(load, now);
 }
 
 bool load_take(struct load *load, uint64_t cost, uint64_t now)
@@ -116,6 +111,17 @@ bool load_take(struct load *load, uint64_t cost, uint64_t now)
 		return true;
 	mark(load, now);
 	return false;
+}
+
+uint64_t load_affordable(struct load *load, uint64_t cost, uint64_t now)
+{
+	budget_has(&load->budget, 0, now);
+	return cost ? load->budget.tokens / cost : UINT64_MAX;
+}
+
+size_t load_phase(struct load *load, size_t step)
+{
+	return load->rotor++ % step;
 }
 
 bool load_allow(struct load *load, const struct sockaddr *src, uint64_t now)

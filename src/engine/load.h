@@ -47,6 +47,7 @@ struct load {
 	uint64_t last_under_load_ns;
 	bool was_under_load;
 	bool forced;
+	size_t rotor; /* load_phase() */
 };
 
 /* Returns 0 or -ENOMEM / -EIO. */
@@ -57,20 +58,29 @@ void load_free(struct load *load);
 void load_force(struct load *load, bool forced);
 void load_set_threshold(struct load *load, uint32_t threshold);
 
-/* Counts one received handshake message at @now; returns whether we are under load. */
-bool load_handshake_received(struct load *load, uint64_t now);
-
 /*
- * A batch carrying @handshakes handshake messages arrived at @now: from
- * LOAD_BATCH_HANDSHAKES of them the engine is under load.
+ * Counts a batch of @handshakes received handshake messages at @now, and
+ * returns whether the engine is under load for them: the one-second
+ * window's count past the threshold, or a batch of LOAD_BATCH_HANDSHAKES
+ * or more (the Linux module's queue length), or any earlier condition
+ * within the last second.
  */
-void load_batch(struct load *load, size_t handshakes, uint64_t now);
+bool load_handshakes_received(struct load *load, size_t handshakes, uint64_t now);
 
 /*
  * Takes @cost (enum budget_cost) from the handshake work budget. A refusal
  * also puts the engine under load: the work asked for exceeds what it may do.
  */
 bool load_take(struct load *load, uint64_t cost, uint64_t now);
+
+/* How many operations of @cost the budget would pay for at @now. */
+uint64_t load_affordable(struct load *load, uint64_t cost, uint64_t now);
+
+/*
+ * Under load, a round-robin phase for spreading what the budget affords
+ * over a batch: successive calls return 0, 1, ... modulo @step (> 0).
+ */
+size_t load_phase(struct load *load, size_t step);
 
 /* Under load, for a message with a valid mac2: may its source go on? */
 bool load_allow(struct load *load, const struct sockaddr *src, uint64_t now);

@@ -194,23 +194,27 @@ static bool mac2_is_zero(const struct pktbuf *buf)
 }
 
 /*
- * Consumes @buf, a handshake initiation or response of the right size.
+ * Consumes @buf, a handshake initiation or response of the right size,
+ * received when the engine is @under_load or not.
  *
  * Every step that costs crypto first takes its cost from the handshake work
  * budget (budget.h), and what does not fit is dropped before the crypto.
  * Under load, a message whose mac2 is zeros can earn at most a cookie
- * reply, so its source's cookie rate is checked before its mac1 is; a
- * message with a wrong mac2 pays for its mac1 and mac2 and then the same.
+ * reply, so its source's cookie rate is checked before its mac1 is (unless
+ * the caller did: @cookie_allowed); a message with a wrong mac2 pays for
+ * its mac1 and mac2 and then the same.
  */
-static void receive_handshake(struct engine *engine, struct pktbuf *buf, enum message_type type,
-			      struct engine_time now, struct engine_output *out)
+static void receive_handshake(struct engine *engine, struct pktbuf *buf, bool under_load,
+			      bool cookie_allowed, struct engine_time now,
+			      struct engine_output *out)
 {
+	enum message_type type = message_classify(pktbuf_data(buf), buf->len);
 	struct load *load = &engine->load;
 	uint64_t t = now.mono_ns;
 	struct cookie_source src;
 	enum cookie_mac_state mac;
 	enum engine_drop reason;
-	bool under_load, check_cookie;
+	bool check_cookie;
 
 	if (!engine->identity.has_identity) {
 		reason = ENGINE_DROP_NO_IDENTITY;
@@ -220,9 +224,9 @@ static void receive_handshake(struct engine *engine, struct pktbuf *buf, enum me
 		reason = ENGINE_DROP_INVALID_MESSAGE;
 		goto drop;
 	}
-	under_load = load_handshake_received(load, t);
 	check_cookie = under_load && !mac2_is_zero(buf);
-	if (under_load && !check_cookie && !load_allow_cookie(load, &buf->addr.sa, t)) {
+	if (under_load && !check_cookie && !cookie_allowed &&
+	    !load_allow_cookie(load, &buf->addr.sa, t)) {
 		reason = ENGINE_DROP_COOKIE_RATELIMIT;
 		goto drop;
 	}
@@ -270,13 +274,59 @@ drop:
 	engine_drop_buf(engine, NULL, reason, buf);
 }
 
+/*
+ * Under load, the messages without mac2 (@n of them in @bufs) can earn a
+ * cookie reply each at most. Sources over their cookie rate are dropped
+ * first, for free; when the budget cannot pay for all the others, what it
+ * can pay for is spread evenly over the batch, from a phase that turns
+ * from one batch to the next, so that a legitimate message is served
+ * wherever it sits in a flood, within a few batches. The rest is dropped
+ * before any crypto.
+ */
+static void receive_cookieless(struct engine *engine, struct pktbuf **bufs, size_t n,
+			       struct engine_time now, struct engine_output *out)
+{
+	struct load *load = &engine->load;
+	uint64_t t = now.mono_ns, fit;
+	size_t kept = 0, step = 1, phase = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (load_allow_cookie(load, &bufs[i]->addr.sa, t))
+			bufs[kept++] = bufs[i];
+		else
+			engine_drop_buf(engine, NULL, ENGINE_DROP_COOKIE_RATELIMIT, bufs[i]);
+	}
+	fit = load_affordable(load, BUDGET_COST_MAC + BUDGET_COST_COOKIE, t);
+	if (fit < kept) {
+		step = fit ? (kept + fit - 1) / fit : 0;
+		phase = step ? load_phase(load, step) : 0;
+	}
+	for (size_t i = 0; i < kept; i++) {
+		if (step && (i + phase) % step == 0)
+			receive_handshake(engine, bufs[i], true, true, now, out);
+		else
+			engine_drop_buf(engine, NULL, ENGINE_DROP_HANDSHAKE_BUDGET, bufs[i]);
+	}
+}
+
+/*
+ * The batch's handshake messages. Under load those with a mac2 go first,
+ * as only they can become handshakes; @bufs is reordered.
+ */
 void engine_receive_handshakes(struct engine *engine, struct pktbuf **bufs, size_t n,
 			       struct engine_time now, struct engine_output *out)
 {
-	load_batch(&engine->load, n, now.mono_ns);
-	for (size_t i = 0; i < n; i++)
-		receive_handshake(engine, bufs[i],
-				  message_classify(pktbuf_data(bufs[i]), bufs[i]->len), now, out);
+	bool under_load = load_handshakes_received(&engine->load, n, now.mono_ns);
+	size_t cookieless = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (under_load && mac2_is_zero(bufs[i]))
+			bufs[cookieless++] = bufs[i];
+		else
+			receive_handshake(engine, bufs[i], under_load, false, now, out);
+	}
+	if (cookieless)
+		receive_cookieless(engine, bufs, cookieless, now, out);
 }
 
 static void receive_cookie(struct engine *engine, struct pktbuf *buf, struct engine_time now)
@@ -414,7 +464,7 @@ struct pktbuf *engine_receive(struct engine *engine, struct pktbuf *buf, struct 
 	switch (type) {
 	case MESSAGE_HANDSHAKE_INITIATION:
 	case MESSAGE_HANDSHAKE_RESPONSE:
-		receive_handshake(engine, buf, type, now, out);
+		engine_receive_handshakes(engine, &buf, 1, now, out);
 		return NULL;
 	case MESSAGE_HANDSHAKE_COOKIE:
 		receive_cookie(engine, buf, now);
