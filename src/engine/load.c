@@ -113,10 +113,15 @@ bool load_take(struct load *load, uint64_t cost, uint64_t now)
 	return false;
 }
 
-uint64_t load_affordable(struct load *load, uint64_t cost, uint64_t now)
+uint64_t load_affordable(struct load *load, uint64_t cost, uint64_t reserve, uint64_t now)
 {
+	uint64_t tokens;
+
 	budget_has(&load->budget, 0, now);
-	return cost ? load->budget.tokens / cost : UINT64_MAX;
+	tokens = load->budget.tokens;
+	if (tokens <= reserve)
+		return 0;
+	return cost ? (tokens - reserve) / cost : UINT64_MAX;
 }
 
 size_t load_phase(struct load *load, size_t step)
@@ -129,7 +134,14 @@ bool load_allow(struct load *load, const struct sockaddr *src, uint64_t now)
 	return ratelimiter_allow_sockaddr(load->limiter, src, now);
 }
 
+/*
+ * A table full of other sources (a flood from spoofed ones) must not cost a
+ * new source its cookie: then the budget alone bounds the work.
+ */
 bool load_allow_cookie(struct load *load, const struct sockaddr *src, uint64_t now)
 {
-	return ratelimiter_allow_sockaddr(load->cookie_limiter, src, now);
+	struct ratelimiter *rl = load->cookie_limiter;
+	uint64_t full = rl->refused_full;
+
+	return ratelimiter_allow_sockaddr(rl, src, now) || rl->refused_full != full;
 }

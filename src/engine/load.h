@@ -73,8 +73,11 @@ bool load_handshakes_received(struct load *load, size_t handshakes, uint64_t now
  */
 bool load_take(struct load *load, uint64_t cost, uint64_t now);
 
-/* How many operations of @cost the budget would pay for at @now. */
-uint64_t load_affordable(struct load *load, uint64_t cost, uint64_t now);
+/*
+ * How many operations of @cost the budget would pay for at @now and still
+ * hold @reserve.
+ */
+uint64_t load_affordable(struct load *load, uint64_t cost, uint64_t reserve, uint64_t now);
 
 /*
  * Under load, a round-robin phase for spreading what the budget affords
@@ -85,7 +88,10 @@ size_t load_phase(struct load *load, size_t step);
 /* Under load, for a message with a valid mac2: may its source go on? */
 bool load_allow(struct load *load, const struct sockaddr *src, uint64_t now);
 
-/* Under load, for a message that would get a cookie reply: may its source have one? */
+/*
+ * Under load, for a message that would get a cookie reply: may its source
+ * have one? Yes also when the table has no room for the source.
+ */
 bool load_allow_cookie(struct load *load, const struct sockaddr *src, uint64_t now);
 
 #endif

@@ -280,8 +280,10 @@ drop:
  * first, for free; when the budget cannot pay for all the others, what it
  * can pay for is spread evenly over the batch, from a phase that turns
  * from one batch to the next, so that a legitimate message is served
- * wherever it sits in a flood, within a few batches. The rest is dropped
- * before any crypto.
+ * wherever it sits in a flood, within a few batches. They never spend the
+ * last handshake's worth of the budget: that stays for the messages with a
+ * valid mac2 of the batches to come, however often batches come. The rest
+ * is dropped before any crypto.
  */
 static void receive_cookieless(struct engine *engine, struct pktbuf **bufs, size_t n,
 			       struct engine_time now, struct engine_output *out)
@@ -296,7 +298,7 @@ static void receive_cookieless(struct engine *engine, struct pktbuf **bufs, size
 		else
 			engine_drop_buf(engine, NULL, ENGINE_DROP_COOKIE_RATELIMIT, bufs[i]);
 	}
-	fit = load_affordable(load, BUDGET_COST_MAC + BUDGET_COST_COOKIE, t);
+	fit = load_affordable(load, BUDGET_COST_MAC + BUDGET_COST_COOKIE, BUDGET_COST_HANDSHAKE, t);
 	if (fit < kept) {
 		step = fit ? (kept + fit - 1) / fit : 0;
 		phase = step ? load_phase(load, step) : 0;
