@@ -159,6 +159,28 @@ out:
 	return ret;
 }
 
+/*
+ * Random nonces are drawn COOKIE_NONCE_BATCH at a time: one RAND_bytes call
+ * costs as much as the seal itself (its fork check and lock), and under a
+ * flood of spoofed sources cookie replies are most of the handshake work.
+ */
+static int next_nonce(struct cookie_checker *checker, uint8_t nonce[COOKIE_NONCE_LEN])
+{
+	int ret;
+
+	if (!checker->nonces_left) {
+		ret = crypto_random(checker->nonces, sizeof(checker->nonces));
+		if (ret)
+			return ret;
+		checker->nonces_left = COOKIE_NONCE_BATCH;
+	}
+	checker->nonces_left--;
+	memcpy(nonce, checker->nonces + checker->nonces_left * COOKIE_NONCE_LEN, COOKIE_NONCE_LEN);
+	/* Each nonce is used once: gone from the stock as it is taken. */
+	secret_wipe(checker->nonces + checker->nonces_left * COOKIE_NONCE_LEN, COOKIE_NONCE_LEN);
+	return 0;
+}
+
 int cookie_create_reply(struct cookie_checker *checker, struct message_handshake_cookie *dst,
 			const void *msg, size_t len, uint32_t sender_index,
 			const struct cookie_source *src, uint64_t now_ns)
@@ -166,7 +188,7 @@ int cookie_create_reply(struct cookie_checker *checker, struct message_handshake
 	uint8_t nonce[COOKIE_NONCE_LEN];
 	int ret;
 
-	ret = crypto_random(nonce, sizeof(nonce));
+	ret = next_nonce(checker, nonce);
 	if (ret)
 		return ret;
 	return cookie_create_reply_with(checker, dst, msg, len, sender_index, src, now_ns, nonce);

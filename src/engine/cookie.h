@@ -33,6 +33,9 @@ struct cookie_source {
 			     make_cookie() hashes the UDP source port */
 };
 
+/* Cookie reply nonces drawn from the random source at once (cookie.c). */
+enum { COOKIE_NONCE_BATCH = 32 };
+
 struct cookie_checker {
 	uint8_t secret[COOKIE_SECRET_LEN];
 	uint64_t secret_birthdate_ns;
@@ -41,6 +44,9 @@ struct cookie_checker {
 	uint8_t message_mac1_key[COOKIE_KEY_LEN];      /* HASH("mac1----" || Spub) */
 	uint8_t cookie_encryption_key[COOKIE_KEY_LEN]; /* HASH("cookie--" || Spub) */
 	bool has_keys;
+	/* Random nonces not yet used, the last nonces_left of them. */
+	uint8_t nonces[COOKIE_NONCE_BATCH * COOKIE_NONCE_LEN];
+	unsigned nonces_left;
 };
 
 /*
