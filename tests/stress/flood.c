@@ -3,7 +3,7 @@
  * UDP load for the stress suite (tests/stress/README.md): WireGuard-shaped
  * datagrams sent at a set rate to one daemon's port, from its own socket.
  *
- *   flood ADDR PORT MODE RATE SECONDS [PUBKEY]
+ *   flood ADDR PORT MODE RATE SECONDS [PUBKEY [SOURCES]]
  *
  *   MODE random  148-byte type-1 messages, every byte after the type random
  *                (so mac1 is wrong: a responder drops them after one MAC)
@@ -13,6 +13,11 @@
  *                truncated and oversized handshakes, unknown types, data
  *                messages for indices nobody holds, up to 65507 bytes
  *   RATE     datagrams per second, 0 = as fast as this machine sends
+ *   SOURCES  an IPv4 prefix, e.g. 10.99.0.0/16: each datagram leaves from the
+ *            next address in it (IP_PKTINFO), as a flood of spoofed sources
+ *            would come; the prefix must be local to the sender (an AnyIP
+ *            route: ip route add local 10.99.0.0/16 dev lo). Then ADDR must
+ *            be IPv4.
  *
  * mac1 is computed here with OpenSSL, independently of the code under test,
  * as the WireGuard paper (section 5.4.4) and the Linux module's cookie.c
@@ -30,6 +35,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
@@ -203,6 +209,50 @@ static void junk_fill(struct pool *p, size_t i, EVP_MAC_CTX *ctx, const unsigned
 	}
 }
 
+/* Spoofed sources: @count addresses from @base (host order), each in turn. */
+struct sources {
+	uint32_t base, count, next;
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} cmsg[BATCH];
+};
+
+static void sources_parse(struct sources *src, const char *prefix)
+{
+	char addr[INET_ADDRSTRLEN];
+	const char *slash = strchr(prefix, '/');
+	struct in_addr in;
+	long bits;
+
+	if (!slash || (size_t)(slash - prefix) >= sizeof(addr))
+		die("SOURCES: an IPv4 prefix such as 10.99.0.0/16");
+	memcpy(addr, prefix, (size_t)(slash - prefix));
+	addr[slash - prefix] = 0;
+	bits = strtol(slash + 1, NULL, 10);
+	if (inet_pton(AF_INET, addr, &in) != 1 || bits < 8 || bits > 30)
+		die("SOURCES: an IPv4 prefix from /8 to /30");
+	src->base = ntohl(in.s_addr) + 1;
+	src->count = (1U << (32 - bits)) - 2;
+	src->next = 0;
+}
+
+/* Sets message @i of the batch to leave from the next source address. */
+static void sources_set(struct sources *src, struct msghdr *h, int i)
+{
+	struct cmsghdr *c = (struct cmsghdr *)src->cmsg[i].buf;
+	struct in_pktinfo *pi;
+
+	h->msg_control = src->cmsg[i].buf;
+	h->msg_controllen = sizeof(src->cmsg[i].buf);
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(*pi));
+	pi = (struct in_pktinfo *)CMSG_DATA(c);
+	memset(pi, 0, sizeof(*pi));
+	pi->ipi_spec_dst.s_addr = htonl(src->base + src->next++ % src->count);
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -286,12 +336,14 @@ int main(int argc, char **argv)
 	EVP_MAC_CTX *ctx = NULL;
 	EVP_MAC *mac = NULL;
 	struct pool pool;
+	struct sources src = {0};
 	double rate, secs, start, end, t;
 	size_t next = 0;
 	int fd;
 
 	if (argc < 6) {
-		fprintf(stderr, "usage: flood ADDR PORT random|mac1|junk RATE SECONDS [PUBKEY]\n");
+		fprintf(stderr, "usage: flood ADDR PORT random|mac1|junk RATE SECONDS [PUBKEY "
+				"[SOURCES]]\n");
 		return 2;
 	}
 	rate = strtod(argv[4], NULL);
@@ -306,6 +358,11 @@ int main(int argc, char **argv)
 		ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
 		if (!ctx)
 			die("no BLAKE2SMAC in this OpenSSL");
+	}
+	if (argc > 7) {
+		if (dst.ss_family != AF_INET)
+			die("SOURCES needs an IPv4 ADDR");
+		sources_parse(&src, argv[7]);
 	}
 
 	if (!strcmp(argv[3], "junk")) {
@@ -346,6 +403,8 @@ int main(int argc, char **argv)
 			msgs[i].msg_hdr.msg_namelen = dlen;
 			msgs[i].msg_hdr.msg_iov = &iov[i];
 			msgs[i].msg_hdr.msg_iovlen = 1;
+			if (src.count)
+				sources_set(&src, &msgs[i].msg_hdr, i);
 		}
 		n = sendmmsg(fd, msgs, BATCH, 0);
 		if (n > 0) {
