@@ -17,7 +17,10 @@
 
 #define MS UINT64_C(1000000)
 
-/* 1. The bucket: full at first, refilled at a quarter of the clock, capped. */
+/* The clock time that refills @work nanoseconds of work. */
+#define CLOCK_FOR(work) ((uint64_t)(work)*1000 / BUDGET_SHARE_PER_MILLE)
+
+/* 1. The bucket: full at first, refilled at its share of the clock, capped. */
 static void bucket_table(void **state)
 {
 	static const struct {
@@ -27,12 +30,12 @@ static void bucket_table(void **state)
 	} steps[] = {
 	    /* 1 */ {0, BUDGET_BURST_NS, true},		/* starts full */
 	    /* 2 */ {0, 1, false},			/* empty, same instant */
-	    /* 3 */ {4 * MS, MS + 1, false},		/* 4 ms of clock: 1 ms of work */
+	    /* 3 */ {CLOCK_FOR(MS), MS + 1, false},	/* the clock for 1 ms of work */
 	    /* 4 */ {0, MS, true},			/* exactly that */
 	    /* 5 */ {0, 1, false},			/* nothing left */
 	    /* 6 */ {1000 * MS, BUDGET_BURST_NS, true}, /* a second refills, capped at the burst */
 	    /* 7 */ {0, 1, false},
-	    /* 8 */ {17 * MS, BUDGET_BURST_NS + 1, false}, /* never more than the burst */
+	    /* 8 */ {2 * CLOCK_FOR(BUDGET_BURST_NS), BUDGET_BURST_NS + 1, false}, /* never more */
 	    /* 9 */ {0, BUDGET_BURST_NS, true},
 	};
 	struct budget b;
