@@ -25,17 +25,36 @@ uint64_t loop_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/* Sets the timerfd to go off at @at (loop_now() scale; never 0). */
+static int arm(struct loop *loop, uint64_t at)
+{
+	struct itimerspec its = {0};
+
+	its.it_value.tv_sec = (time_t)(at / 1000000000ULL);
+	its.it_value.tv_nsec = (long)(at % 1000000000ULL);
+	if (timerfd_settime(loop->timerfd, TFD_TIMER_ABSTIME, &its, NULL))
+		return error_record("timerfd_settime", errno);
+	loop->armed = at;
+	return 0;
+}
+
 static void on_timer(struct loop *loop, int fd, uint32_t events, void *arg)
 {
 	uint64_t expirations;
 	uint64_t now;
 
-	/* EAGAIN: re-armed since it fired; nothing to do. */
+	/* EAGAIN: re-armed since it fired; it stays armed, nothing to do. */
 	if (read(fd, &expirations, sizeof(expirations)) != sizeof(expirations))
 		return;
-	now = loop_now();
-	if (!loop->deadline || now < loop->deadline)
+	loop->armed = 0; /* one-shot: it went off and is disarmed */
+	if (!loop->deadline)
 		return;
+	now = loop_now();
+	if (now < loop->deadline) {
+		/* Armed for an earlier deadline that has since moved later. */
+		arm(loop, loop->deadline);
+		return;
+	}
 	loop->deadline = 0;
 	if (loop->timer_fn)
 		loop->timer_fn(loop, now, loop->timer_arg);
@@ -150,19 +169,22 @@ void loop_set_timer(struct loop *loop, loop_timer_fn fn, void *arg)
 	loop->timer_arg = arg;
 }
 
+/*
+ * The timerfd is set only when the deadline comes earlier than it is armed
+ * for. A deadline that moves later, or goes, costs no system call: the
+ * timerfd goes off at the old time and on_timer re-arms it for the new one
+ * or does nothing. The engine's deadlines move later with nearly every
+ * packet (a keepalive is due a fixed time after the last one sent), and a
+ * timerfd_settime per loop round is a system call per packet.
+ */
 int loop_set_deadline(struct loop *loop, uint64_t deadline)
 {
-	struct itimerspec its = {0};
+	if (deadline && (!loop->armed || deadline < loop->armed)) {
+		int ret = arm(loop, deadline);
 
-	if (deadline) {
-		/* An all-zero it_value disarms: a past deadline becomes 1 ns. */
-		its.it_value.tv_sec = (time_t)(deadline / 1000000000ULL);
-		its.it_value.tv_nsec = (long)(deadline % 1000000000ULL);
-		if (!its.it_value.tv_sec && !its.it_value.tv_nsec)
-			its.it_value.tv_nsec = 1;
+		if (ret)
+			return ret;
 	}
-	if (timerfd_settime(loop->timerfd, TFD_TIMER_ABSTIME, &its, NULL))
-		return error_record("timerfd_settime", errno);
 	loop->deadline = deadline;
 	return 0;
 }

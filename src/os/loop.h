@@ -38,6 +38,7 @@ struct loop {
 	loop_timer_fn timer_fn;
 	void *timer_arg;
 	uint64_t deadline; /* 0 = none */
+	uint64_t armed;	   /* when the timerfd goes off; 0 = disarmed */
 	bool stop;
 	int signal; /* the signal that stopped the loop, or 0 */
 	sigset_t old_mask;
@@ -74,6 +75,7 @@ void loop_set_timer(struct loop *loop, loop_timer_fn fn, void *arg);
 /*
  * Arms the deadline at @deadline (loop_now() scale; a time already past
  * fires at once), replacing any earlier one; 0 disarms it. 0 or -errno.
+ * Only a deadline earlier than the timerfd's makes a system call.
  */
 int loop_set_deadline(struct loop *loop, uint64_t deadline);
 
