@@ -6,6 +6,15 @@
  *
  * Time is CLOCK_MONOTONIC in nanoseconds (loop_now()), the clock the engine
  * is driven with.
+ *
+ * Busy polling: after a round that had traffic (an event on one of the
+ * caller's watches; the loop's own timer and signal do not count) the loop
+ * polls without sleeping for up to busy_poll_ns before it sleeps again, so
+ * that the answer to a lone packet is taken without a wakeup; each empty
+ * poll yields the CPU to whatever else is runnable. An idle loop never
+ * polls. The window is LOOP_BUSY_POLL_NS (off) unless the environment's
+ * WARREN_BUSY_POLL_US says otherwise; docs/benchmarks.md has what it
+ * costs and gains.
  */
 #ifndef WARREN_OS_LOOP_H
 #define WARREN_OS_LOOP_H
@@ -15,6 +24,11 @@
 #include <stdint.h>
 
 struct epoll_event;
+
+enum {
+	LOOP_BUSY_POLL_NS = 0, /* off: docs/benchmarks.md, "Latency" */
+	LOOP_BUSY_POLL_MAX_US = 10000,
+};
 
 struct loop;
 
@@ -37,8 +51,14 @@ struct loop {
 	struct loop_watch timer_watch, signal_watch;
 	loop_timer_fn timer_fn;
 	void *timer_arg;
-	uint64_t deadline; /* 0 = none */
-	uint64_t armed;	   /* when the timerfd goes off; 0 = disarmed */
+	uint64_t deadline;     /* 0 = none */
+	uint64_t armed;	       /* when the timerfd goes off; 0 = disarmed */
+	uint64_t busy_poll_ns; /* 0: never */
+	struct {
+		uint64_t wakeups;   /* rounds after a sleep in epoll_wait */
+		uint64_t poll_hits; /* rounds found by busy polling, no sleep */
+		uint64_t polls;	    /* busy polls that found nothing */
+	} stats;
 	bool stop;
 	int signal; /* the signal that stopped the loop, or 0 */
 	sigset_t old_mask;
@@ -54,7 +74,8 @@ uint64_t loop_now(void);
 /*
  * Sets up @loop. Blocks SIGINT and SIGTERM in the calling thread (call it
  * before starting threads, which inherit the mask) and delivers them through
- * the loop; loop_free restores the previous mask. Returns 0 or -errno.
+ * the loop; loop_free restores the previous mask. Returns 0 or -errno
+ * (-EINVAL for a WARREN_BUSY_POLL_US that is not 0-LOOP_BUSY_POLL_MAX_US).
  */
 int loop_init(struct loop *loop);
 void loop_free(struct loop *loop);
@@ -78,6 +99,9 @@ void loop_set_timer(struct loop *loop, loop_timer_fn fn, void *arg);
  * Only a deadline earlier than the timerfd's makes a system call.
  */
 int loop_set_deadline(struct loop *loop, uint64_t deadline);
+
+/* Sets the busy-polling window (ns; 0: never poll), replacing the default. */
+void loop_set_busy_poll(struct loop *loop, uint64_t ns);
 
 /* Makes loop_run return after the current callback. */
 void loop_stop(struct loop *loop);
