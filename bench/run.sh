@@ -19,7 +19,8 @@ secs=${BENCH_SECONDS:-3}
 cd "$(dirname "$0")/.."
 
 echo "# warren bench, $(date -u +%Y-%m-%dT%H:%MZ), $(uname -r), $(nproc) cores,"\
-	"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+	"$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"\
+	"load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
 # openssl's figure: 1000s of bytes per second for 1420-byte AEAD seals.

@@ -10,7 +10,10 @@
 #   +-----------------------+  encrypted UDP         +-----------------------+
 #
 #   bench/tunnels.sh [BUILD] [TARGET...]
-#   TARGET: veth warren warren-l2 wireguard-go openvpn fastd
+#   TARGET: veth warren warren-l2 wireguard-go openvpn fastd, and (not run
+#           unless named) warren-poll: warren with busy polling on
+#           (WARREN_BUSY_POLL_US=$BENCH_BUSY_POLL_US, default 50), to set
+#           its gain and cost beside warren's default in one run
 #
 # warren-l2 is warrend in L2 mode (docs/l2.md: WARREN_MODE=tap, Ethernet
 # frames inside WireGuard) with the addresses on the TAP devices directly
@@ -24,7 +27,9 @@
 #             irq, softirq; both namespaces share it) per GB moved, over the
 #             whole 1-stream (and 4-stream) run
 #   RTT       median of 200 pings 10 ms apart through the target, and what
-#             it adds to the raw veth's median
+#             it adds to the raw veth's median; the load average at each
+#             target's pings is printed under the table
+# BENCH_TCP_SECONDS=0 measures the RTT alone (no iperf3).
 # and, after the table, the bound: what this machine could carry if the only
 # work beyond raw veth TCP were the AEAD (docs/benchmarks.md derives it).
 set -u
@@ -81,17 +86,19 @@ rtt_median() {
 		awk '{ v[NR] = $1 } END { if (NR) printf "%.0f", v[int((NR + 1) / 2)] * 1000; else print "fail" }'
 }
 
-# wg_up IMPL [tap]: a WireGuard tunnel with the userspace daemon IMPL on both
-# sides; with "tap", warrend in L2 mode (a TAP device, MTU 1500 - 96).
+# wg_up IMPL [tap] [BUSY_POLL_US]: a WireGuard tunnel with the userspace
+# daemon IMPL on both sides; with "tap", warrend in L2 mode (a TAP device,
+# MTU 1500 - 96); BUSY_POLL_US sets warrend's busy polling (default: its own).
 wg_up() {
-	local impl=$1 mode=${2:-tun} mtu=1420 ka kb
+	local impl=$1 mode=${2:-tun} poll=${3:-} mtu=1420 ka kb
 	[ "$mode" = tap ] && mtu=1404
 	ka=$(wg genkey) kb=$(wg genkey)
 	for side in a b; do
 		local dev="wb$$$side" key peer ip peerip
 		if [ $side = a ]; then key=$ka peer=$(wg pubkey <<<"$kb") ip=$TA peerip=$B
 		else key=$kb peer=$(wg pubkey <<<"$ka") ip=$TB peerip=$A; fi
-		WG_PROCESS_FOREGROUND=1 WARREN_MODE=$mode bg $side "$impl" "$dev"
+		WG_PROCESS_FOREGROUND=1 WARREN_MODE=$mode WARREN_BUSY_POLL_US=$poll \
+			bg $side "$impl" "$dev"
 		wait_for 5 at $side ip link show "$dev" || return 1
 		wait_for 5 test -S "/var/run/wireguard/$dev.sock" || return 1
 		at $side wg set "$dev" private-key <(echo "$key") listen-port 51820 \
@@ -166,7 +173,7 @@ stop_bg() {
 	_bg_pids=()
 }
 
-declare -A one four cpu1 cpu4 rtt
+declare -A one four cpu1 cpu4 rtt load
 bg b iperf3 -s
 SERVER_PID=$BG_PID
 wait_for 5 at a bash -c "exec 3<>/dev/tcp/$B/5201"
@@ -179,19 +186,27 @@ for t in "${targets[@]}"; do
 		if [ -x "$WARREND" ]; then wg_up "$WARREND" || ok=0; else ok=0; fi ;;
 	warren-l2)
 		if [ -x "$WARREND" ]; then wg_up "$WARREND" tap || ok=0; else ok=0; fi ;;
+	warren-poll)
+		if [ -x "$WARREND" ]; then wg_up "$WARREND" tun "${BENCH_BUSY_POLL_US:-50}" || ok=0
+		else ok=0; fi ;;
 	wireguard-go) require_cmd wireguard-go; wg_up wireguard-go || ok=0 ;;
 	openvpn) require_cmd openvpn; openvpn_up || ok=0 ;;
 	fastd) require_cmd fastd; fastd_up || ok=0 ;;
 	*) echo "unknown target: $t" >&2; exit 2 ;;
 	esac
 	if [ $ok = 1 ] && wait_for 10 at a ping -c1 -W1 "$DST"; then
+		load[$t]=$(cut -d' ' -f1 /proc/loadavg)
 		rtt[$t]=$(rtt_median)
-		read -r "one[$t]" "cpu1[$t]" < <(iperf3_run 1)
-		read -r "four[$t]" "cpu4[$t]" < <(iperf3_run 4)
+		if [ "$secs" -gt 0 ]; then
+			read -r "one[$t]" "cpu1[$t]" < <(iperf3_run 1)
+			read -r "four[$t]" "cpu4[$t]" < <(iperf3_run 4)
+		else
+			one[$t]=- four[$t]=- cpu1[$t]=- cpu4[$t]=-
+		fi
 	else
 		one[$t]=fail four[$t]=fail cpu1[$t]=fail cpu4[$t]=fail rtt[$t]=fail
 	fi
-	case "$t" in warren|warren-l2|wireguard-go) wg_down ;; esac
+	case "$t" in warren|warren-l2|warren-poll|wireguard-go) wg_down ;; esac
 	# Keep the iperf3 server, stop the tunnel's daemons.
 	_bg_pids=("${_bg_pids[@]/$SERVER_PID}")
 	stop_bg
@@ -202,10 +217,10 @@ ratio() {
 	awk -v x="$1" -v r="$2" 'BEGIN { if (x + 0 > 0 && r + 0 > 0) printf "%.3f", x / r; else print "-" }'
 }
 gbit() {
-	case "$1" in fail|"") echo "failed" ;; *) printf '%.2f Gb' "$1" ;; esac
+	case "$1" in fail|"") echo "failed" ;; -) echo - ;; *) printf '%.2f Gb' "$1" ;; esac
 }
 num() {
-	case "$1" in fail|"") echo "-" ;; *) printf "$2" "$1" ;; esac
+	case "$1" in fail|""|-) echo "-" ;; *) printf "$2" "$1" ;; esac
 }
 added() {
 	awk -v x="$1" -v r="$2" 'BEGIN { if (x ~ /^[0-9]+$/ && r ~ /^[0-9]+$/) printf "%+d", x - r; else print "-" }'
@@ -218,15 +233,18 @@ for t in "${targets[@]}"; do
 		"$(gbit "${four[$t]}")" "$(ratio "${four[$t]}" "${four[veth]:-0}")" "$(num "${cpu4[$t]}" %.2f)" \
 		"$(num "${rtt[$t]}" %s)" "$(added "${rtt[$t]}" "${rtt[veth]:-}")"
 done
+printf 'RTT: median of 200 pings 10 ms apart; load average at each:'
+for t in "${targets[@]}"; do printf ' %s %s' "$t" "${load[$t]:--}"; done
+echo
 
 # The bound: cores / (CPU s per Gbit of raw veth TCP + CPU s per Gbit of
 # seal+open on one core). CPU s per GB is 8 times CPU s per Gbit.
 aead_gbit=
-if [ -x "$build/bench/transport_bench" ]; then
+if [ "$secs" -gt 0 ] && [ -x "$build/bench/transport_bench" ]; then
 	aead_gbit=$(taskset -c 0 "$build/bench/transport_bench" --seconds 3 2>/dev/null |
 		awk '/^seal\+open, one core/ { print $(NF - 1) }')
 fi
-if [ -n "$aead_gbit" ] && [ "${cpu1[veth]:-fail}" != fail ]; then
+if [ -n "$aead_gbit" ] && [ "$secs" -gt 0 ] && [ "${cpu1[veth]:-fail}" != fail ]; then
 	awk -v cores="$(nproc)" -v veth="${cpu1[veth]}" -v aead="$aead_gbit" -v w="${one[warren]:-0}" '
 	BEGIN {
 		cv = veth / 8; ca = 1 / aead; bound = cores / (cv + ca)
