@@ -88,7 +88,7 @@ int engine_new(struct engine **enginep)
 	staging_init(&engine->staging);
 	ret = load_init(&engine->load, ENGINE_DEFAULT_HANDSHAKE_LOAD);
 	if (ret)
-		goto err_engine;
+		goto err_peers;
 	ret = cookie_checker_init(&engine->cookie_checker, NULL);
 	if (ret)
 		goto err_load;
@@ -97,6 +97,8 @@ int engine_new(struct engine **enginep)
 
 err_load:
 	load_free(&engine->load);
+err_peers:
+	peer_table_free(&engine->peers);
 err_engine:
 	free(engine);
 	return ret;
@@ -107,6 +109,7 @@ void engine_free(struct engine *engine)
 	if (!engine)
 		return;
 	engine_peers_clear(engine);
+	peer_table_free(&engine->peers);
 	timerq_free(&engine->timerq);
 	mactable_free(&engine->macs);
 	allowedips_free(&engine->allowedips);
@@ -236,6 +239,7 @@ size_t engine_staged(const struct engine *engine)
 int engine_peer_add(struct engine *engine, const uint8_t public_key[32], struct peer **peerp)
 {
 	struct peer *peer;
+	uint64_t seed;
 
 	peer = peer_table_lookup(&engine->peers, public_key);
 	if (peer) {
@@ -251,7 +255,9 @@ int engine_peer_add(struct engine *engine, const uint8_t public_key[32], struct 
 	/* Its slot in the timer queue now, so that arming never allocates. */
 	if (timerq_reserve(&engine->timerq, engine->peers.count + 1))
 		return -ENOMEM;
-	peer = peer_new(engine, &engine->identity, public_key);
+	if (peer_table_seed(&engine->peers, &seed))
+		return -EIO;
+	peer = peer_new(engine, &engine->identity, public_key, seed);
 	if (!peer)
 		return -ENOMEM;
 	timers_attach(&peer->timers, &engine->timerq);

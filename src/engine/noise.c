@@ -259,14 +259,32 @@ void noise_identity_clear(struct noise_static_identity *identity)
 
 void noise_handshake_precompute(struct noise_handshake *hs)
 {
+	secret_wipe(hs->precomputed_static_static, sizeof(hs->precomputed_static_static));
+	hs->static_static_ready = false;
+}
+
+/*
+ * The static-static DH, computed on first use and kept until the identity
+ * changes (noise_handshake_precompute). The kernel's and wireguard-go's
+ * peer creation compute it at once; computing it here instead makes adding
+ * a peer cheap (the scalar multiplication was most of the cost of a large
+ * `wg addconf`) and costs the same one multiplication per peer, at its
+ * first handshake. On failure (no identity, a low-order remote key) it is
+ * zero and the handshake fails with -EINVAL, as the kernel's.
+ */
+static const uint8_t *static_static(struct noise_handshake *hs)
+{
 	const struct noise_static_identity *identity = hs->identity;
 
+	if (hs->static_static_ready)
+		return hs->precomputed_static_static;
 	memset(hs->precomputed_static_static, 0, sizeof(hs->precomputed_static_static));
 	if (!identity || !identity->has_identity)
-		return;
-	/* On failure (a low-order remote key) it stays zero and handshakes fail. */
-	crypto_x25519_shared_known(hs->precomputed_static_static, identity->static_private,
-				   identity->static_public, hs->remote_static);
+		return hs->precomputed_static_static;
+	crypto_x25519_shared_static(hs->precomputed_static_static, identity->static_private,
+				    identity->static_public, hs->remote_static);
+	hs->static_static_ready = true;
+	return hs->precomputed_static_static;
 }
 
 void noise_handshake_set_psk(struct noise_handshake *hs,
@@ -330,7 +348,7 @@ int noise_create_initiation_with(struct noise_handshake *hs,
 	ephemeral_start(&eph, ephemeral_private);
 
 	if (!identity || !identity->has_identity ||
-	    crypto_is_zero(hs->precomputed_static_static, NOISE_PUBLIC_KEY_LEN))
+	    crypto_is_zero(static_static(hs), NOISE_PUBLIC_KEY_LEN))
 		goto out;
 
 	memset(msg, 0, sizeof(*msg));
@@ -351,7 +369,7 @@ int noise_create_initiation_with(struct noise_handshake *hs,
 	if (ret)
 		goto out;
 	/* ss */
-	ret = mix_precomputed_dh(st.ck, st.key, hs->precomputed_static_static);
+	ret = mix_precomputed_dh(st.ck, st.key, static_static(hs));
 	if (ret)
 		goto out;
 	/* {t} */
@@ -429,7 +447,7 @@ int noise_consume_initiation(const struct noise_static_identity *identity,
 	*found = hs;
 
 	/* ss */
-	ret = mix_precomputed_dh(st.ck, st.key, hs->precomputed_static_static);
+	ret = mix_precomputed_dh(st.ck, st.key, static_static(hs));
 	if (ret)
 		goto out;
 	/* {t} */

@@ -64,8 +64,13 @@ struct noise_handshake {
 	enum noise_handshake_state state;
 
 	uint8_t remote_static[NOISE_PUBLIC_KEY_LEN];
-	/* DH(our static, remote static); all zeros when invalid (no handshake possible). */
+	/*
+	 * DH(our static, remote static), computed at the first handshake
+	 * (static_static_ready then true); all zeros when invalid (no
+	 * handshake possible).
+	 */
 	uint8_t precomputed_static_static[NOISE_PUBLIC_KEY_LEN];
+	bool static_static_ready;
 	/* HASH(HASH(HASH(CONSTRUCTION) || IDENTIFIER) || remote_static), precomputed. */
 	uint8_t initiator_hash[NOISE_HASH_LEN];
 	uint8_t preshared_key[NOISE_SYMMETRIC_KEY_LEN]; /* zeros when none */
@@ -87,15 +92,16 @@ struct noise_handshake {
 
 /*
  * Set up a peer's handshake: remember the identity pointer, the remote
- * static key and the psk (NULL for none), and precompute the static-static
- * DH. Returns 0 even when the DH is invalid (a low-order remote key, or no
+ * static key and the psk (NULL for none). The static-static DH is computed
+ * at the first handshake, not here (adding a peer is cheap; 1M peers in one
+ * `wg setconf`). Returns 0 even when the DH is invalid (a low-order remote key, or no
  * identity yet): then the peer exists but every handshake with it fails
  * with -EINVAL, as the kernel does.
  */
 int noise_handshake_init(struct noise_handshake *hs, const struct noise_static_identity *identity,
 			 const uint8_t remote_static[NOISE_PUBLIC_KEY_LEN],
 			 const uint8_t preshared_key[NOISE_SYMMETRIC_KEY_LEN]);
-/* Recompute the static-static DH after the identity's private key changed. */
+/* Forget the static-static DH after the identity's private key changed; recomputed at next use. */
 void noise_handshake_precompute(struct noise_handshake *hs);
 /* Set (or with NULL clear) the preshared key. */
 void noise_handshake_set_psk(struct noise_handshake *hs,

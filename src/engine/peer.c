@@ -10,10 +10,36 @@
 int peer_table_init(struct peer_table *t)
 {
 	memset(t, 0, sizeof(*t));
-	return crypto_random(t->hash_key, sizeof(t->hash_key)) ? -EIO : 0;
+	if (crypto_random(t->hash_key, sizeof(t->hash_key)))
+		return -EIO;
+	t->buckets = calloc(PEER_BUCKETS_MIN, sizeof(*t->buckets));
+	if (!t->buckets)
+		return -ENOMEM;
+	t->mask = PEER_BUCKETS_MIN - 1;
+	return 0;
 }
 
-static uint32_t key_hash(const struct peer_table *t, const uint8_t key[NOISE_PUBLIC_KEY_LEN])
+void peer_table_free(struct peer_table *t)
+{
+	free(t->buckets);
+	secret_wipe(t, sizeof(*t));
+}
+
+int peer_table_seed(struct peer_table *t, uint64_t *seed)
+{
+	/* One draw for many peers: each RAND_bytes costs a getpid() and more. */
+	if (!t->seeds_left) {
+		if (crypto_random(t->seeds, sizeof(t->seeds)))
+			return -EIO;
+		t->seeds_left = PEER_SEEDS;
+	}
+	*seed = t->seeds[--t->seeds_left];
+	t->seeds[t->seeds_left] = 0;
+	return 0;
+}
+
+static uint32_t key_hash(const struct peer_table *t, const uint8_t key[NOISE_PUBLIC_KEY_LEN],
+			 uint32_t mask)
 {
 	/*
 	 * Public keys are chosen by whoever configures the peers, so the
@@ -30,14 +56,13 @@ static uint32_t key_hash(const struct peer_table *t, const uint8_t key[NOISE_PUB
 		h *= 0x9e3779b97f4a7c15ULL;
 		h ^= h >> 29;
 	}
-	return (uint32_t)(h >> 32) & (PEER_BUCKETS - 1);
+	return (uint32_t)(h >> 32) & mask;
 }
 
 struct peer *peer_new(struct engine *engine, const struct noise_static_identity *identity,
-		      const uint8_t public_key[NOISE_PUBLIC_KEY_LEN])
+		      const uint8_t public_key[NOISE_PUBLIC_KEY_LEN], uint64_t seed)
 {
 	struct peer *peer = calloc(1, sizeof(*peer));
-	uint64_t seed;
 
 	if (!peer)
 		return NULL;
@@ -46,8 +71,6 @@ struct peer *peer_new(struct engine *engine, const struct noise_static_identity 
 	if (noise_handshake_init(&peer->handshake, identity, public_key, NULL))
 		goto err;
 	if (cookie_maker_init(&peer->cookie, public_key))
-		goto err;
-	if (crypto_random(&seed, sizeof(seed)))
 		goto err;
 	timers_init(&peer->timers, seed);
 	peer->handshake_entry.kind = INDEX_HANDSHAKE;
@@ -75,9 +98,32 @@ void peer_free(struct peer *peer)
 	free(peer);
 }
 
+/* Doubles the buckets; on failure the table stays as it is (only slower). */
+static void grow(struct peer_table *t)
+{
+	uint32_t mask = t->mask * 2 + 1;
+	struct peer **buckets = calloc((size_t)mask + 1, sizeof(*buckets));
+
+	if (!buckets)
+		return;
+	for (struct peer *p = t->first; p; p = p->list_next) {
+		struct peer **head = &buckets[key_hash(t, p->public_key, mask)];
+
+		p->hash_next = *head;
+		*head = p;
+	}
+	free(t->buckets);
+	t->buckets = buckets;
+	t->mask = mask;
+}
+
 void peer_table_insert(struct peer_table *t, struct peer *peer)
 {
-	struct peer **head = &t->buckets[key_hash(t, peer->public_key)];
+	struct peer **head;
+
+	if (t->count >= t->mask && t->mask < UINT32_MAX / 4)
+		grow(t);
+	head = &t->buckets[key_hash(t, peer->public_key, t->mask)];
 
 	peer->hash_next = *head;
 	*head = peer;
@@ -93,7 +139,7 @@ void peer_table_insert(struct peer_table *t, struct peer *peer)
 
 void peer_table_remove(struct peer_table *t, struct peer *peer)
 {
-	struct peer **p = &t->buckets[key_hash(t, peer->public_key)];
+	struct peer **p = &t->buckets[key_hash(t, peer->public_key, t->mask)];
 
 	for (; *p; p = &(*p)->hash_next) {
 		if (*p == peer) {
@@ -116,7 +162,7 @@ void peer_table_remove(struct peer_table *t, struct peer *peer)
 struct peer *peer_table_lookup(const struct peer_table *t,
 			       const uint8_t public_key[NOISE_PUBLIC_KEY_LEN])
 {
-	for (struct peer *p = t->buckets[key_hash(t, public_key)]; p; p = p->hash_next)
+	for (struct peer *p = t->buckets[key_hash(t, public_key, t->mask)]; p; p = p->hash_next)
 		if (crypto_equal(p->public_key, public_key, NOISE_PUBLIC_KEY_LEN))
 			return p;
 	return NULL;

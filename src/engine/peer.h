@@ -79,29 +79,41 @@ static inline struct peer *peer_from_timers(struct timers *t)
 	return (struct peer *)((char *)t - offsetof(struct peer, timers));
 }
 
-enum { PEER_BUCKETS = 1 << 11 };
+/*
+ * Buckets at first; the table doubles them when it holds more peers than
+ * buckets, so that a lookup stays short at a million peers.
+ */
+enum { PEER_BUCKETS_MIN = 1 << 11, PEER_SEEDS = 64 };
 
 struct peer_table {
-	struct peer *buckets[PEER_BUCKETS];
+	struct peer **buckets;
+	uint32_t mask; /* buckets - 1 */
 	struct peer *first, *last;
 	uint64_t hash_key[2];
 	uint32_t count;
+	/* Random timer seeds for new peers, drawn PEER_SEEDS at a time. */
+	uint64_t seeds[PEER_SEEDS];
+	uint32_t seeds_left;
 };
 
-/* An empty table with a random hash key. Returns 0 or -EIO. */
+/* An empty table with a random hash key. Returns 0, -ENOMEM or -EIO. */
 int peer_table_init(struct peer_table *t);
+/* Frees the buckets (the table must be empty). */
+void peer_table_free(struct peer_table *t);
+/* A random 64-bit seed for a new peer's timers; 0 or -EIO. */
+int peer_table_seed(struct peer_table *t, uint64_t *seed);
 
 /*
  * A new peer for @public_key (not yet in any table), its handshake set up
- * against @identity, timers stopped, no psk. Returns it or NULL (-ENOMEM).
+ * against @identity, timers stopped (jitter from @seed), no psk. Returns it or NULL (-ENOMEM).
  */
 struct peer *peer_new(struct engine *engine, const struct noise_static_identity *identity,
-		      const uint8_t public_key[NOISE_PUBLIC_KEY_LEN]);
+		      const uint8_t public_key[NOISE_PUBLIC_KEY_LEN], uint64_t seed);
 
 /* Wipes and frees @peer; its staged packets go back to their pool. NULL ok. */
 void peer_free(struct peer *peer);
 
-/* Adds @peer (whose key is not in the table). */
+/* Adds @peer (whose key is not in the table); grows the buckets when it can. */
 void peer_table_insert(struct peer_table *t, struct peer *peer);
 /* Takes @peer out of the table (it is not freed). */
 void peer_table_remove(struct peer_table *t, struct peer *peer);
