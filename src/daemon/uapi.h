@@ -19,11 +19,18 @@
  * - a set stops at its first error (what came before it stays applied) and
  *   the connection is closed after the answer; an unknown operation closes
  *   the connection without an answer;
- * - the server applies a set whole, once its empty line (or the end of the
- *   input) has arrived, as wireguard-go applies one under its ipcMutex:
- *   no other connection runs in between, so none sees half of it or
- *   removes a peer it is configuring. A set body longer than UAPI_SET_MAX
- *   is refused whole with -EFBIG.
+ * - each operation is atomic as seen from the UAPI, as wireguard-go's under
+ *   its ipcMutex: no other connection's set or get runs while a set is
+ *   applied or a get written, so none sees half of a set or removes a peer
+ *   it is configuring. The server applies a set, and writes a get, in
+ *   slices of about UAPI_SLICE_NS between the datapath's rounds, so that
+ *   a set of 100k peers or a get of them never stops the traffic (docs/
+ *   uapi.md). A set is held until its empty line while it is short (up to
+ *   UAPI_CONN_TEXT_MAX bytes, UAPI_TEXT_MAX for all connections), so that
+ *   a set arriving in pieces holds nobody back; a longer one is applied as
+ *   it arrives, holding the others back until it ends. A set of more than
+ *   UAPI_SET_MAX bytes is cut off there with -EFBIG (what came before it
+ *   stays applied, as with any error).
  *
  * This header is the text protocol, apart from the socket that carries it
  * (uapi_server.h), as wireguard-tools keeps ipc-uapi.h apart from
@@ -45,9 +52,18 @@
 enum {
 	/* Longest line, as wireguard-go's bufio.Scanner (64 KiB with its newline). */
 	UAPI_LINE_MAX = 65535,
-	/* Longest set body the server holds to apply whole (~400k lines). */
-	UAPI_SET_MAX = 64 << 20,
+	/* A set's text held by one connection before it is applied (~8k peers of setconf). */
+	UAPI_CONN_TEXT_MAX = 1 << 20,
+	/* The same for all connections together. */
+	UAPI_TEXT_MAX = 16 << 20,
 };
+
+/* Longest set (~4M peers of `wg setconf`); wireguard-go has no limit. */
+#define UAPI_SET_MAX (512ULL << 20)
+/* How long one slice of a set or get may run before the datapath's turn. */
+#define UAPI_SLICE_NS 1000000ULL
+/* uapi_set_line(): call again with the same line (a slice of it is done). */
+#define UAPI_SET_AGAIN 2
 
 /*
  * What the engine only stores and the device must apply, and what it must
@@ -96,8 +112,10 @@ void uapi_set_begin(struct uapi_set *set, struct engine *engine, struct engine_o
  * Applies one line (@len bytes, without its '\n'; it need not be
  * NUL-terminated and may hold any byte). Returns 1 when @line is the empty
  * line that ends the operation (the operation is then finished), 0 when it
- * was applied, or a negative errno as wireguard-go's (the operation is then
- * finished too, with what came before applied).
+ * was applied, UAPI_SET_AGAIN when part of it was (replace_peers removes
+ * peers a slice at a time: call again with the same line), or a negative
+ * errno as wireguard-go's (the operation is then finished too, with what
+ * came before applied).
  */
 int uapi_set_line(struct uapi_set *set, const char *line, size_t len);
 
@@ -110,6 +128,44 @@ void uapi_set_end(struct uapi_set *set);
  */
 int uapi_set_text(struct engine *engine, struct engine_output *out, const struct uapi_hooks *hooks,
 		  const char *text, size_t len);
+
+/*
+ * A text that may hold keys: grown by secret_realloc (no unwiped copy),
+ * NUL-terminated, freed wiped by uapi_buf_free. Zeroed is empty.
+ */
+struct uapi_buf {
+	char *s;
+	size_t len, cap;
+	bool failed; /* out of memory: the text is incomplete */
+};
+
+/* Appends @len bytes; false (and failed) when out of memory. */
+bool uapi_buf_add(struct uapi_buf *buf, const char *s, size_t len);
+/* Wipes and frees; the buffer is empty again. */
+void uapi_buf_free(struct uapi_buf *buf);
+
+/*
+ * A get operation written a part at a time: the device's lines, then its
+ * peers in order. The caller keeps every set out until the reply is
+ * complete (the server's lock), so the peer it stopped at stays valid.
+ */
+struct uapi_get {
+	const struct engine *engine;
+	const struct uapi_hooks *hooks;
+	const struct peer *next; /* the next peer to write */
+	bool started;		 /* the device's lines are written */
+};
+
+void uapi_get_begin(struct uapi_get *get, const struct engine *engine,
+		    const struct uapi_hooks *hooks);
+
+/*
+ * Appends the next part of the reply (without the final "errno=0\n\n") to
+ * @buf: the device's lines first, then whole peers until @buf holds @max
+ * bytes or more. Returns 1 when the reply is complete, 0 when more is to
+ * come, -ENOMEM.
+ */
+int uapi_get_next(struct uapi_get *get, struct uapi_buf *buf, size_t max);
 
 /*
  * Writes the get reply of @engine (without the final "errno=0\n\n") into a

@@ -19,49 +19,57 @@
 #include "daemon/uapi.h"
 #include "os/loop.h"
 
-struct strbuf {
-	char *s;
-	size_t len, cap;
-	bool failed;
-};
-
-static void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void sb_addf(struct strbuf *sb, const char *fmt, ...)
+bool uapi_buf_add(struct uapi_buf *buf, const char *s, size_t len)
 {
+	if (buf->failed)
+		return false;
+	if (buf->len + len + 1 > buf->cap) {
+		size_t cap = buf->cap ? buf->cap * 2 : 4096;
+		char *n;
+
+		while (cap < buf->len + len + 1)
+			cap *= 2;
+		/* The text may hold private_key=: never realloc (it leaves an unwiped copy). */
+		n = secret_realloc(buf->s, buf->cap, cap);
+		if (!n) {
+			buf->failed = true;
+			return false;
+		}
+		buf->s = n;
+		buf->cap = cap;
+	}
+	memcpy(buf->s + buf->len, s, len);
+	buf->len += len;
+	buf->s[buf->len] = '\0';
+	return true;
+}
+
+void uapi_buf_free(struct uapi_buf *buf)
+{
+	secret_free(buf->s, buf->cap);
+	memset(buf, 0, sizeof(*buf));
+}
+
+static void sb_addf(struct uapi_buf *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void sb_addf(struct uapi_buf *sb, const char *fmt, ...)
+{
+	char line[256];
 	va_list ap;
 	int n;
 
-	if (sb->failed)
-		return;
-	for (;;) {
-		size_t room = sb->cap - sb->len;
-
-		va_start(ap, fmt);
-		n = vsnprintf(sb->s + sb->len, room, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			sb->failed = true;
-			return;
-		}
-		if ((size_t)n < room) {
-			sb->len += (size_t)n;
-			return;
-		}
-		size_t cap = sb->cap * 2 + (size_t)n + 1;
-		/* The text holds private_key=: never realloc (it leaves an unwiped copy). */
-		char *s = secret_realloc(sb->s, sb->cap, cap);
-
-		if (!s) {
-			sb->failed = true;
-			return;
-		}
-		sb->s = s;
-		sb->cap = cap;
-	}
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		sb->failed = true; /* no line of get is this long */
+	else
+		uapi_buf_add(sb, line, (size_t)n);
+	secret_wipe(line, sizeof(line));
 }
 
-static void sb_key(struct strbuf *sb, const char *name, const uint8_t key[KEY_LEN])
+static void sb_key(struct uapi_buf *sb, const char *name, const uint8_t key[KEY_LEN])
 {
 	char hex[KEY_HEX_LEN + 1];
 
@@ -72,7 +80,7 @@ static void sb_key(struct strbuf *sb, const char *name, const uint8_t key[KEY_LE
 
 static int get_allowedip(void *ctx, int family, const uint8_t *addr, uint8_t cidr)
 {
-	struct strbuf *sb = ctx;
+	struct uapi_buf *sb = ctx;
 	char text[INET6_ADDRSTRLEN];
 
 	if (!inet_ntop(family, addr, text, sizeof(text)))
@@ -101,7 +109,7 @@ static int get_mac(void *ctx, const struct engine_mac_info *info)
 	return 0;
 }
 
-static void sb_endpoint(struct strbuf *sb, const union sockaddr_inet *ep)
+static void sb_endpoint(struct uapi_buf *sb, const union sockaddr_inet *ep)
 {
 	char text[INET6_ADDRSTRLEN];
 
@@ -123,40 +131,34 @@ static void emit_counter(void *arg, const char *key, uint64_t n)
 	sb_addf(arg, "%s=%" PRIu64 "\n", key, n);
 }
 
-int uapi_get_text(const struct engine *engine, const struct uapi_hooks *hooks, char **text,
-		  size_t *len)
+/* The device's lines: keys, L2 state, the drop counters. */
+static void get_device(struct uapi_buf *sb, const struct engine *engine,
+		       const struct uapi_hooks *hooks)
 {
-	struct strbuf sb = {.s = malloc(4096), .cap = 4096};
-	struct engine_peer_info *info;
 	uint8_t key[KEY_LEN];
-	const struct peer *peer;
 
-	info = malloc(sizeof(*info));
-	if (!sb.s || !info)
-		goto err_mem;
-	sb.s[0] = '\0';
 	if (engine_get_private_key(engine, key))
-		sb_key(&sb, "private_key", key);
+		sb_key(sb, "private_key", key);
 	secret_wipe(key, sizeof(key));
 	if (engine_get_listen_port(engine))
-		sb_addf(&sb, "listen_port=%u\n", engine_get_listen_port(engine));
+		sb_addf(sb, "listen_port=%u\n", engine_get_listen_port(engine));
 	if (engine_get_fwmark(engine))
-		sb_addf(&sb, "fwmark=%u\n", engine_get_fwmark(engine));
+		sb_addf(sb, "fwmark=%u\n", engine_get_fwmark(engine));
 	if (engine_get_mode(engine) == ENGINE_MODE_L2) {
 		/* warren extensions, only on L2 interfaces (docs/l2.md). */
 		struct engine_l2_stats st;
 
 		engine_l2_get_stats(engine, loop_now(), &st);
-		sb_addf(&sb, "mode=tap\nhub=%s\nmac_ageing=%" PRIu64 "\nclamp_mss=%s\n",
+		sb_addf(sb, "mode=tap\nhub=%s\nmac_ageing=%" PRIu64 "\nclamp_mss=%s\n",
 			engine_get_hub(engine) ? "true" : "false",
 			(uint64_t)(engine_get_mac_ageing(engine) / 1000000000U),
 			engine_get_clamp_mss(engine) ? "true" : "false");
-		sb_addf(&sb,
+		sb_addf(sb,
 			"l2_flooded=%" PRIu64 "\nl2_flood_copies=%" PRIu64 "\nl2_forwarded=%" PRIu64
 			"\nl2_macs=%" PRIu64 "\n",
 			st.flooded, st.flood_copies, st.forwarded, st.macs);
 		/* The MAC table's own counters (mactable.h), one l2_macs_ prefix for show. */
-		sb_addf(&sb,
+		sb_addf(sb,
 			"l2_macs_local=%" PRIu64 "\nl2_macs_learned=%" PRIu64
 			"\nl2_macs_moved=%" PRIu64 "\nl2_macs_expired=%" PRIu64
 			"\nl2_macs_evicted=%" PRIu64 "\nl2_macs_ignored=%" PRIu64
@@ -164,53 +166,88 @@ int uapi_get_text(const struct engine *engine, const struct uapi_hooks *hooks, c
 			st.local_macs, st.learned, st.moved, st.expired, st.evicted, st.ignored,
 			st.refused);
 		/* What the MTU needs (docs/l2.md "MTU"). */
-		sb_addf(&sb, "l2_mss_clamped=%" PRIu64 "\nl2_fragmented=%" PRIu64 "\n",
+		sb_addf(sb, "l2_mss_clamped=%" PRIu64 "\nl2_fragmented=%" PRIu64 "\n",
 			st.mss_clamped, st.fragmented);
 	}
 	for (int r = 0; r < ENGINE_DROP_COUNT; r++) {
 		uint64_t n = engine_drops(engine, (enum engine_drop)r);
 
 		if (n)
-			sb_addf(&sb, "drop_%s=%" PRIu64 "\n", engine_drop_name((enum engine_drop)r),
+			sb_addf(sb, "drop_%s=%" PRIu64 "\n", engine_drop_name((enum engine_drop)r),
 				n);
 	}
 	if (hooks && hooks->counters)
-		hooks->counters(hooks->ctx, emit_counter, &sb);
-	for (peer = engine_peer_first(engine); peer; peer = engine_peer_next(peer)) {
-		engine_peer_get_info(peer, info);
-		sb_key(&sb, "public_key", info->public_key);
-		sb_key(&sb, "preshared_key", info->preshared_key);
-		sb_addf(&sb, "protocol_version=1\n");
-		sb_endpoint(&sb, &info->endpoint);
-		sb_addf(&sb,
-			"last_handshake_time_sec=%" PRIu64 "\n"
-			"last_handshake_time_nsec=%" PRIu32 "\n"
-			"tx_bytes=%" PRIu64 "\n"
-			"rx_bytes=%" PRIu64 "\n"
-			"persistent_keepalive_interval=%u\n",
-			info->last_handshake_sec, info->last_handshake_nsec, info->tx_bytes,
-			info->rx_bytes, info->persistent_keepalive_interval);
-		engine_peer_allowedips_walk(engine, peer, get_allowedip, &sb);
-		engine_peer_allowedmacs_walk(engine, peer, get_allowedmac, &sb);
-		engine_peer_macs_walk(engine, peer, loop_now(), get_mac, &sb);
-		for (int r = 0; r < ENGINE_DROP_COUNT; r++)
-			if (info->drops[r])
-				sb_addf(&sb, "drop_%s=%" PRIu64 "\n",
-					engine_drop_name((enum engine_drop)r), info->drops[r]);
-	}
+		hooks->counters(hooks->ctx, emit_counter, sb);
+}
+
+static void get_peer(struct uapi_buf *sb, const struct engine *engine, const struct peer *peer,
+		     struct engine_peer_info *info)
+{
+	engine_peer_get_info(peer, info);
+	sb_key(sb, "public_key", info->public_key);
+	sb_key(sb, "preshared_key", info->preshared_key);
+	sb_addf(sb, "protocol_version=1\n");
+	sb_endpoint(sb, &info->endpoint);
+	sb_addf(sb,
+		"last_handshake_time_sec=%" PRIu64 "\n"
+		"last_handshake_time_nsec=%" PRIu32 "\n"
+		"tx_bytes=%" PRIu64 "\n"
+		"rx_bytes=%" PRIu64 "\n"
+		"persistent_keepalive_interval=%u\n",
+		info->last_handshake_sec, info->last_handshake_nsec, info->tx_bytes, info->rx_bytes,
+		info->persistent_keepalive_interval);
+	engine_peer_allowedips_walk(engine, peer, get_allowedip, sb);
+	engine_peer_allowedmacs_walk(engine, peer, get_allowedmac, sb);
+	engine_peer_macs_walk(engine, peer, loop_now(), get_mac, sb);
+	for (int r = 0; r < ENGINE_DROP_COUNT; r++)
+		if (info->drops[r])
+			sb_addf(sb, "drop_%s=%" PRIu64 "\n", engine_drop_name((enum engine_drop)r),
+				info->drops[r]);
 	secret_wipe(info, sizeof(*info));
-	free(info);
-	info = NULL; /* err_mem frees it again */
-	if (sb.failed)
-		goto err_mem;
+}
+
+void uapi_get_begin(struct uapi_get *get, const struct engine *engine,
+		    const struct uapi_hooks *hooks)
+{
+	memset(get, 0, sizeof(*get));
+	get->engine = engine;
+	get->hooks = hooks;
+}
+
+int uapi_get_next(struct uapi_get *get, struct uapi_buf *buf, size_t max)
+{
+	struct engine_peer_info info;
+
+	if (!get->started) {
+		get_device(buf, get->engine, get->hooks);
+		get->next = engine_peer_first(get->engine);
+		get->started = true;
+	}
+	while (get->next && buf->len < max && !buf->failed) {
+		get_peer(buf, get->engine, get->next, &info);
+		get->next = engine_peer_next(get->next);
+	}
+	if (buf->failed)
+		return -ENOMEM;
+	return get->next ? 0 : 1;
+}
+
+int uapi_get_text(const struct engine *engine, const struct uapi_hooks *hooks, char **text,
+		  size_t *len)
+{
+	struct uapi_buf sb = {0};
+	struct uapi_get get;
+	int ret;
+
+	uapi_get_begin(&get, engine, hooks);
+	do
+		ret = uapi_get_next(&get, &sb, SIZE_MAX);
+	while (!ret);
+	if (ret < 0 || !uapi_buf_add(&sb, "", 0)) {
+		uapi_buf_free(&sb);
+		return -ENOMEM;
+	}
 	*text = sb.s;
 	*len = sb.len;
 	return 0;
-
-err_mem:
-	free(info);
-	if (sb.s)
-		secret_wipe(sb.s, sb.cap);
-	free(sb.s);
-	return -ENOMEM;
 }

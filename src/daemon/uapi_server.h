@@ -2,9 +2,9 @@
 /*
  * The socket of the cross-platform userspace API (uapi.h has the text):
  * /var/run/wireguard/IFNAME.sock, made and served as wireguard-go's
- * ipc/uapi_linux.go does. Each connection is read on the loop, its
- * requests answered in order; a set is applied whole once its empty line
- * (or the end of the input) has arrived. The file is watched with inotify:
+ * ipc/uapi_linux.go does. Its connections are uapi_conn.h's: each read on
+ * the loop, one operation at a time applied in slices, idle ones closed
+ * (uapi_conn.h has the rules). The file is watched with inotify:
  * when it is removed or replaced the daemon exits, as wireguard-go does.
  *
  * Threads: everything here runs on the loop's thread, which owns the engine.
@@ -17,9 +17,6 @@
 #include "daemon/uapi.h"
 
 struct loop;
-
-/* Connections served at once; more are closed at accept. */
-enum { UAPI_CONN_MAX = 64 };
 
 struct uapi_server;
 

@@ -50,6 +50,9 @@ static bool key_is(const char *k, size_t len, const char *want)
 
 /* ---- the set operation ---- */
 
+/* Peers that replace_peers removes per call (uapi_set_line's UAPI_SET_AGAIN). */
+enum { REPLACE_PEERS_SLICE = 512 };
+
 void uapi_set_begin(struct uapi_set *set, struct engine *engine, struct engine_output *out,
 		    const struct uapi_hooks *hooks)
 {
@@ -147,8 +150,10 @@ static int device_line(struct uapi_set *set, const char *k, size_t klen, const c
 	if (key_is(k, klen, "replace_peers")) {
 		if (!value_is(v, vlen, "true"))
 			return -EINVAL;
-		engine_peers_clear(set->engine);
-		return 0;
+		/* A slice at a time: a million peers take a while to free. */
+		for (int i = 0; i < REPLACE_PEERS_SLICE && engine_peer_first(set->engine); i++)
+			engine_peer_remove(set->engine, engine_peer_first(set->engine));
+		return engine_peer_first(set->engine) ? UAPI_SET_AGAIN : 0;
 	}
 	/* warren extensions (docs/l2.md). The mode is the device's kind: fixed. */
 	if (key_is(k, klen, "mode")) {
@@ -374,7 +379,9 @@ int uapi_set_text(struct engine *engine, struct engine_output *out, const struct
 
 		if (llen > UAPI_LINE_MAX)
 			return -EIO;
-		ret = uapi_set_line(&set, text + off, llen);
+		do
+			ret = uapi_set_line(&set, text + off, llen);
+		while (ret == UAPI_SET_AGAIN);
 		if (ret == 1)
 			return 0;
 		if (ret < 0)
