@@ -27,25 +27,29 @@
 #include "os/uapi_client.h" /* the socket's path, as the client finds it */
 
 /*
- * Binds @fd to @sun, replacing a stale socket file (nobody accepts on it)
- * but not a live one (-EADDRINUSE). 0 or -errno, recorded.
+ * Binds @fd to @sun, replacing a stale socket file, one that nobody
+ * accepts on (a daemon killed with -9: connect() is refused), as
+ * wireguard-go's ipc/uapi_linux.go does; a live one is never taken over
+ * (-EADDRINUSE): connect() succeeds, or would wait (EAGAIN, its backlog is
+ * full), or fails otherwise. 0 or -errno, recorded.
  */
 static int bind_path(int fd, const struct sockaddr_un *sun)
 {
-	int probe;
+	int probe, err;
 
 	if (!bind(fd, (const struct sockaddr *)sun, sizeof(*sun)))
 		return 0;
 	if (errno != EADDRINUSE)
 		return error_record("bind", errno);
-	probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* Non-blocking: a live daemon with a full backlog must not hang us. */
+	probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (probe < 0)
 		return error_record("socket(AF_UNIX)", errno);
-	if (!connect(probe, (const struct sockaddr *)sun, sizeof(*sun))) {
-		close(probe);
-		return error_record("bind", EADDRINUSE);
-	}
+	err = connect(probe, (const struct sockaddr *)sun, sizeof(*sun)) ? errno : 0;
 	close(probe);
+	if (err != ECONNREFUSED && err != ENOENT)
+		return error_record("bind (a live daemon answers on the socket)", EADDRINUSE);
+	pr_info("UAPI: replacing the stale socket %s", sun->sun_path);
 	if (unlink(sun->sun_path) && errno != ENOENT)
 		return error_record("unlink", errno);
 	if (bind(fd, (const struct sockaddr *)sun, sizeof(*sun)))

@@ -23,7 +23,8 @@ struct uapi_server;
 /*
  * Creates the socket /var/run/wireguard/@ifname.sock under umask 077, as
  * wireguard-go does: the directory is made if missing; a stale socket file
- * (nobody accepts on it) is replaced; a live one gives -EADDRINUSE.
+ * (connect() refused: its daemon died) is replaced; a live one, even one
+ * whose backlog is full, gives -EADDRINUSE.
  * Returns the listening descriptor or -errno.
  */
 int uapi_listen(const char *ifname);
