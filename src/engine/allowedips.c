@@ -148,11 +148,11 @@ static struct allowedips_node *node_new(struct allowedips *t, const struct key *
 
 /* Owners: a chained hash table by peer pointer. */
 
-static size_t owner_hash(const struct allowedips *t, const struct peer *peer)
+static size_t owner_hash(const struct peer *peer, size_t buckets)
 {
 	uint64_t h = (uint64_t)(uintptr_t)peer * UINT64_C(0x9e3779b97f4a7c15);
 
-	return (size_t)(h >> 32) & (t->owner_buckets - 1);
+	return (size_t)(h >> 32) & (buckets - 1);
 }
 
 static struct allowedips_owner *owner_find(const struct allowedips *t, const struct peer *peer)
@@ -161,34 +161,59 @@ static struct allowedips_owner *owner_find(const struct allowedips *t, const str
 
 	if (!t->owner_buckets)
 		return NULL;
-	for (o = t->owners[owner_hash(t, peer)]; o; o = o->hash_next)
+	for (o = t->owners[owner_hash(peer, t->owner_buckets)]; o; o = o->hash_next)
+		if (o->peer == peer)
+			return o;
+	if (!t->old_owners)
+		return NULL;
+	for (o = t->old_owners[owner_hash(peer, t->old_buckets)]; o; o = o->hash_next)
 		if (o->peer == peer)
 			return o;
 	return NULL;
 }
 
+/*
+ * Moves up to @n buckets of the old array into the new one, and frees the
+ * old one once it is empty. A grown table is moved a little at each insert
+ * rather than at once: at 250k peers the whole move took ~0.2 s, all that
+ * time without traffic for a daemon adding peers (issue 12).
+ */
+static void owners_move(struct allowedips *t, size_t n)
+{
+	for (; t->old_owners && n; n--) {
+		struct allowedips_owner *o, *next;
+
+		for (o = t->old_owners[t->moved]; o; o = next) {
+			size_t h = owner_hash(o->peer, t->owner_buckets);
+
+			next = o->hash_next;
+			o->hash_next = t->owners[h];
+			t->owners[h] = o;
+		}
+		t->old_owners[t->moved] = NULL;
+		if (++t->moved == t->old_buckets) {
+			free(t->old_owners);
+			t->old_owners = NULL;
+			t->old_buckets = t->moved = 0;
+		}
+	}
+}
+
 /* Doubles the bucket array; on allocation failure the table stays as is. */
 static void owners_grow(struct allowedips *t)
 {
-	size_t old = t->owner_buckets, n = old ? old * 2 : 16;
-	struct allowedips_owner **b = calloc(n, sizeof(*b)), **prev = t->owners;
+	size_t n = t->owner_buckets ? t->owner_buckets * 2 : 16;
+	struct allowedips_owner **b;
 
+	owners_move(t, SIZE_MAX); /* the last move is long done: one at a time */
+	b = calloc(n, sizeof(*b));
 	if (!b)
 		return;
+	t->old_owners = t->owners;
+	t->old_buckets = t->owners ? t->owner_buckets : 0;
+	t->moved = 0;
 	t->owners = b;
 	t->owner_buckets = n;
-	for (size_t i = 0; i < old; i++) {
-		struct allowedips_owner *o = prev[i], *next;
-
-		for (; o; o = next) {
-			size_t h = owner_hash(t, o->peer);
-
-			next = o->hash_next;
-			o->hash_next = b[h];
-			b[h] = o;
-		}
-	}
-	free(prev);
 }
 
 static struct allowedips_owner *owner_get(struct allowedips *t, struct peer *peer)
@@ -198,6 +223,8 @@ static struct allowedips_owner *owner_get(struct allowedips *t, struct peer *pee
 
 	if (o)
 		return o;
+	/* Four old buckets a new owner: done long before the next doubling. */
+	owners_move(t, 4);
 	if (t->owner_count >= t->owner_buckets)
 		owners_grow(t);
 	if (!t->owner_buckets)
@@ -206,7 +233,7 @@ static struct allowedips_owner *owner_get(struct allowedips *t, struct peer *pee
 	if (!o)
 		return NULL;
 	o->peer = peer;
-	h = owner_hash(t, peer);
+	h = owner_hash(peer, t->owner_buckets);
 	o->hash_next = t->owners[h];
 	t->owners[h] = o;
 	t->owner_count++;
@@ -215,10 +242,13 @@ static struct allowedips_owner *owner_get(struct allowedips *t, struct peer *pee
 
 static void owner_release(struct allowedips *t, struct allowedips_owner *o)
 {
-	struct allowedips_owner **pp = &t->owners[owner_hash(t, o->peer)];
+	struct allowedips_owner **pp = &t->owners[owner_hash(o->peer, t->owner_buckets)];
 
-	while (*pp != o)
+	while (*pp && *pp != o)
 		pp = &(*pp)->hash_next;
+	if (!*pp) /* not moved yet */
+		for (pp = &t->old_owners[owner_hash(o->peer, t->old_buckets)]; *pp != o;)
+			pp = &(*pp)->hash_next;
 	*pp = o->hash_next;
 	t->owner_count--;
 	free(o);
@@ -514,6 +544,7 @@ void allowedips_free(struct allowedips *t)
 		return;
 	free_subtree(t->root4);
 	free_subtree(t->root6);
+	owners_move(t, SIZE_MAX);
 	for (size_t i = 0; i < t->owner_buckets; i++) {
 		struct allowedips_owner *o = t->owners[i], *next;
 

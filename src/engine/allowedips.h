@@ -38,6 +38,9 @@ struct allowedips {
 	/* Per-peer lists of nodes, a hash table by peer pointer. */
 	struct allowedips_owner **owners;
 	size_t owner_buckets;
+	/* While it grows: the old buckets, moved a few per insert from [moved]. */
+	struct allowedips_owner **old_owners;
+	size_t old_buckets, moved;
 	size_t owner_count;
 	size_t entries; /* prefixes with an owner, both families */
 	size_t nodes;	/* trie nodes: entries plus branch nodes, < 2 * entries */

@@ -21,6 +21,7 @@ int peer_table_init(struct peer_table *t)
 
 void peer_table_free(struct peer_table *t)
 {
+	free(t->old_buckets);
 	free(t->buckets);
 	secret_wipe(t, sizeof(*t));
 }
@@ -98,29 +99,71 @@ void peer_free(struct peer *peer)
 	free(peer);
 }
 
+/*
+ * Moves up to @n old buckets into the new ones, and frees the old ones
+ * once empty. A grown table moves a little at each insert rather than all
+ * at once: at a million peers the whole move would stop the datapath for
+ * tens of milliseconds.
+ */
+static void move(struct peer_table *t, uint32_t n)
+{
+	for (; t->old_buckets && n; n--) {
+		struct peer *p, *next;
+
+		for (p = t->old_buckets[t->moved]; p; p = next) {
+			struct peer **head = &t->buckets[key_hash(t, p->public_key, t->mask)];
+
+			next = p->hash_next;
+			p->hash_next = *head;
+			*head = p;
+		}
+		t->old_buckets[t->moved] = NULL;
+		if (t->moved++ == t->old_mask) {
+			free(t->old_buckets);
+			t->old_buckets = NULL;
+			t->old_mask = t->moved = 0;
+		}
+	}
+}
+
 /* Doubles the buckets; on failure the table stays as it is (only slower). */
 static void grow(struct peer_table *t)
 {
 	uint32_t mask = t->mask * 2 + 1;
-	struct peer **buckets = calloc((size_t)mask + 1, sizeof(*buckets));
+	struct peer **buckets;
 
+	move(t, UINT32_MAX); /* the last move is long done: one at a time */
+	buckets = calloc((size_t)mask + 1, sizeof(*buckets));
 	if (!buckets)
 		return;
-	for (struct peer *p = t->first; p; p = p->list_next) {
-		struct peer **head = &buckets[key_hash(t, p->public_key, mask)];
-
-		p->hash_next = *head;
-		*head = p;
-	}
-	free(t->buckets);
+	t->old_buckets = t->buckets;
+	t->old_mask = t->mask;
+	t->moved = 0;
 	t->buckets = buckets;
 	t->mask = mask;
+}
+
+/* The link that points at @peer, in the new buckets or the old. */
+static struct peer **link_of(struct peer_table *t, const struct peer *peer)
+{
+	struct peer **p = &t->buckets[key_hash(t, peer->public_key, t->mask)];
+
+	while (*p && *p != peer)
+		p = &(*p)->hash_next;
+	if (*p || !t->old_buckets)
+		return p;
+	p = &t->old_buckets[key_hash(t, peer->public_key, t->old_mask)];
+	while (*p && *p != peer)
+		p = &(*p)->hash_next;
+	return p;
 }
 
 void peer_table_insert(struct peer_table *t, struct peer *peer)
 {
 	struct peer **head;
 
+	/* Four old buckets a new peer: done long before the next doubling. */
+	move(t, 4);
 	if (t->count >= t->mask && t->mask < UINT32_MAX / 4)
 		grow(t);
 	head = &t->buckets[key_hash(t, peer->public_key, t->mask)];
@@ -139,14 +182,10 @@ void peer_table_insert(struct peer_table *t, struct peer *peer)
 
 void peer_table_remove(struct peer_table *t, struct peer *peer)
 {
-	struct peer **p = &t->buckets[key_hash(t, peer->public_key, t->mask)];
+	struct peer **p = link_of(t, peer);
 
-	for (; *p; p = &(*p)->hash_next) {
-		if (*p == peer) {
-			*p = peer->hash_next;
-			break;
-		}
-	}
+	if (*p)
+		*p = peer->hash_next;
 	if (peer->list_prev)
 		peer->list_prev->list_next = peer->list_next;
 	else
@@ -163,6 +202,12 @@ struct peer *peer_table_lookup(const struct peer_table *t,
 			       const uint8_t public_key[NOISE_PUBLIC_KEY_LEN])
 {
 	for (struct peer *p = t->buckets[key_hash(t, public_key, t->mask)]; p; p = p->hash_next)
+		if (crypto_equal(p->public_key, public_key, NOISE_PUBLIC_KEY_LEN))
+			return p;
+	if (!t->old_buckets)
+		return NULL;
+	for (struct peer *p = t->old_buckets[key_hash(t, public_key, t->old_mask)]; p;
+	     p = p->hash_next)
 		if (crypto_equal(p->public_key, public_key, NOISE_PUBLIC_KEY_LEN))
 			return p;
 	return NULL;

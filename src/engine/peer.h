@@ -88,6 +88,9 @@ enum { PEER_BUCKETS_MIN = 1 << 11, PEER_SEEDS = 64 };
 struct peer_table {
 	struct peer **buckets;
 	uint32_t mask; /* buckets - 1 */
+	/* While it grows: the old buckets, moved a few per insert from [moved]. */
+	struct peer **old_buckets;
+	uint32_t old_mask, moved;
 	struct peer *first, *last;
 	uint64_t hash_key[2];
 	uint32_t count;
