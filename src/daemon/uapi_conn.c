@@ -293,7 +293,7 @@ static int conn_line(struct uapi_conn *conn, const char *line, size_t len)
 			return 0;
 		}
 		if (!set_queue(conn, line, len))
-			return 1;
+			return conn->text.failed ? -1 : 1; /* out of memory: closed */
 		conn->set_bytes += len + 1;
 		return 0;
 	default:
