@@ -7,6 +7,9 @@
 #
 #   ns a: daemon wga$$ <-- wg addconf (100k peers) ; <== tunnel ==> ns b: ping -i 0.01
 #
+# Then (warrend only, not with STRESS_QUICK=1; wireguard-go stops at 65,536)
+# `wg setconf` of a config with b and BIG (1M) generated peers, while b pings.
+#
 # Correctness: every peer is there (warrend; wireguard-go stops at 65,536 by
 # design, which is a figure), the daemons live, the tunnel works after.
 # Figures: ping max RTT and lost pings during the addconf, its duration, the
@@ -17,6 +20,7 @@ source "$(dirname "$0")/stress_lib.sh"
 require_stress
 
 PEERS=100000
+BIG=1000000
 quick && PEERS=20000
 
 python3 - "$PEERS" >"$T_DIR/peers.conf" <<'PY'
@@ -70,8 +74,54 @@ many_peers() {
 	assert_tunnel "$impl, with $peers peers" "$impl"
 }
 
+# million_peers: wg setconf of b (so the tunnel stays) and BIG more peers
+# into warrend, while b pings a. Goal (issue 12): RSS <= 1.5 GiB, traffic
+# not stalled.
+million_peers() {
+	local t0 took rc max sent got peers rss
+	stress_tunnel warrend
+	{
+		printf '[Interface]\nPrivateKey = %s\nListenPort = 51820\n\n' "$KEY_A"
+		printf '[Peer]\nPublicKey = %s\nEndpoint = %s:51821\nAllowedIPs = %s/32\n\n' \
+			"$PUB_B" "$OUT4_B" "$IN4_B"
+		python3 - "$BIG" <<'PY'
+import base64, os, sys
+n = int(sys.argv[1])
+keys = os.urandom(32 * n)
+w = sys.stdout.write
+for i in range(n):
+    ip = (100 << 24 | 64 << 16) + i
+    w("[Peer]\nPublicKey = %s\nAllowedIPs = %d.%d.%d.%d/32\n\n" % (
+        base64.b64encode(keys[32 * i:32 * i + 32]).decode(),
+        ip >> 24, ip >> 16 & 255, ip >> 8 & 255, ip & 255))
+PY
+	} >"$T_DIR/big.conf"
+	ping_bg b "$T_DIR/ping" -n -i 0.01 -W 5 "$IN4_A"
+	sleep 0.5
+	t0=$(date +%s.%N)
+	at a wg setconf "$IA" "$T_DIR/big.conf" >"$T_DIR/setconf.err" 2>&1
+	rc=$?
+	took=$(ms_since "$t0")
+	sleep 1
+	kill -INT "$PING_PID"
+	wait "$PING_PID"
+	rm -f "$T_DIR/big.conf"
+	max=$(sed -n 's/.* time=\([0-9.]*\) ms.*/\1/p' "$T_DIR/ping" | sort -g | tail -1)
+	read -r sent got <<<"$(awk '/packets transmitted/ { print $1, $4 }' "$T_DIR/ping")"
+	rss=$(awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$PID_A/status")
+	peers=$(at a wg show "$IA" peers | wc -l)
+	figure "warrend: wg setconf of $BIG peers took $took ms, exit $rc;" \
+		"pings every 10 ms meanwhile: $got of $sent answered, max RTT ${max:-?} ms"
+	figure "warrend: $peers peers after; RSS $rss MiB"
+	goal "warrend, RSS after a $BIG-peer setconf" "$rss" "<=" 1536 MiB
+	goal "warrend, ping max RTT during a $BIG-peer setconf" "${max:-none}" "<=" 50 ms
+	assert_eq $((BIG + 1)) "$peers" "warrend: all $BIG peers set beside b"
+	assert_tunnel "warrend, with $peers peers" warrend
+}
+
 for impl in "${IMPLS[@]}"; do
 	many_peers "$impl"
 done
+quick || million_peers
 stop_daemons
 t_done
