@@ -394,6 +394,40 @@ static void test_l2_mac_counters(void **state)
 	}
 }
 
+/*
+ * A get written in slices (uapi_get_next, as the server writes it) is the
+ * whole get, and replace_peers, which removes peers a slice at a time
+ * (UAPI_SET_AGAIN), removes them all.
+ */
+static void test_slices(void **state)
+{
+	struct fixture *f = *state;
+	struct uapi_buf buf = {0};
+	struct uapi_get g;
+	char req[128], *whole;
+	int slices = 0, ret;
+
+	for (int i = 0; i < 1500; i++) {
+		snprintf(req, sizeof(req), "public_key=%064x\nallowed_ip=10.%d.%d.0/24\n\n", i + 1,
+			 i / 256, i % 256);
+		assert_int_equal(uapi_set_text(f->engine, &f->out, NULL, req, strlen(req)), 0);
+	}
+	assert_int_equal(engine_peer_count(f->engine), 1500);
+	whole = get(f);
+	uapi_get_begin(&g, f->engine, NULL);
+	do {
+		ret = uapi_get_next(&g, &buf, buf.len + 4096);
+		slices++;
+	} while (!ret);
+	assert_int_equal(ret, 1);
+	assert_true(slices > 10);
+	assert_string_equal(buf.s, whole);
+	uapi_buf_free(&buf);
+	free(whole);
+	assert_int_equal(set(f, "replace_peers=true\n\n"), 0);
+	assert_int_equal(engine_peer_count(f->engine), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +438,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_long_line, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_l2_extensions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_l2_mac_counters, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_slices, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
