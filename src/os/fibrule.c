@@ -27,7 +27,7 @@ static void put_rule(struct nlmsghdr *nlh, const struct fibrule *rule)
 		mnl_attr_put_u32(nlh, FRA_PRIORITY, rule->priority);
 	if (rule->has_fwmark) {
 		mnl_attr_put_u32(nlh, FRA_FWMARK, rule->fwmark);
-		mnl_attr_put_u32(nlh, FRA_FWMASK, UINT32_MAX);
+		mnl_attr_put_u32(nlh, FRA_FWMASK, rule->fwmask ? rule->fwmask : UINT32_MAX);
 	}
 	if (rule->suppress_prefixlen >= 0)
 		mnl_attr_put_u32(nlh, FRA_SUPPRESS_PREFIXLEN, (uint32_t)rule->suppress_prefixlen);
@@ -44,7 +44,7 @@ int fibrule_add(const struct fibrule *rule)
 	return nlreq_run(nlh, "RTM_NEWRULE", NULL, NULL);
 }
 
-static int del_rule(const struct fibrule *rule)
+int fibrule_del(const struct fibrule *rule)
 {
 	char buf[NLREQ_BUF_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -88,6 +88,9 @@ static int rule_answer(const struct nlmsghdr *nlh, void *data)
 		case FRA_FWMARK:
 			r.fwmark = mnl_attr_get_u32(attr);
 			r.has_fwmark = true;
+			break;
+		case FRA_FWMASK:
+			r.fwmask = mnl_attr_get_u32(attr);
 			break;
 		case FRA_SUPPRESS_PREFIXLEN:
 			/* the kernel reports "none" as -1 */
@@ -144,7 +147,7 @@ int fibrule_flush(int family, uint32_t table, bool suppress_main, unsigned int *
 
 		if (!ours)
 			continue;
-		ret = del_rule(&v[i]);
+		ret = fibrule_del(&v[i]);
 		if (ret && ret != -ENOENT)
 			break;
 		ret = 0;

@@ -21,13 +21,20 @@ struct fibrule {
 	bool has_priority;
 	uint32_t table; /* 254 is main */
 	bool has_fwmark;
-	uint32_t fwmark;	/* mask all ones */
+	uint32_t fwmark;
+	uint32_t fwmask;	/* 0 means all ones */
 	bool invert;		/* `not` */
 	int suppress_prefixlen; /* -1: none */
 };
 
 /* Adds @rule (RTM_NEWRULE, FR_ACT_TO_TBL). Returns 0 or -errno (-EEXIST). */
 int fibrule_add(const struct fibrule *rule);
+
+/*
+ * Deletes the first rule that matches @rule (RTM_DELRULE), as fibrule_list()
+ * gave it, priority included. Returns 0 or -errno (-ENOENT when none).
+ */
+int fibrule_del(const struct fibrule *rule);
 
 /*
  * Deletes every rule of @family that looks up @table, and, if @suppress_main,

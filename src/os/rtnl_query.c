@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <net/if.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
@@ -120,6 +121,104 @@ int rtnl_query_route_mtu(int family, const void *dst, unsigned int *mtu)
 	return route_mtu(&ri, mtu);
 }
 
+/* The MTUs of the links seen so far: most endpoints share a few. */
+struct mtu_cache {
+	struct warren_rtnl *rtnl;
+	struct {
+		int ifindex;
+		unsigned int mtu;
+	} v[16];
+	size_t n, next;
+};
+
+static int cached_link_mtu(struct mtu_cache *c, int ifindex, unsigned int *mtu)
+{
+	int ret;
+
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->v[i].ifindex == ifindex) {
+			*mtu = c->v[i].mtu;
+			return 0;
+		}
+	}
+	if (!c->rtnl) {
+		ret = warren_rtnl_open(&c->rtnl);
+		if (ret)
+			return ret;
+	}
+	ret = warren_rtnl_link_get_mtu(c->rtnl, ifindex, mtu);
+	if (ret)
+		return ret;
+	c->v[c->next].ifindex = ifindex;
+	c->v[c->next].mtu = *mtu;
+	c->next = (c->next + 1) % (sizeof(c->v) / sizeof(c->v[0]));
+	if (c->n < sizeof(c->v) / sizeof(c->v[0]))
+		c->n++;
+	return 0;
+}
+
+int rtnl_query_routes_mtu(const union sockaddr_inet *dsts, size_t n,
+			  const volatile sig_atomic_t *stop, unsigned int *mtu)
+{
+	struct mtu_cache cache = {0};
+	struct mnl_socket *nl;
+	unsigned int seq = (unsigned int)time(NULL);
+	void *buf;
+	int ret = 0;
+
+	*mtu = 0;
+	buf = malloc(NLREQ_RECV_SIZE);
+	if (!buf)
+		return error_record("malloc", ENOMEM);
+	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl) {
+		ret = error_record("socket(NETLINK_ROUTE)", errno);
+		goto err_free_buf;
+	}
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = error_record("bind(NETLINK_ROUTE)", errno);
+		goto err_close;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int family = dsts[i].sa.sa_family;
+		const void *dst = family == AF_INET6 ? (const void *)&dsts[i].in6.sin6_addr
+						     : (const void *)&dsts[i].in4.sin_addr;
+		char req[NLREQ_BUF_SIZE];
+		struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
+		struct route_info ri = {0};
+		struct rtmsg *rtm;
+		unsigned int m;
+
+		if (stop && *stop) {
+			ret = -EINTR;
+			break;
+		}
+		if (family != AF_INET && family != AF_INET6)
+			continue;
+		nlh->nlmsg_type = RTM_GETROUTE;
+		rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+		rtm->rtm_family = (uint8_t)family;
+		rtm->rtm_dst_len = family == AF_INET6 ? 128 : 32;
+		mnl_attr_put(nlh, RTA_DST, addr_size(family), dst);
+		/* No route to this one (ENETUNREACH, ...): as wg-quick, the next. */
+		if (nlreq_exchange(nl, ++seq, buf, NLREQ_RECV_SIZE, nlh, "RTM_GETROUTE", get_answer,
+				   &ri))
+			continue;
+		if (ri.mtu)
+			m = ri.mtu;
+		else if (ri.oif <= 0 || cached_link_mtu(&cache, ri.oif, &m))
+			continue;
+		if (m > *mtu)
+			*mtu = m;
+	}
+	warren_rtnl_close(cache.rtnl);
+err_close:
+	mnl_socket_close(nl);
+err_free_buf:
+	free(buf);
+	return ret;
+}
+
 /* A dump of every route of one family, passed to @fn until it returns true. */
 struct route_walk {
 	bool (*fn)(const struct route_info *ri, void *arg);
@@ -183,67 +282,124 @@ int rtnl_query_default_mtu(unsigned int *mtu)
 	return route_mtu(&q.ri, mtu);
 }
 
-struct table_query {
-	uint32_t table;
-	bool used;
+/* A growing array of @size-byte items, for the dumps below. */
+struct grow {
+	void *v;
+	size_t n, cap, size;
+	int err;
 };
 
-static bool in_table(const struct route_info *ri, void *arg)
+static void *grow_push(struct grow *g)
 {
-	struct table_query *q = arg;
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 64;
+		void *nv = realloc(g->v, cap * g->size);
 
-	if (ri->table == q->table)
-		q->used = true;
-	return q->used;
+		if (!nv) {
+			g->err = error_record("realloc", ENOMEM);
+			return NULL;
+		}
+		g->v = nv;
+		g->cap = cap;
+	}
+	return (char *)g->v + g->n++ * g->size;
 }
 
-int rtnl_query_table_used(uint32_t table, bool *used)
+static bool note_table(const struct route_info *ri, void *arg)
 {
-	struct table_query q = {.table = table};
-	int ret = route_walk(AF_INET, in_table, &q);
+	struct grow *g = arg;
+	const uint32_t *last = g->n ? (const uint32_t *)g->v + g->n - 1 : NULL;
+	uint32_t *t;
 
-	if (!ret && !q.used)
-		ret = route_walk(AF_INET6, in_table, &q);
-	*used = q.used;
-	return ret;
-}
-
-struct cover_query {
-	int ifindex;
-	unsigned int dst_len;
-	const uint8_t *dst;
-	bool covered;
-};
-
-static bool prefix_contains(const uint8_t *net, unsigned int net_len, const uint8_t *addr)
-{
-	unsigned int bytes = net_len / 8, bits = net_len % 8;
-
-	if (memcmp(net, addr, bytes))
+	/* A dump lists a table's routes together: most repeats are the last one. */
+	if (last && *last == ri->table)
 		return false;
-	if (!bits)
+	t = grow_push(g);
+	if (!t)
 		return true;
-	return !((net[bytes] ^ addr[bytes]) & (uint8_t)(0xff << (8 - bits)));
+	*t = ri->table;
+	return false;
 }
 
-static bool covers(const struct route_info *ri, void *arg)
+static int table_cmp(const void *a, const void *b)
 {
-	struct cover_query *q = arg;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
-	if (ri->table != RT_TABLE_MAIN || ri->oif != q->ifindex || ri->dst_len > q->dst_len)
+	return x < y ? -1 : x > y;
+}
+
+int rtnl_query_tables(uint32_t **tables, size_t *n)
+{
+	struct grow g = {.size = sizeof(uint32_t)};
+	uint32_t *v;
+	size_t k = 0;
+	int ret;
+
+	ret = route_walk(AF_INET, note_table, &g);
+	if (!ret && !g.err)
+		ret = route_walk(AF_INET6, note_table, &g);
+	if (!ret)
+		ret = g.err;
+	if (ret) {
+		free(g.v);
+		return ret;
+	}
+	v = g.v;
+	if (g.n)
+		qsort(v, g.n, sizeof(*v), table_cmp);
+	for (size_t i = 0; i < g.n; i++)
+		if (!k || v[k - 1] != v[i])
+			v[k++] = v[i];
+	*tables = v;
+	*n = k;
+	return 0;
+}
+
+bool rtnl_query_table_in(const uint32_t *tables, size_t n, uint32_t table)
+{
+	return n && bsearch(&table, tables, n, sizeof(*tables), table_cmp);
+}
+
+struct link_routes {
+	struct grow g;
+	int ifindex;
+	uint32_t table;
+};
+
+static bool note_route(const struct route_info *ri, void *arg)
+{
+	struct link_routes *l = arg;
+	struct rtnl_query_prefix *p;
+
+	if (ri->table != l->table || ri->oif != l->ifindex)
 		return false;
-	q->covered = prefix_contains(ri->dst, ri->dst_len, q->dst);
-	return q->covered;
+	p = grow_push(&l->g);
+	if (!p)
+		return true;
+	memset(p, 0, sizeof(*p));
+	p->family = (uint8_t)ri->family;
+	p->len = (uint8_t)ri->dst_len;
+	memcpy(p->addr, ri->dst, addr_size(ri->family));
+	return false;
 }
 
-int rtnl_query_route_covered(int family, int ifindex, const void *dst, unsigned int dst_len,
-			     bool *covered)
+int rtnl_query_link_routes(int ifindex, uint32_t table, struct rtnl_query_prefix **v, size_t *n)
 {
-	struct cover_query q = {.ifindex = ifindex, .dst_len = dst_len, .dst = dst};
-	int ret = route_walk(family, covers, &q);
+	struct link_routes l = {.g = {.size = sizeof(**v)}, .ifindex = ifindex, .table = table};
+	int ret;
 
-	*covered = q.covered;
-	return ret;
+	ret = route_walk(AF_INET, note_route, &l);
+	if (!ret && !l.g.err)
+		ret = route_walk(AF_INET6, note_route, &l);
+	if (!ret)
+		ret = l.g.err;
+	if (ret) {
+		free(l.g.v);
+		return ret;
+	}
+	*v = l.g.v;
+	*n = l.g.n;
+	return 0;
 }
 
 struct addr_dump {
