@@ -12,6 +12,7 @@
 #ifndef WARREN_CLI_QUICK_H
 #define WARREN_CLI_QUICK_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <net/if.h>
@@ -28,12 +29,24 @@ struct quick {
 	uint32_t table; /* Table = number or name, resolved */
 	struct warren_rtnl *rtnl;
 	int ifindex;
+	/* up, from set_config on: each peer's Endpoint as set (n_peers), else NULL */
+	const union sockaddr_inet *eps;
 
 	/* what up has done, for del_if() */
 	bool have_if;
 	bool have_set_dns;
 	bool have_set_firewall;
+	uint32_t rules_table; /* the fwmark table of add_default()'s rules, 0: none */
 };
+
+/*
+ * The signal (SIGINT, SIGTERM, SIGHUP) that asked `up' to stop, or 0: set
+ * by up's handler. Every step that may take long looks at it between its
+ * parts (each route, each endpoint's MTU) or waits in a way it ends (a
+ * hook), and then returns -EINTR, so that up undoes itself at once.
+ * (quick_exec.c)
+ */
+extern volatile sig_atomic_t quick_interrupted;
 
 /*
  * wg-quick's parse_options(): finds the config of @arg (CONFIG_FILE or
@@ -63,6 +76,13 @@ void quick_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * exit status (128 + N for signal N), or -errno if it could not start.
  */
 int quick_run(char *const argv[], const char *input, bool quiet);
+
+/*
+ * A PreUp/PostUp/PreDown/PostDown hook: quick_run() in a process group of
+ * its own, which gets the signal that set quick_interrupted when one comes
+ * (and SIGKILL a second later if it is still there).
+ */
+int quick_run_hook(char *const argv[]);
 
 /* True when @prog is an executable on PATH (or a path to one). */
 bool quick_have_program(const char *prog);
@@ -129,9 +149,11 @@ int quick_sync_mtu(struct quick *q, unsigned int *old_mtu, unsigned int *new_mtu
 int quick_set_bridge(struct quick *q);
 
 /*
- * wg-quick's add_route() for every allowed IP the daemon holds, longest
- * prefix first; a /0 with Table = auto is add_default(): a fwmark table,
- * its two rules and quick_add_firewall().
+ * wg-quick's add_route() for every allowed IP of the config (what the
+ * daemon holds once set_config is done), longest prefix first; a /0 with
+ * Table = auto is add_default(): a fwmark table, its two rules (recorded in
+ * q->rules_table) and quick_add_firewall(). O(n log n) in allowed IPs;
+ * -EINTR between two routes when quick_interrupted is set.
  */
 int quick_add_routes(struct quick *q);
 
@@ -144,8 +166,29 @@ int quick_add_routes(struct quick *q);
 int quick_sync_routes(struct quick *q, const struct uapi_device *before,
 		      const struct uapi_device *after, unsigned int *added, unsigned int *removed);
 
-/* Deletes the rules of add_default(), if the device has a default route. */
+/*
+ * `down': sets q->rules_table to the device's fwmark when Table is auto and
+ * the daemon holds a /0, i.e. when add_default() made rules.
+ */
+void quick_find_default_rules(struct quick *q);
+
+/*
+ * wg-quick's del_if() for the rules of q->rules_table, if any: every rule
+ * that looks up that table and every `lookup main suppress_prefixlength 0',
+ * in both families. Clears q->rules_table.
+ */
 void quick_del_default_rules(struct quick *q);
+
+/*
+ * What an earlier instance of q->ifname left when it was killed (kill -9 of
+ * the daemon and of `up --foreground'; the device went with the daemon):
+ * a stale socket, the nftables tables "wg-quick-IFNAME", and the rules of
+ * add_default() whose fwmark table is empty (their routes went with the
+ * device), removed with wg-quick's lines. For @down only if the socket or
+ * the tables show that this interface was up, and then its DNS entry too.
+ * Returns how many things were removed.
+ */
+unsigned int quick_clean_leftovers(struct quick *q, bool down);
 
 /*
  * wg-quick's set_dns(): DNS servers and search domains through
@@ -165,8 +208,14 @@ void quick_unset_dns(struct quick *q);
  */
 void quick_add_firewall(struct quick *q, int family, uint32_t table);
 
-/* wg-quick's remove_firewall(): deletes the nftables tables, if any. */
-void quick_remove_firewall(struct quick *q);
+/*
+ * Which of the nftables tables "ip wg-quick-IFNAME" (bit 0) and "ip6
+ * wg-quick-IFNAME" (bit 1) exist; 0 without nft.
+ */
+unsigned int quick_firewall_tables(struct quick *q);
+
+/* wg-quick's remove_firewall(): deletes those tables; returns how many. */
+unsigned int quick_remove_firewall(struct quick *q);
 
 /*
  * wg-quick's save_config(): rewrites q->config_file (mode 0600, through

@@ -16,28 +16,51 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 
-/*
- * wg-quick's quick_remove_firewall() for nftables: drops the tables
- * "wg-quick-IFNAME" that add_default() made. iptables rules are not made by
- * warren (see docs/up.md), so none are removed.
- */
-void quick_remove_firewall(struct quick *q)
+static const char *const families[] = {"ip", "ip6"};
+
+unsigned int quick_firewall_tables(struct quick *q)
 {
-	static const char *const pf[] = {"ip", "ip6"};
+	unsigned int have = 0;
 	char table[32];
 
 	if (!quick_have_program("nft"))
-		return;
+		return 0;
 	snprintf(table, sizeof(table), "wg-quick-%s", q->ifname);
 	for (size_t i = 0; i < 2; i++) {
-		char *list[] = {"nft", "list", "table", (char *)pf[i], table, NULL};
-		char *del[] = {"nft", "delete", "table", (char *)pf[i], table, NULL};
+		char *list[] = {"nft", "list", "table", (char *)families[i], table, NULL};
 
-		if (quick_run(list, NULL, true))
-			continue;
-		quick_note("nft delete table %s %s", pf[i], table);
-		quick_run(del, NULL, false);
+		if (!quick_run(list, NULL, true))
+			have |= 1u << i;
 	}
+	return have;
+}
+
+/*
+ * wg-quick's remove_firewall() for nftables: drops the tables
+ * "wg-quick-IFNAME" that add_default() made, in one `nft -f' as wg-quick.
+ * iptables rules are not made by warren (see docs/up.md), so none are
+ * removed.
+ */
+unsigned int quick_remove_firewall(struct quick *q)
+{
+	unsigned int have = quick_firewall_tables(q), n = 0;
+	char script[128] = "";
+	char *argv[] = {"nft", "-f", "-", NULL};
+
+	for (size_t i = 0; i < 2; i++) {
+		size_t len = strlen(script);
+
+		if (!(have & (1u << i)))
+			continue;
+		snprintf(script + len, sizeof(script) - len, "delete table %s wg-quick-%s\n",
+			 families[i], q->ifname);
+		n++;
+	}
+	if (n) {
+		quick_note("nft -f /dev/fd/63");
+		quick_run(argv, script, false);
+	}
+	return n;
 }
 
 /* wg-quick's src_valid_mark and nftables rules for a default route. */

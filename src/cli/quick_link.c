@@ -42,24 +42,24 @@ int quick_add_addresses(struct quick *q)
 	return ret;
 }
 
-/* The largest MTU of the routes to the peers' endpoints, as wg-quick. */
-static unsigned int endpoint_mtu(const struct uapi_device *dev)
+/*
+ * The largest MTU of the routes to the @n endpoints @eps (family 0: none),
+ * as wg-quick's `ip route get` of each; else the default route's; else
+ * 1500. -EINTR when a signal stops up.
+ */
+static int endpoint_mtu(const union sockaddr_inet *eps, size_t n, unsigned int *mtu)
 {
-	unsigned int mtu = 0, m;
+	unsigned int m;
+	int ret;
 
-	for (size_t i = 0; i < dev->n_peers; i++) {
-		const union sockaddr_inet *ep = &dev->peers[i].endpoint;
-		const void *dst = ep->sa.sa_family == AF_INET6 ? (const void *)&ep->in6.sin6_addr
-							       : (const void *)&ep->in4.sin_addr;
-
-		if (!ep->sa.sa_family)
-			continue;
-		if (!rtnl_query_route_mtu(ep->sa.sa_family, dst, &m) && m > mtu)
-			mtu = m;
-	}
-	if (!mtu && !rtnl_query_default_mtu(&m))
-		mtu = m;
-	return mtu ? mtu : ETH_DATA_LEN; /* wg-quick's last resort, 1500 */
+	ret = rtnl_query_routes_mtu(eps, n, &quick_interrupted, mtu);
+	if (ret == -EINTR)
+		return ret;
+	if (!*mtu && !rtnl_query_default_mtu(&m))
+		*mtu = m;
+	if (!*mtu)
+		*mtu = ETH_DATA_LEN; /* wg-quick's last resort, 1500 */
+	return 0;
 }
 
 struct port_check {
@@ -117,12 +117,27 @@ static int wanted_mtu(struct quick *q, unsigned int *mtu)
 		*mtu = TUNNEL_L2_DEFAULT_MTU;
 		return 0;
 	}
-	ret = quick_get_device(q, &dev);
-	if (ret)
-		return ret;
-	*mtu = endpoint_mtu(&dev) - TUNNEL_OVERHEAD;
-	uapi_device_free(&dev);
-	return 0;
+	/* up has the endpoints it set: 100k of them need no `wg show' again. */
+	if (q->eps) {
+		ret = endpoint_mtu(q->eps, q->conf.n_peers, mtu);
+	} else {
+		union sockaddr_inet *eps;
+
+		ret = quick_get_device(q, &dev);
+		if (ret)
+			return ret;
+		eps = calloc(dev.n_peers + 1, sizeof(*eps));
+		for (size_t i = 0; eps && i < dev.n_peers; i++)
+			eps[i] = dev.peers[i].endpoint;
+		ret = eps ? endpoint_mtu(eps, dev.n_peers, mtu) : -ENOMEM;
+		if (ret == -ENOMEM)
+			quick_die("%s", strerror(ENOMEM));
+		free(eps);
+		uapi_device_free(&dev);
+	}
+	if (!ret)
+		*mtu -= TUNNEL_OVERHEAD;
+	return ret;
 }
 
 int quick_set_mtu_up(struct quick *q)

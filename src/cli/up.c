@@ -140,8 +140,10 @@ static int execute_hooks(struct quick *q, enum wgconf_hook which)
 		if (!cmd)
 			return -ENOMEM;
 		quick_note("%s", cmd);
-		ret = quick_run(argv, NULL, false);
+		ret = quick_run_hook(argv);
 		free(cmd);
+		if (quick_interrupted)
+			return -EINTR; /* the hook was stopped: not its failure */
 		if (ret) {
 			quick_die("hook failed with status %d: `%s'", ret < 0 ? 255 : ret,
 				  hooks->v[i]);
@@ -154,7 +156,9 @@ static int execute_hooks(struct quick *q, enum wgconf_hook which)
 /*
  * wg-quick's del_if(): DNS, firewall, the default-route rules, then the
  * device, which takes its addresses and routes along and makes the daemon
- * exit; in wg-quick's order, for `down' and for a failed `up' alike.
+ * exit; in wg-quick's order, for `down' and for a failed `up' alike. What
+ * to undo is what q records, not what the daemon says: a daemon that died
+ * leaves the rules to undo all the same.
  */
 static void del_if(struct quick *q)
 {
@@ -162,8 +166,7 @@ static void del_if(struct quick *q)
 		quick_unset_dns(q);
 	if (q->have_set_firewall)
 		quick_remove_firewall(q);
-	if (q->conf.table == WGCONF_TABLE_AUTO)
-		quick_del_default_rules(q);
+	quick_del_default_rules(q);
 	quick_del_device(q);
 }
 
@@ -224,69 +227,82 @@ static int usage(const char *cmd, bool help)
 	return help ? 0 : 1;
 }
 
-/* Set by SIGINT, SIGTERM and SIGHUP during up: wg-quick's trap, undo and exit. */
-static volatile sig_atomic_t interrupted;
-
 static void on_signal(int sig)
 {
-	interrupted = sig;
-}
-
-/* Returns -EINTR (said once) when a signal asked up to stop. */
-static int check_interrupted(void)
-{
-	if (!interrupted)
-		return 0;
-	quick_die("interrupted by signal %d; undoing", (int)interrupted);
-	return -EINTR;
+	quick_interrupted = sig;
 }
 
 /*
- * wg-quick's cmd_up from the PreUp hooks on. Signals are heeded between
- * steps, where wg-quick's trap would fire. A failure undoes what is made
- * at one label: the device takes its config, addresses and routes along,
- * and del_if() undoes DNS, the firewall and the rules first, in wg-quick's
- * order (the order of `down', not the reverse of up's).
+ * wg-quick's trap: SIGINT, SIGTERM and SIGHUP set quick_interrupted, which
+ * every step heeds. SA_RESTART keeps stdio and the UAPI whole; the waits
+ * that must end at a signal (ppoll, nanosleep) end all the same.
+ */
+static void trap_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* @ret of a step, or -EINTR (said once) when a signal asked up to stop. */
+static int step_end(int ret)
+{
+	if (!quick_interrupted)
+		return ret;
+	quick_die("interrupted by signal %d; undoing", (int)quick_interrupted);
+	return -EINTR;
+}
+
+/* In L2 mode allowed IPs mean nothing (docs/l2.md): no routes. */
+static int add_routes(struct quick *q)
+{
+	return q->conf.tap ? 0 : quick_add_routes(q);
+}
+
+static int post_up(struct quick *q)
+{
+	return execute_hooks(q, WGCONF_POST_UP);
+}
+
+/*
+ * wg-quick's cmd_up from the PreUp hooks on. Endpoints are resolved first,
+ * before anything is made and before the trap: a signal then ends warren
+ * at once, with nothing to undo. From the PreUp hooks on, a signal ends
+ * the step under way at once (each step looks at quick_interrupted between
+ * its parts) and up undoes what is made at one label: the device takes its
+ * config, addresses and routes along, and del_if() undoes DNS, the
+ * firewall and the rules first, in wg-quick's order (the order of `down',
+ * not the reverse of up's).
  */
 static int up(struct quick *q)
 {
+	static int (*const steps[])(struct quick * q) = {
+	    quick_set_bridge, quick_add_addresses, quick_set_mtu_up,
+	    quick_set_dns,    add_routes,	   post_up,
+	};
 	union sockaddr_inet *eps = NULL;
 	int ret;
 
 	ret = quick_resolve_endpoints(q, &eps);
-	if (ret == -EINTR)
-		check_interrupted();
 	if (ret)
 		return ret;
-	ret = execute_hooks(q, WGCONF_PRE_UP);
-	if (!ret)
-		ret = check_interrupted();
+	trap_signals();
+	ret = step_end(execute_hooks(q, WGCONF_PRE_UP));
 	if (ret) {
 		free(eps);
 		return ret;
 	}
-	ret = quick_add_if(q);
+	ret = step_end(quick_add_if(q));
 	if (!ret)
-		ret = quick_set_config(q, eps);
+		ret = step_end(quick_set_config(q, eps));
+	q->eps = eps;
+	for (size_t i = 0; !ret && i < sizeof(steps) / sizeof(steps[0]); i++)
+		ret = step_end(steps[i](q));
+	q->eps = NULL;
 	free(eps);
-	if (ret)
-		goto err_del_if;
-	ret = quick_set_bridge(q);
-	if (!ret)
-		ret = quick_add_addresses(q);
-	if (!ret)
-		ret = quick_set_mtu_up(q);
-	if (!ret)
-		ret = quick_set_dns(q);
-	/* In L2 mode allowed IPs mean nothing (docs/l2.md): no routes. */
-	if (!ret && !q->conf.tap)
-		ret = quick_add_routes(q);
-	if (!ret)
-		ret = check_interrupted();
-	if (!ret)
-		ret = execute_hooks(q, WGCONF_POST_UP);
-	if (!ret)
-		ret = check_interrupted();
 	if (ret)
 		goto err_del_if;
 	return 0;
@@ -297,7 +313,10 @@ err_del_if:
 	return ret;
 }
 
-/* wg-quick's cmd_down from the PreDown hooks on; a failing hook stops it. */
+/*
+ * wg-quick's cmd_down from the PreDown hooks on; a failing hook stops it.
+ * Also `up --foreground''s stop.
+ */
 static int down(struct quick *q)
 {
 	int ret;
@@ -310,8 +329,11 @@ static int down(struct quick *q)
 		if (ret)
 			return ret;
 	}
-	q->have_set_dns = q->have_set_firewall = true;
+	/* del_if() as wg-quick's cmd_down runs it: DNS and firewall after the device. */
+	quick_find_default_rules(q);
 	del_if(q);
+	quick_unset_dns(q);
+	quick_remove_firewall(q);
 	return execute_hooks(q, WGCONF_POST_DOWN);
 }
 
@@ -321,7 +343,7 @@ static int down(struct quick *q)
  */
 static int serve(struct quick *q)
 {
-	switch (quick_serve(q, &interrupted)) {
+	switch (quick_serve(q, &quick_interrupted)) {
 	case QUICK_SERVE_STOP:
 		return down(q);
 	case QUICK_SERVE_IF_GONE:
@@ -359,14 +381,7 @@ int cmd_up(int argc, char **argv)
 		quick_die("`%s' already exists", q.ifname);
 		goto out;
 	}
-	{
-		struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_RESTART};
-
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGHUP, &sa, NULL);
-	}
+	quick_clean_leftovers(&q, false);
 	if (up(&q))
 		goto out;
 	if (foreground && serve(&q))
@@ -379,6 +394,7 @@ out:
 
 int cmd_down(int argc, char **argv)
 {
+	struct warren_rtnl_link link;
 	struct quick q = {0};
 	int ret = 1;
 
@@ -389,7 +405,13 @@ int cmd_down(int argc, char **argv)
 	if (quick_read_config(&q, argv[0]))
 		goto out;
 	if (!uapi_alive(q.ifname)) {
-		quick_die("`%s' is not a WireGuard interface", q.ifname);
+		/* wg-quick stops here; what a killed up left is removed instead. */
+		if (!warren_rtnl_link_get(q.rtnl, q.ifname, &link) ||
+		    !quick_clean_leftovers(&q, true)) {
+			quick_die("`%s' is not a WireGuard interface", q.ifname);
+			goto out;
+		}
+		ret = 0;
 		goto out;
 	}
 	q.ifindex = warren_rtnl_ifindex(q.rtnl, q.ifname);
