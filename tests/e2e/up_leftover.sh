@@ -69,8 +69,8 @@ crash() {
 	local daemon
 	bg a "$WARREN" up --foreground "$CONF"
 	assert_ok "$1: up --foreground made its rules and tables" wait_for 20 all_made
-	daemon=$(ip netns pids "$NS_a" | xargs -r ps -o pid=,comm= -p | awk '$2 == "warrend" { print $1 }')
-	kill -9 "$BG_PID" $daemon
+	daemon=$(ip netns pids "$NS_PREFIX-a" | xargs -r ps -o pid=,comm= -p | awk '$2 == "warrend" { print $1 }')
+	kill -9 "$BG_PID" ${daemon:+"$daemon"}
 	wait "$BG_PID" 2>/dev/null
 	wait_for 10 _up_ns_empty a
 	assert_fail "$1: the device went with the daemon" at a ip link show dev "$IF"

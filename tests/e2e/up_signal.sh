@@ -72,7 +72,7 @@ interrupt() {
 	shift 2
 	: >"$T_DIR/resolvconf.log"
 	# ip netns exec execs warren: $! is warren itself.
-	ip netns exec "$NS_a" "$WARREN" up "$CONF" 2>"$T_DIR/up.err" >/dev/null &
+	ip netns exec "$NS_PREFIX-a" "$WARREN" up "$CONF" 2>"$T_DIR/up.err" >/dev/null &
 	pid=$!
 	if ! wait_for 300 "$@"; then
 		_t_report 0 "$what: the step to interrupt never came"
@@ -106,7 +106,7 @@ first_route() {
 
 # hook_sleeps: the hook's sleep runs in a.
 hook_sleeps() {
-	[[ $'\n'$(ip netns pids "$NS_a" | xargs -r ps -o args= -p) == *$'\n'"sleep 600"* ]]
+	[[ $'\n'$(ip netns pids "$NS_PREFIX-a" | xargs -r ps -o args= -p) == *$'\n'"sleep 600"* ]]
 }
 
 # 1-12: in the middle of the routes

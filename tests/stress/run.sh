@@ -15,7 +15,7 @@ case "$build" in /*) ;; *) build=$root/$build ;; esac
 WARREN_BUILD=$(cd "$build" && pwd) || exit 1
 export WARREN_BUILD
 
-cases=(handshake_flood starvation peers_100k malformed uapi_fuzz loss_reorder)
+cases=(handshake_flood starvation peers_100k malformed uapi_fuzz loss_reorder up_100k)
 out=$(mktemp -d /tmp/warren-stress.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 trap 'exit 130' INT TERM
