@@ -140,7 +140,11 @@ static int execute_hooks(struct quick *q, enum wgconf_hook which)
 		if (!cmd)
 			return -ENOMEM;
 		quick_note("%s", cmd);
-		ret = quick_run_hook(argv);
+		/* up's hooks end with a signal to up (its trap); down's run as before */
+		if (which == WGCONF_PRE_UP || which == WGCONF_POST_UP)
+			ret = quick_run_hook(argv);
+		else
+			ret = quick_run(argv, NULL, false);
 		free(cmd);
 		if (quick_interrupted)
 			return -EINTR; /* the hook was stopped: not its failure */
