@@ -291,6 +291,13 @@ static bool same_flow(const struct gso_run *st, const uint8_t *a, const uint8_t 
 	return !memcmp(a + st->l4_off, b + st->l4_off, 4);
 }
 
+bool gso_coalesce_same_flow(const struct gso_run *st, const uint8_t *super, const uint8_t *pkt,
+			    size_t len)
+{
+	return len >= st->hdr_len && (pkt[0] >> 4) == (st->family == 4 ? 4 : 6) &&
+	       same_flow(st, super, pkt);
+}
+
 /*
  * True when the headers of @a and @b agree in everything a coalesced
  * packet keeps from its first segment; lengths, the IPv4 id and checksum,

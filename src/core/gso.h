@@ -151,6 +151,16 @@ enum gso_coalesce_result {
 };
 
 int gso_coalesce_start(struct gso_run *st, const uint8_t *pkt, size_t len);
+
+/*
+ * True when the IP packet @pkt (@len bytes) is of the TCP flow of the run
+ * @st whose first packet is @super (addresses and ports), whether or not
+ * it could join. For a caller that keeps runs apart by more than the IP
+ * flow (a TAP frame's Ethernet header) and must end a run that a packet
+ * of its flow cannot join.
+ */
+bool gso_coalesce_same_flow(const struct gso_run *st, const uint8_t *super, const uint8_t *pkt,
+			    size_t len);
 int gso_coalesce(struct gso_run *st, uint8_t *super, uint32_t *super_len, size_t cap,
 		 const uint8_t *pkt, size_t len);
 

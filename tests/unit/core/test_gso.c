@@ -768,6 +768,44 @@ static void coalesce_start_refused(void **state)
 }
 
 /* The virtio_net_hdr round trip. */
+/* gso_coalesce_same_flow(): the flow, whether or not the packet could join. */
+static void coalesce_same_flow(void **state)
+{
+	enum { F_SAME, F_SEQ, F_PORT, F_DST, F_FAMILY, F_TRUNC };
+	static const struct {
+		int family;
+		int mangle;
+		bool same;
+	} cases[] = {
+	    /* 1 */ {4, F_SAME, true},	 /* 2 */ {6, F_SEQ, true},
+	    /* 3 */ {4, F_PORT, false},
+	    /* 4 */ {6, F_DST, false},	 /* 5 */ {4, F_FAMILY, false},
+	    /* 6 */ {6, F_TRUNC, false},
+	};
+	static uint8_t a[2000], b[2000];
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct spec s = {cases[c].family, 0, 12, 0x10, 1000};
+		struct gso_run run;
+		size_t l4, alen = build(a, &s, 1000, &l4), blen;
+
+		complete_tcp_csum(a, alen, l4);
+		assert_int_equal(gso_coalesce_start(&run, a, alen), 0);
+		blen = build(b, &s, cases[c].mangle == F_SEQ ? 7 : 2000, &l4);
+		if (cases[c].mangle == F_PORT)
+			b[l4 + 1] ^= 1;
+		if (cases[c].mangle == F_DST)
+			b[39] ^= 1;
+		if (cases[c].mangle == F_FAMILY)
+			b[0] = 0x65;
+		if (cases[c].mangle == F_TRUNC)
+			blen = l4;
+		if (gso_coalesce_same_flow(&run, a, b, blen) != cases[c].same)
+			fail_msg("case %zu", c + 1);
+	}
+}
+
 static void vnet_hdr(void **state)
 {
 	struct gso_hdr a = {GSO_F_NEEDS_CSUM, GSO_TYPE_TCPV6 | GSO_TYPE_ECN, 74, 1388, 40, 16}, b;
@@ -788,7 +826,7 @@ int main(void)
 	    cmocka_unit_test(segment_truncated), cmocka_unit_test(segment_nospace),
 	    cmocka_unit_test(csum_finish),	 cmocka_unit_test(coalesce_round_trip),
 	    cmocka_unit_test(coalesce_refused),	 cmocka_unit_test(coalesce_start_refused),
-	    cmocka_unit_test(vnet_hdr),
+	    cmocka_unit_test(vnet_hdr),		 cmocka_unit_test(coalesce_same_flow),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
