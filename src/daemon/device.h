@@ -51,6 +51,7 @@ struct device_stats {
 	uint64_t csum_bad;	  /* NEEDS_CSUM range outside the packet */
 	uint64_t gro_write_drops; /* coalesced super-packet the TUN queue refused */
 	uint64_t gso_packets;	  /* super-packets segmented (not a drop) */
+	uint64_t gso_segments;	  /* segments they were cut into (not a drop) */
 	uint64_t gro_packets;	  /* super-packets written (not a drop) */
 	uint64_t gro_segments;	  /* segments in them (not a drop) */
 };

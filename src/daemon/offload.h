@@ -4,7 +4,9 @@
  * every packet (IFF_VNET_HDR), TSO super-packets from the kernel cut into
  * segments before the engine (core/gso.h), partial checksums finished, and
  * the engine's TCP segments coalesced (GRO) into super-packets on the way
- * back to the TUN queue. Without a vnet header, reads and writes are plain.
+ * back to the TUN queue. On a TAP device the same is done to the IP packet
+ * inside each Ethernet frame, the frame's header copied in front of every
+ * segment. Without a vnet header, reads and writes are plain.
  *
  * Nothing here allocates but from the worker's pool, and nothing logs per
  * packet; drops are counted in the worker's struct device_stats.
@@ -27,14 +29,19 @@ enum {
 	OFFLOAD_VNET_HDR_MAX = 32,
 	/* The largest IP packet TUN reads or writes. */
 	OFFLOAD_IP_MAX = 65535,
+	/* An 802.1Q tag, the most a TAP frame's header may hold before its IP packet. */
+	OFFLOAD_VLAN_LEN = 4,
+	/* The longest frame a TAP device reads: an IP packet behind a tagged header. */
+	OFFLOAD_READ_MAX = OFFLOAD_IP_MAX + 14 + OFFLOAD_VLAN_LEN,
 };
 
 /* One packet on its way to the TUN queue, possibly a run of coalesced TCP segments. */
 struct gro_entry {
 	struct pktbuf *buf;
 	struct gso_run run;
-	bool tcp;  /* run is valid */
-	bool open; /* later segments of the flow may still join */
+	uint32_t link; /* where the IP packet starts: 0, or after a TAP frame's Ethernet header */
+	bool tcp;      /* run is valid */
+	bool open;     /* later segments of the flow may still join */
 };
 
 struct offload {
@@ -45,6 +52,12 @@ struct offload {
 	 */
 	uint32_t vnet_len;
 	bool gro;
+	/*
+	 * A TAP device (L2): frames, whose IP packet comes after an Ethernet
+	 * header; super-frames are cut and coalesced behind it.
+	 */
+	bool tap;
+	uint32_t cut_link; /* the super-frame being cut: its IP packet's offset */
 	/* Segments one super-packet may be cut into (a share of the pool). */
 	unsigned max_segs;
 	struct device_stats *stats; /* the worker's, where drops are counted */
@@ -53,9 +66,11 @@ struct offload {
 
 /*
  * Sets up @o for TUN queue @tun_fd, whose TUNGETIFF flags are @iff_flags:
- * with IFF_VNET_HDR, checksum offload and TSO are turned on for an L3
- * device (a TAP device gets none: frames come whole and go out plain).
- * Drops are counted in @stats. Returns 0 or -errno (logged).
+ * with IFF_VNET_HDR, checksum offload and TSO are turned on and GRO is
+ * done, for a TUN device (IP packets) and a TAP device (Ethernet frames:
+ * a VM's TSO super-frames come whole through the bridge and are cut here,
+ * and frames from peers are coalesced into super-frames for it). Drops
+ * are counted in @stats. Returns 0 or -errno (logged).
  */
 int offload_init(struct offload *o, int tun_fd, unsigned int iff_flags, unsigned max_segs,
 		 struct device_stats *stats);
