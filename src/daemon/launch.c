@@ -157,9 +157,11 @@ static int open_tun(char name[IFNAMSIZ])
 				 mode);
 			return -EINVAL;
 		}
-		/* TSO super-packets in, coalesced ones out (daemon/offload.c). */
-		if (cfg.mode == WARREN_TUN_MODE_TUN)
-			cfg.flags |= WARREN_TUN_VNET_HDR;
+		/*
+		 * TSO super-packets in, coalesced ones out (daemon/offload.c),
+		 * for a TAP device's frames as for a TUN device's packets.
+		 */
+		cfg.flags |= WARREN_TUN_VNET_HDR;
 		fd = warren_tun_open(&cfg, name);
 		if (fd < 0) {
 			pr_error("Failed to create TUN device: %s", warren_strerror(fd));
