@@ -196,8 +196,8 @@ static void tun_event(struct loop *loop, int fd, uint32_t events, void *arg)
 			/* The IP packet lands at the default headroom, behind the vnet header. */
 			pktbuf_reset(buf, PKTBUF_HEADROOM - vnet_len);
 			room = pktbuf_tailroom(buf) - MESSAGE_SEAL_TAILROOM;
-			if (room > OFFLOAD_IP_MAX + vnet_len)
-				room = OFFLOAD_IP_MAX + vnet_len;
+			if (room > OFFLOAD_READ_MAX + vnet_len)
+				room = OFFLOAD_READ_MAX + vnet_len;
 			len = read(fd, pktbuf_data(buf), room);
 			if (len <= 0) {
 				pktbuf_free(buf);
