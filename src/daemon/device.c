@@ -101,7 +101,17 @@ static void each_drop(const struct device *device,
 static void hook_counters(void *ctx, void (*emit)(void *arg, const char *key, uint64_t n),
 			  void *arg)
 {
-	each_drop(ctx, emit, arg);
+	const struct device *device = ctx;
+	const struct device_stats *st = &device->worker.stats;
+
+	each_drop(device, emit, arg);
+	if (engine_get_mode(device->engine) != ENGINE_MODE_L2)
+		return;
+	/* The TAP device's offloads (docs/l2.md "Offloads"): not drops. */
+	emit(arg, "l2_tso_frames", st->gso_packets);
+	emit(arg, "l2_tso_segments", st->gso_segments);
+	emit(arg, "l2_gro_frames", st->gro_packets);
+	emit(arg, "l2_gro_segments", st->gro_segments);
 }
 
 /* ---- the UAPI's hooks ---- */
