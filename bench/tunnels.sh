@@ -10,14 +10,19 @@
 #   +-----------------------+  encrypted UDP         +-----------------------+
 #
 #   bench/tunnels.sh [BUILD] [TARGET...]
-#   TARGET: veth warren warren-l2 wireguard-go openvpn fastd, and (not run
-#           unless named) warren-poll: warren with busy polling on
-#           (WARREN_BUSY_POLL_US=$BENCH_BUSY_POLL_US, default 50), to set
+#   TARGET: veth warren warren-l2 wireguard-go openvpn fastd tinc openvpn-tap,
+#           and (not run unless named) warren-poll: warren with busy polling
+#           on (WARREN_BUSY_POLL_US=$BENCH_BUSY_POLL_US, default 50), to set
 #           its gain and cost beside warren's default in one run
 #
 # warren-l2 is warrend in L2 mode (docs/l2.md: WARREN_MODE=tap, Ethernet
 # frames inside WireGuard) with the addresses on the TAP devices directly
-# (no bridge), MTU 1404; ARP crosses the tunnel like any frame.
+# (no bridge), at the TAP device's default MTU, 1500, as a VM keeps it;
+# ARP crosses the tunnel like any frame. The L2 peers beside it, also at
+# MTU 1500 on a TAP device: tinc 1.0 in switch mode (its defaults: MSS
+# clamped, PMTU discovery; AES-256-CBC + SHA-256) and OpenVPN with
+# --dev-type tap (AES-256-GCM, mssfix and fragment 1400). After the table,
+# warren-l2's figures as a share of warren's (L3) of the same run.
 #
 # Each target runs iperf3 for BENCH_TCP_SECONDS (default 10) with 1 stream and
 # with 4 streams; the figure is the median of the per-second rates (the first
@@ -37,7 +42,7 @@ set -u
 build=${1:-build}
 shift || true
 targets=("$@")
-[ ${#targets[@]} = 0 ] && targets=(veth warren warren-l2 wireguard-go openvpn fastd)
+[ ${#targets[@]} = 0 ] && targets=(veth warren warren-l2 wireguard-go openvpn fastd tinc openvpn-tap)
 secs=${BENCH_TCP_SECONDS:-10}
 root=$(cd "$(dirname "$0")/.." && pwd)
 case "$build" in /*) ;; *) build=$root/$build ;; esac
@@ -87,11 +92,11 @@ rtt_median() {
 }
 
 # wg_up IMPL [tap] [BUSY_POLL_US]: a WireGuard tunnel with the userspace
-# daemon IMPL on both sides; with "tap", warrend in L2 mode (a TAP device,
-# MTU 1500 - 96); BUSY_POLL_US sets warrend's busy polling (default: its own).
+# daemon IMPL on both sides; with "tap", warrend in L2 mode (a TAP device at
+# Ethernet's MTU); BUSY_POLL_US sets warrend's busy polling (default: its own).
 wg_up() {
 	local impl=$1 mode=${2:-tun} poll=${3:-} mtu=1420 ka kb
-	[ "$mode" = tap ] && mtu=1404
+	[ "$mode" = tap ] && mtu=1500
 	ka=$(wg genkey) kb=$(wg genkey)
 	for side in a b; do
 		local dev="wb$$$side" key peer ip peerip
@@ -124,12 +129,52 @@ openvpn_up() {
 	done
 	fpa=$(openssl x509 -in "$d/a.crt" -noout -fingerprint -sha256 | cut -d= -f2)
 	fpb=$(openssl x509 -in "$d/b.crt" -noout -fingerprint -sha256 | cut -d= -f2)
-	local common=(--dev-type tun --proto udp --port 1194 --data-ciphers AES-256-GCM
+	local common=(--dev-type "${1:-tun}" --proto udp --port 1194 --data-ciphers AES-256-GCM
 		--cipher AES-256-GCM --auth none --verb 1 --mute-replay-warnings)
+	local ifa=(--ifconfig $TA $TB) ifb=(--ifconfig $TB $TA)
+	if [ "${1:-tun}" = tap ]; then
+		# OpenVPN's L2 recipe for a 1500-byte segment: clamp TCP, fragment the rest.
+		common+=(--tun-mtu 1500 --fragment 1400 --mssfix)
+		ifa=(--ifconfig $TA 255.255.255.0) ifb=(--ifconfig $TB 255.255.255.0)
+	fi
 	bg b openvpn "${common[@]}" --dev ovb$$ --local $B --remote $A --tls-server --dh none \
-		--cert "$d/b.crt" --key "$d/b.key" --peer-fingerprint "$fpa" --ifconfig $TB $TA
+		--cert "$d/b.crt" --key "$d/b.key" --peer-fingerprint "$fpa" "${ifb[@]}"
 	bg a openvpn "${common[@]}" --dev ova$$ --local $A --remote $B --tls-client \
-		--cert "$d/a.crt" --key "$d/a.key" --peer-fingerprint "$fpb" --ifconfig $TA $TB
+		--cert "$d/a.crt" --key "$d/a.key" --peer-fingerprint "$fpb" "${ifa[@]}"
+	wait_for 20 at a ping -c1 -W1 $TB
+}
+
+# tinc_up: tinc 1.0 in switch mode (an L2 segment on TAP devices, as
+# warren-l2), a connecting to b, the addresses on the TAP devices.
+tinc_up() {
+	local d=$T_DIR/tinc side other ip bind
+	for side in a b; do
+		mkdir -p "$d/$side/hosts"
+		other=b ip=$TA bind=$A
+		[ $side = b ] && other=a ip=$TB bind=$B
+		{
+			echo "Name = $side"
+			echo "Mode = switch"
+			echo "DeviceType = tap"
+			echo "Interface = ti$$$side"
+			echo "AddressFamily = ipv4"
+			echo "BindToAddress = $bind"
+			[ $side = a ] && echo "ConnectTo = $other"
+		} >"$d/$side/tinc.conf"
+		printf 'Address = %s\nPort = 655\nCipher = aes-256-cbc\nDigest = sha256\n' \
+			"$bind" >"$d/$side/hosts/$side"
+		tincd -c "$d/$side" -K2048 </dev/null >/dev/null 2>&1 || return 1
+	done
+	cp "$d/a/hosts/a" "$d/b/hosts/a"
+	cp "$d/b/hosts/b" "$d/a/hosts/b"
+	for side in b a; do
+		ip=$TA
+		[ $side = b ] && ip=$TB
+		bg $side tincd -c "$d/$side" -D --pidfile="$d/$side/pid" --logfile="$d/$side/log"
+		wait_for 5 at $side ip link show "ti$$$side" || return 1
+		at $side ip addr add "$ip/24" dev "ti$$$side"
+		at $side ip link set "ti$$$side" up
+	done
 	wait_for 20 at a ping -c1 -W1 $TB
 }
 
@@ -192,6 +237,8 @@ for t in "${targets[@]}"; do
 	wireguard-go) require_cmd wireguard-go; wg_up wireguard-go || ok=0 ;;
 	openvpn) require_cmd openvpn; openvpn_up || ok=0 ;;
 	fastd) require_cmd fastd; fastd_up || ok=0 ;;
+	tinc) require_cmd tincd; tinc_up || ok=0 ;;
+	openvpn-tap) require_cmd openvpn; openvpn_up tap || ok=0 ;;
 	*) echo "unknown target: $t" >&2; exit 2 ;;
 	esac
 	if [ $ok = 1 ] && wait_for 10 at a ping -c1 -W1 "$DST"; then
@@ -236,6 +283,20 @@ done
 printf 'RTT: median of 200 pings 10 ms apart; load average at each:'
 for t in "${targets[@]}"; do printf ' %s %s' "$t" "${load[$t]:--}"; done
 echo
+
+# l2_share: warren-l2 as a share of warren (L3), and the L2 peers beside it.
+l2_share() {
+	local t
+	[ -n "${one[warren-l2]:-}" ] && [ -n "${one[warren]:-}" ] || return 0
+	printf '\nL2 / L3 (goal >= 0.8): warren-l2 / warren %s (1 stream), %s (4 streams)\n' \
+		"$(ratio "${one[warren-l2]}" "${one[warren]}")" "$(ratio "${four[warren-l2]}" "${four[warren]}")"
+	for t in tinc openvpn-tap; do
+		[ -n "${one[$t]:-}" ] || continue
+		printf '%s / warren-l2: %s (1 stream), %s (4 streams)\n' "$t" \
+			"$(ratio "${one[$t]}" "${one[warren-l2]}")" "$(ratio "${four[$t]}" "${four[warren-l2]}")"
+	done
+}
+l2_share
 
 # The bound: cores / (CPU s per Gbit of raw veth TCP + CPU s per Gbit of
 # seal+open on one core). CPU s per GB is 8 times CPU s per Gbit.

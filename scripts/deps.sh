@@ -21,7 +21,7 @@ set -eu
 build=(make gcc libc6-dev pkg-config meson ninja-build libssl-dev libsodium-dev libmnl-dev libcmocka-dev)
 test=(iproute2 iputils-ping iperf3 nftables procps psmisc wireguard-tools wireguard-go socat python3 groff-base systemd)
 fuzz=(clang libclang-rt-14-dev)
-bench=(openvpn fastd openssl jq util-linux)
+bench=(openvpn fastd tinc openssl jq util-linux)
 lint=(clang-format git)
 deb=(build-essential debhelper dpkg-dev git)
 vm=(qemu-system-x86 busybox-static cpio kmod)
