@@ -124,9 +124,16 @@ static void seal_and_send(struct engine *engine, struct peer *peer, struct keypa
 			  struct pktbuf *buf, struct engine_time now, struct engine_output *out)
 {
 	bool keepalive = buf->len == 0;
+	/*
+	 * An L2 message is padded already (l2.c: its header counts the
+	 * padding, which stops at what fits one underlay packet): the seal
+	 * must add none, or a message that fits would need two.
+	 */
+	uint32_t limit =
+	    engine->mode == ENGINE_MODE_L2 && !keepalive ? buf->len : engine_plain_limit(engine);
 	int ret;
 
-	ret = keypair_seal(kp, buf, kp->send_counter++, engine_plain_limit(engine));
+	ret = keypair_seal(kp, buf, kp->send_counter++, limit);
 	if (ret) {
 		engine_drop_buf(engine, peer,
 				ret == -ENOSPC ? ENGINE_DROP_NO_BUFFER : ENGINE_DROP_CRYPTO, buf);

@@ -590,6 +590,46 @@ static void mtu_and_padding(void **state)
 }
 
 /*
+ * Over an IPv6 underlay one 1500-byte packet holds 1420 bytes of plaintext:
+ * a frame whose message fits is padded no further than that, by the L2
+ * header nor by the seal, and arrives at its own length.
+ */
+static void padding_fits_ipv6(void **state)
+{
+	static const struct {
+		uint32_t frame_len;
+		uint32_t datagram_len;
+	} cases[] = {
+	    /* 1 */ {1418, 16 + 1420 + 16}, /* 1420 is what fits: no padding */
+	    /* 2 */ {1410, 16 + 1420 + 16}, /* 1412, padded to what fits */
+	    /* 3 */ {1400, 16 + 1408 + 16}, /* 1402 padded to 1408, as ever */
+	    /* 4 */ {1419, 16 + 1424 + 16}, /* 1421 needs two packets anyway */
+	};
+	struct net net;
+
+	(void)state;
+	net_init(&net, 2, ENGINE_MODE_L2);
+	pair_addr6(&net.node[0].addr, "2001:db8::1", 51820);
+	pair_addr6(&net.node[1].addr, "2001:db8::2", 51821);
+	net_mesh(&net);
+	tap_send_mac(&net, 0, broadcast, 0, 60);
+	net_run(&net);
+	tap_take(&net, 1, 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct node *n0 = &net.node[0];
+
+		tap_send_mac(&net, 0, broadcast, 0, cases[i].frame_len);
+		assert_int_equal(n0->out.tx.len, 1);
+		if (n0->out.tx.head->len != cases[i].datagram_len)
+			fail_msg("case %zu: datagram of %u bytes, not %u", i + 1,
+				 n0->out.tx.head->len, cases[i].datagram_len);
+		net_run(&net);
+		assert_int_equal(tap_take(&net, 1, cases[i].frame_len), 1);
+	}
+	net_free(&net);
+}
+
+/*
  * Plaintexts an L3 engine sends verbatim (engine_send_to_peer does not look
  * inside) to an L2 one: what the L2 side makes of each.
  */
@@ -802,10 +842,15 @@ static void edges(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(mesh_learning),	      cmocka_unit_test(hub_switches_between_spokes),
-	    cmocka_unit_test(allowed_macs),	      cmocka_unit_test(mtu_and_padding),
-	    cmocka_unit_test(malformed_l2_plaintext), cmocka_unit_test(l2_against_l3),
-	    cmocka_unit_test(configuration),	      cmocka_unit_test(edges),
+	    cmocka_unit_test(mesh_learning),
+	    cmocka_unit_test(hub_switches_between_spokes),
+	    cmocka_unit_test(allowed_macs),
+	    cmocka_unit_test(mtu_and_padding),
+	    cmocka_unit_test(padding_fits_ipv6),
+	    cmocka_unit_test(malformed_l2_plaintext),
+	    cmocka_unit_test(l2_against_l3),
+	    cmocka_unit_test(configuration),
+	    cmocka_unit_test(edges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
