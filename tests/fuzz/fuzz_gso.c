@@ -8,7 +8,8 @@
  *    a TCP packet whose lengths and checksums verify, and coalescing the
  *    segments must give back one packet that cuts into the same segments.
  * 3. The packet split in two at a byte the input names: coalescing one
- *    onto the other must stay in bounds whatever they are.
+ *    onto the other must stay in bounds whatever they are, and what joins
+ *    is of the run's flow (gso_coalesce_same_flow()).
  * Any broken promise traps.
  */
 #include <stdbool.h>
@@ -123,7 +124,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(merged, data, cut);
 	mlen = (uint32_t)cut;
 	if (!gso_coalesce_start(&run, merged, mlen)) {
-		gso_coalesce(&run, merged, &mlen, sizeof(merged), data + cut, len - cut);
+		/* A packet that joins is of the run's flow. */
+		bool same = gso_coalesce_same_flow(&run, merged, data + cut, len - cut);
+
+		if (gso_coalesce(&run, merged, &mlen, sizeof(merged), data + cut, len - cut) ==
+			GSO_COALESCED &&
+		    !same)
+			abort();
 		gso_coalesce_finish(&run, merged, mlen, &hdr2);
 	}
 	return 0;
