@@ -24,6 +24,7 @@
 #include "core/log.h"
 #include "daemon/device.h"
 #include "daemon/launch.h"
+#include "daemon/sandbox.h"
 #include "daemon/uapi_server.h"
 #include "engine/messages.h"
 #include "os/uapi_client.h"
@@ -287,7 +288,40 @@ static void report_ready(int ready)
 	close(ready);
 }
 
-int launch_run(const char *ifname, bool foreground)
+/*
+ * A user other than root must still see the socket file, which warrend
+ * (as wireguard-go) checks after every inotify event: its folder is made
+ * 0755 whatever the umask (systemd's UMask=0077 would make it 0700), and
+ * one that exists must let that user through.
+ */
+static int socket_dir_for(const struct sandbox *sb)
+{
+	struct stat st;
+
+	if (sb->uid == (uid_t)-1)
+		return 0;
+	if (mkdir(UAPI_SOCKET_DIR, 0755) == 0) {
+		if (chmod(UAPI_SOCKET_DIR, 0755)) {
+			pr_error("chmod(%s): %s", UAPI_SOCKET_DIR, strerror(errno));
+			return -errno;
+		}
+		return 0;
+	}
+	if (errno != EEXIST && errno != ENOENT) {
+		pr_error("mkdir(%s): %s", UAPI_SOCKET_DIR, strerror(errno));
+		return -errno;
+	}
+	if (stat(UAPI_SOCKET_DIR, &st))
+		return 0; /* no /var/run yet: uapi_listen() makes both */
+	if (st.st_uid != sb->uid && !(st.st_mode & S_IXOTH)) {
+		pr_error("User %u cannot reach %s (mode %04o): the daemon would not see its socket",
+			 (unsigned)sb->uid, UAPI_SOCKET_DIR, (unsigned)(st.st_mode & 07777));
+		return -EACCES;
+	}
+	return 0;
+}
+
+int launch_run(const char *ifname, bool foreground, const struct sandbox *sandbox)
 {
 	static const char *const why[] = {
 	    [DEVICE_STOP_NONE] = "stopped",
@@ -307,6 +341,8 @@ int launch_run(const char *ifname, bool foreground)
 	snprintf(prefix, sizeof(prefix), "(%s) ", name);
 	log_set_prefix(prefix);
 
+	if (socket_dir_for(sandbox))
+		return 1;
 	tun_fd = open_tun(name);
 	if (tun_fd < 0)
 		return 1;
@@ -326,6 +362,11 @@ int launch_run(const char *ifname, bool foreground)
 
 		if (!uapi_socket_path(path, sizeof(path), name))
 			unlink(path);
+		return 1;
+	}
+	/* Everything is open: from here on, only what a running device needs. */
+	if (sandbox_enter(sandbox, prefix, !foreground)) {
+		device_free(device);
 		return 1;
 	}
 	pr_debug("Device started");

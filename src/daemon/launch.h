@@ -23,6 +23,8 @@
 #include <net/if.h>
 #include <stdbool.h>
 
+struct sandbox;
+
 /* The MTU a device gets: wg-quick's default for a 1500-byte underlay. */
 unsigned int launch_default_mtu(bool tap);
 
@@ -59,7 +61,10 @@ int launch_take_uapi(const char *name, int *fd);
  * exit status: 0 when stopped by a signal, the device's deletion or the
  * socket file's removal, 1 on an error. The socket file is removed and the
  * TUN queue closed, which deletes a device that is not persistent.
+ * Once the device is set up, and before the parent is told, the process
+ * enters @sandbox (sandbox.h): another user if it names one, only the
+ * capabilities a running device needs, the system call filter.
  */
-int launch_run(const char *ifname, bool foreground);
+int launch_run(const char *ifname, bool foreground, const struct sandbox *sandbox);
 
 #endif
