@@ -120,6 +120,7 @@ static int hook_set_listen_port(void *ctx, uint16_t port)
 {
 	struct device *device = ctx;
 	struct worker *w = &device->worker;
+	int err;
 
 	if (!device->link.up) {
 		worker_unbind(w);
@@ -128,7 +129,15 @@ static int hook_set_listen_port(void *ctx, uint16_t port)
 	}
 	if (port && w->udp && port == w->udp->port)
 		return 0;
-	return worker_bind(w, port);
+	err = worker_bind(w, port);
+	/* The UAPI says only EADDRINUSE, as wireguard-go: the log says why. */
+	if (err)
+		pr_error("Failed to bind port %u: %s%s", port, warren_strerror(err),
+			 err == -EACCES && port < 1024
+			     ? " (a port below 1024 needs CAP_NET_BIND_SERVICE: warrend --low-port, "
+			       "docs/security.md)"
+			     : "");
+	return err;
 }
 
 static int hook_set_fwmark(void *ctx, uint32_t fwmark)
