@@ -67,24 +67,63 @@ static void daemon_program(char *buf, size_t len)
 	snprintf(buf, len, "warrend");
 }
 
+/*
+ * warrend's command line for @q: `--user U [--group G]' for User and Group
+ * (warren extensions: another daemon refuses them, as it should, rather
+ * than run as root unasked), then the interface.
+ */
+static void daemon_argv(struct quick *q, char *prog, char **argv)
+{
+	size_t n = 0;
+
+	argv[n++] = prog;
+	if (q->conf.user[0]) {
+		argv[n++] = "--user";
+		argv[n++] = q->conf.user;
+		if (q->conf.group[0]) {
+			argv[n++] = "--group";
+			argv[n++] = q->conf.group;
+		}
+	}
+	argv[n++] = q->ifname;
+	argv[n] = NULL;
+}
+
+/* Shows the daemon's command line as wg-quick would, with the environment it gets. */
+static void note_command(bool tap, bool low_port, char *const *argv)
+{
+	char line[PATH_MAX + 256];
+	size_t len = (size_t)snprintf(line, sizeof(line), "%s%s", tap ? "WARREN_MODE=tap " : "",
+				      low_port ? "WARREN_LOW_PORT=1 " : "");
+
+	for (size_t i = 0; argv[i] && len < sizeof(line); i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", i ? " " : "",
+					argv[i]);
+	quick_note("%s", line);
+}
+
 int quick_add_if(struct quick *q)
 {
 	char prog[PATH_MAX];
-	char *argv[] = {prog, q->ifname, NULL};
+	char *argv[8];
+	/* warrend keeps CAP_NET_BIND_SERVICE for a ListenPort below 1024 only. */
+	bool low_port = q->conf.has_listen_port && q->conf.listen_port && q->conf.listen_port < 1024;
 	int ret;
 
 	daemon_program(prog, sizeof(prog));
+	daemon_argv(q, prog, argv);
 	/* Mode = tap: warrend's WARREN_MODE extension (docs/l2.md), for it alone. */
-	if (q->conf.tap) {
-		quick_note("WARREN_MODE=tap %s %s", prog, q->ifname);
+	if (q->conf.tap)
 		setenv("WARREN_MODE", "tap", 1);
-	} else {
-		quick_note("%s %s", prog, q->ifname);
+	else
 		unsetenv("WARREN_MODE");
-	}
+	if (low_port)
+		setenv("WARREN_LOW_PORT", "1", 1);
+	note_command(q->conf.tap, low_port, argv);
 	q->have_if = true;
 	ret = quick_run(argv, NULL, false);
 	unsetenv("WARREN_MODE");
+	unsetenv("WARREN_LOW_PORT");
 	if (ret) {
 		quick_die("`%s %s' failed with status %d", prog, q->ifname, ret < 0 ? 127 : ret);
 		return -ECHILD;

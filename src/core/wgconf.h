@@ -120,6 +120,9 @@ struct wgconf_strings {
 	size_t n;
 };
 
+/* A User or Group value: a name of [A-Za-z0-9_.-] (not starting with '-') or a number. */
+#define WGCONF_ID_MAX 64
+
 struct wgconf {
 	/* [Interface], wg setconf keys */
 	bool has_private_key;
@@ -142,6 +145,10 @@ struct wgconf {
 	unsigned int table_line;			/* of Table, for a name not in rt_tables */
 	struct wgconf_strings hooks[WGCONF_HOOK_COUNT]; /* in file order */
 	bool save_config;
+
+	/* [Interface], warren extensions: who warrend runs as (docs/security.md) */
+	char user[WGCONF_ID_MAX];  /* User: a name or number, "" = root */
+	char group[WGCONF_ID_MAX]; /* Group: "" = User's own */
 
 	/* [Interface], warren L2 extensions */
 	bool tap;		/* Mode = tap (false: tun, the default) */

@@ -402,6 +402,27 @@ const char *wgconf_hook_key(enum wgconf_hook hook)
 }
 
 /*
+ * User and Group: a name as useradd(8) allows (letters, digits, '_', '.',
+ * '-', a '$' at the end), not starting with '-', so that it can never read
+ * as an option of warrend; or a number.
+ */
+static bool id_name_ok(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (!len || len >= WGCONF_ID_MAX || s[0] == '-')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		int ch = (unsigned char)s[i];
+
+		if (!is_digit(ch) && !(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') &&
+		    !strchr("_.-", ch) && !(ch == '$' && i == len - 1))
+			return false;
+	}
+	return true;
+}
+
+/*
  * A wg-quick key in [Interface]: returns 1 when @key is not one of them,
  * else 0 or -errno. @value is trimmed, @raw_value is the trimmed rest of the
  * uncut line after its first '='.
@@ -497,6 +518,17 @@ int wgconf_quick_line(struct wgconf_reader *r, const char *key, char *value, con
 		else if (!parse_bool(value, &c->clamp_mss))
 			return wgconf_fail(r, value, "ClampMSS is neither on nor off");
 		c->has_clamp_mss = true;
+		return 0;
+	}
+	if (!strcasecmp(key, "User") || !strcasecmp(key, "Group")) {
+		bool user = !strcasecmp(key, "User");
+		char *dst = user ? c->user : c->group;
+
+		if (*value && !id_name_ok(value))
+			return wgconf_fail(r, value,
+					   user ? "User is not a user name or number"
+						: "Group is not a group name or number");
+		snprintf(dst, WGCONF_ID_MAX, "%s", value);
 		return 0;
 	}
 	if (!strcasecmp(key, "SaveConfig")) {

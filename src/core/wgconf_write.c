@@ -64,6 +64,10 @@ static void write_quick(const struct wgconf *c, FILE *f)
 	else if (c->table == WGCONF_TABLE_NAME)
 		fprintf(f, "Table = %s\n", c->table_name);
 	write_l2(c, f, true);
+	if (c->user[0])
+		fprintf(f, "User = %s\n", c->user);
+	if (c->group[0])
+		fprintf(f, "Group = %s\n", c->group);
 	if (c->save_config)
 		fputs("SaveConfig = true\n", f);
 	for (int h = 0; h < WGCONF_HOOK_COUNT; h++) {

@@ -290,9 +290,10 @@ static void report_ready(int ready)
 
 /*
  * A user other than root must still see the socket file, which warrend
- * (as wireguard-go) checks after every inotify event: its folder is made
- * 0755 whatever the umask (systemd's UMask=0077 would make it 0700), and
- * one that exists must let that user through.
+ * (as wireguard-go) checks after every inotify event. wg-quick's umask
+ * 077 (and systemd's UMask=0077) leaves the folder 0700, so it is made
+ * searchable by others (o+x, 0711 at least): that reveals only whether a
+ * named socket exists, and the sockets themselves stay 0700.
  */
 static int socket_dir_for(const struct sandbox *sb)
 {
@@ -300,24 +301,24 @@ static int socket_dir_for(const struct sandbox *sb)
 
 	if (sb->uid == (uid_t)-1)
 		return 0;
-	if (mkdir(UAPI_SOCKET_DIR, 0755) == 0) {
-		if (chmod(UAPI_SOCKET_DIR, 0755)) {
-			pr_error("chmod(%s): %s", UAPI_SOCKET_DIR, strerror(errno));
-			return -errno;
-		}
-		return 0;
-	}
-	if (errno != EEXIST && errno != ENOENT) {
+	if (mkdir(UAPI_SOCKET_DIR, 0711) && errno != EEXIST) {
+		if (errno == ENOENT)
+			return 0; /* no /var/run yet: uapi_listen() makes both */
 		pr_error("mkdir(%s): %s", UAPI_SOCKET_DIR, strerror(errno));
 		return -errno;
 	}
-	if (stat(UAPI_SOCKET_DIR, &st))
-		return 0; /* no /var/run yet: uapi_listen() makes both */
-	if (st.st_uid != sb->uid && !(st.st_mode & S_IXOTH)) {
-		pr_error("User %u cannot reach %s (mode %04o): the daemon would not see its socket",
-			 (unsigned)sb->uid, UAPI_SOCKET_DIR, (unsigned)(st.st_mode & 07777));
-		return -EACCES;
+	if (stat(UAPI_SOCKET_DIR, &st)) {
+		pr_error("stat(%s): %s", UAPI_SOCKET_DIR, strerror(errno));
+		return -errno;
 	}
+	if ((st.st_mode & (S_IXGRP | S_IXOTH)) == (S_IXGRP | S_IXOTH))
+		return 0;
+	if (chmod(UAPI_SOCKET_DIR, (st.st_mode & 07777) | S_IXGRP | S_IXOTH)) {
+		pr_error("chmod(%s): %s", UAPI_SOCKET_DIR, strerror(errno));
+		return -errno;
+	}
+	pr_info("%s made searchable (mode %04o) for user %u to see its socket", UAPI_SOCKET_DIR,
+		(unsigned)((st.st_mode & 07777) | S_IXGRP | S_IXOTH), (unsigned)sb->uid);
 	return 0;
 }
 
