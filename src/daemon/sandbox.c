@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 #include <warren/error.h>
 
@@ -64,11 +65,8 @@ static const long allowed[] = {
 
     /* ---- the datapath (daemon/worker.c, daemon/offload.c, os/udp.c) ---- */
     __NR_write,	   /* the TUN queue; UAPI replies; log lines on stderr */
-    __NR_writev,   /* stdio writing a log line on some libcs */
     __NR_recvmmsg, /* datagrams in, in batches */
     __NR_sendmmsg, /* datagrams out, in batches */
-    __NR_recvmsg,  /* a single datagram or netlink message */
-    __NR_sendmsg,  /* the same out */
 
     /* ---- a UDP socket bound again: `wg set listen-port', the link up again ---- */
     __NR_socket,      /* the new socket (and if_indextoname(3)'s, syslog's) */
@@ -80,7 +78,6 @@ static const long allowed[] = {
 
     /* ---- the UAPI socket (daemon/uapi_server.c) and its file ---- */
     __NR_accept4, /* a client */
-    __NR_fcntl,	  /* O_NONBLOCK on a client */
 #ifdef __NR_openat
     __NR_openat, /* /dev/null, the spare descriptor kept for EMFILE */
 #endif
@@ -92,9 +89,6 @@ static const long allowed[] = {
 #endif
 #ifdef __NR_fstat
     __NR_fstat, /* fstat() where glibc does not make it newfstatat */
-#endif
-#ifdef __NR_statx
-    __NR_statx, /* lstat() where glibc makes it statx */
 #endif
 #ifdef __NR_unlinkat
     __NR_unlinkat, /* the socket file removed at exit */
@@ -122,15 +116,13 @@ static const long allowed[] = {
 #endif
     __NR_munmap,
     __NR_mremap,  /* realloc() of a large block */
-    __NR_madvise, /* free() giving pages back */
 
     /* ---- keys and threads ---- */
     __NR_getrandom, /* ephemeral keys, cookie secrets (OpenSSL, libsodium) */
     __NR_futex,	    /* pthread_once() and locks in OpenSSL and glibc */
 
     /* ---- the end ---- */
-    __NR_exit_group, /* exit() */
-    __NR_exit,	     /* a thread's end */
+    __NR_exit_group, /* exit(), _exit() */
 
 #ifdef SANITIZED
     /*
@@ -139,9 +131,9 @@ static const long allowed[] = {
      */
     __NR_clone, __NR_ptrace, __NR_wait4, __NR_prctl, __NR_sched_yield, __NR_sigaltstack,
     __NR_mprotect, __NR_getppid, __NR_gettid, __NR_tgkill, __NR_rt_sigaction,
-    __NR_sched_getaffinity, __NR_readlink, __NR_lseek, __NR_pread64,
+    __NR_sched_getaffinity, __NR_readlinkat, __NR_lseek, __NR_pread64,
 #ifdef __NR_open
-    __NR_open,
+    __NR_open, __NR_readlink,
 #endif
 #endif
 };
@@ -230,6 +222,11 @@ int sandbox_enter(const struct sandbox *sb, const char *log_prefix, bool syslog)
 	}
 	if (bounding_kept)
 		pr_debug("No CAP_SETPCAP: the capability bounding set stays as it was given");
+	/*
+	 * syslog(3) stamps each line with the local time: the first stamp
+	 * would open and seek /etc/localtime. Read it now, while it may.
+	 */
+	tzset();
 	if (sb->uid != (uid_t)-1)
 		pr_debug("Running as user %u, group %u", (unsigned)sb->uid, (unsigned)sb->gid);
 	if (!sb->seccomp) {
