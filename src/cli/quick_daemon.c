@@ -97,8 +97,8 @@ static void note_command(bool tap, bool low_port, char *const *argv)
 				      low_port ? "WARREN_LOW_PORT=1 " : "");
 
 	for (size_t i = 0; argv[i] && len < sizeof(line); i++)
-		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", i ? " " : "",
-					argv[i]);
+		len +=
+		    (size_t)snprintf(line + len, sizeof(line) - len, "%s%s", i ? " " : "", argv[i]);
 	quick_note("%s", line);
 }
 
@@ -107,7 +107,8 @@ int quick_add_if(struct quick *q)
 	char prog[PATH_MAX];
 	char *argv[8];
 	/* warrend keeps CAP_NET_BIND_SERVICE for a ListenPort below 1024 only. */
-	bool low_port = q->conf.has_listen_port && q->conf.listen_port && q->conf.listen_port < 1024;
+	bool low_port =
+	    q->conf.has_listen_port && q->conf.listen_port && q->conf.listen_port < 1024;
 	int ret;
 
 	daemon_program(prog, sizeof(prog));

@@ -132,11 +132,12 @@ static int hook_set_listen_port(void *ctx, uint16_t port)
 	err = worker_bind(w, port);
 	/* The UAPI says only EADDRINUSE, as wireguard-go: the log says why. */
 	if (err)
-		pr_error("Failed to bind port %u: %s%s", port, warren_strerror(err),
-			 err == -EACCES && port < 1024
-			     ? " (a port below 1024 needs CAP_NET_BIND_SERVICE: warrend --low-port, "
-			       "docs/security.md)"
-			     : "");
+		pr_error(
+		    "Failed to bind port %u: %s%s", port, warren_strerror(err),
+		    err == -EACCES && port < 1024
+			? " (a port below 1024 needs CAP_NET_BIND_SERVICE: warrend --low-port, "
+			  "docs/security.md)"
+			: "");
 	return err;
 }
 

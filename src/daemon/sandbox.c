@@ -39,7 +39,7 @@
 #endif
 
 static const long allowed[] = {
-    /* ---- the event loop (os/loop.c) ---- */
+/* ---- the event loop (os/loop.c) ---- */
 #ifdef __NR_epoll_wait
     __NR_epoll_wait, /* loop_run(); aarch64 and riscv have only epoll_pwait */
 #endif
@@ -115,7 +115,7 @@ static const long allowed[] = {
     __NR_mmap2, /* 32-bit systems */
 #endif
     __NR_munmap,
-    __NR_mremap,  /* realloc() of a large block */
+    __NR_mremap, /* realloc() of a large block */
 
     /* ---- keys and threads ---- */
     __NR_getrandom, /* ephemeral keys, cookie secrets (OpenSSL, libsodium) */
@@ -129,11 +129,24 @@ static const long allowed[] = {
      * A sanitizer's runtime (`make asan'): the leak check at exit stops the
      * world from a cloned tracer thread; reports read /proc/self/maps.
      */
-    __NR_clone, __NR_ptrace, __NR_wait4, __NR_prctl, __NR_sched_yield, __NR_sigaltstack,
-    __NR_mprotect, __NR_getppid, __NR_gettid, __NR_tgkill, __NR_rt_sigaction,
-    __NR_sched_getaffinity, __NR_readlinkat, __NR_lseek, __NR_pread64,
+    __NR_clone,
+    __NR_ptrace,
+    __NR_wait4,
+    __NR_prctl,
+    __NR_sched_yield,
+    __NR_sigaltstack,
+    __NR_mprotect,
+    __NR_getppid,
+    __NR_gettid,
+    __NR_tgkill,
+    __NR_rt_sigaction,
+    __NR_sched_getaffinity,
+    __NR_readlinkat,
+    __NR_lseek,
+    __NR_pread64,
 #ifdef __NR_open
-    __NR_open, __NR_readlink,
+    __NR_open,
+    __NR_readlink,
 #endif
 #endif
 };

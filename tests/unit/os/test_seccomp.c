@@ -29,9 +29,9 @@
 #include "os/seccomp.h"
 
 /* What a child needs to report and end, under any runtime (a sanitizer's too). */
-#define CHILD_CALLS                                                                        \
-	__NR_write, __NR_exit_group, __NR_exit, __NR_rt_sigreturn, __NR_close, __NR_brk,   \
-	    __NR_mmap, __NR_munmap, __NR_futex, __NR_rt_sigprocmask, __NR_sigaltstack,     \
+#define CHILD_CALLS                                                                                \
+	__NR_write, __NR_exit_group, __NR_exit, __NR_rt_sigreturn, __NR_close, __NR_brk,           \
+	    __NR_mmap, __NR_munmap, __NR_futex, __NR_rt_sigprocmask, __NR_sigaltstack,             \
 	    __NR_madvise, __NR_socket, __NR_sendto
 
 /*
