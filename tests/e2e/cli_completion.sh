@@ -64,4 +64,12 @@ check "wcA" "syncconf: interface names" warren syncconf wcA
 check "peer persistent-keepalive preshared-key private-key" "set's words" warren set wcA p
 check "wc0 wc1" "reload: configs under /etc/wireguard" warren reload wc
 
+# warrend (completion/warrend)
+source "$WARREN_SOURCE/completion/warrend"
+_warren() { _warrend; } # complete_line calls _warren
+check "--foreground --group --low-port --user --version" "warrend: its long options" warrend --
+check "--low-port" "warrend: --low-port" warrend --l
+check "nobody" "warrend --user: users" warrend --user nobod
+check "root" "warrend --group: groups" warrend --user nobody --group roo
+
 t_done

@@ -234,6 +234,52 @@ static void values(void **state)
 
 static char *write_string(const struct wgconf *c, unsigned int flags);
 
+/* User and Group (docs/security.md): parsed, written back, never setconf keys. */
+static void user_keys(void **state)
+{
+	static const char text[] = "[Interface]\nUser = wg-daemon\nGroup = 998\n";
+	static const char written[] = "[Interface]\nUser = wg-daemon\nGroup = 998\n\n";
+	static const struct {
+		const char *text, *err;
+	} refused[] = {
+	    /* 1: an option of warrend, never a name */
+	    {"[Interface]\nUser = --low-port\n",
+	     "wg0.conf:2: User is not a user name or number: `--low-port'"},
+	    /* 2 */
+	    {"[Interface]\nUser = a b\n", "wg0.conf:2: User is not a user name or number: `a b'"},
+	    /* 3 */
+	    {"[Interface]\n\nGroup = g/1\n",
+	     "wg0.conf:3: Group is not a group name or number: `g/1'"},
+	    /* 4: '$' only at the end, as useradd allows */
+	    {"[Interface]\nUser = a$b\n", "wg0.conf:2: User is not a user name or number: `a$b'"},
+	};
+	char err[512] = "", *out;
+	struct wgconf c;
+
+	(void)state;
+	assert_int_equal(parse(&c, text, 0, err), 0);
+	assert_string_equal(c.user, "wg-daemon");
+	assert_string_equal(c.group, "998");
+	out = write_string(&c, 0);
+	assert_string_equal(out, written);
+	free(out);
+	out = write_string(&c, WGCONF_SETCONF);
+	assert_null(strstr(out, "User"));
+	assert_null(strstr(out, "Group"));
+	free(out);
+	wgconf_free(&c);
+	assert_int_equal(parse(&c, "[Interface]\nUser = machine$\nUser =\n", 0, err), 0);
+	assert_string_equal(c.user, "");
+	wgconf_free(&c);
+	assert_int_equal(parse(&c, text, WGCONF_SETCONF, err), -EINVAL);
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		print_message("case %zu\n", i + 1);
+		assert_int_equal(parse(&c, refused[i].text, 0, err), -EINVAL);
+		assert_string_equal(err, refused[i].err);
+	}
+}
+
 /* warren's L2 keys (docs/l2.md): parsed, written back, unknown to setconf. */
 static void l2_keys(void **state)
 {
@@ -842,6 +888,7 @@ int main(void)
 	    cmocka_unit_test(write_and_read_back),
 	    cmocka_unit_test(write_saveconfig),
 	    cmocka_unit_test(l2_keys),
+	    cmocka_unit_test(user_keys),
 	    cmocka_unit_test(locate),
 	};
 	log_set_level(LOG_LEVEL_SILENT);
