@@ -59,6 +59,7 @@ static const long allowed[] = {
     __NR_rt_sigprocmask,  /* loop_free() gives the signal mask back */
     __NR_rt_sigreturn,	  /* the return from a signal handler */
     __NR_restart_syscall, /* a call interrupted by a signal, restarted */
+    __NR_sched_yield,	  /* busy polling (WARREN_BUSY_POLL_US) after an empty poll */
 
     /* ---- clocks: vDSO, or the system call where the vDSO is missing ---- */
     __NR_clock_gettime, /* worker_now(), loop's now, syslog(3)'s timestamp */
