@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/udpgso.h"
 #include "os/error.h"
 
 #ifndef UDP_SEGMENT
@@ -85,6 +86,11 @@ int udp_open_flags(struct udp_socket *s, uint16_t port, uint32_t fwmark, unsigne
 			goto err_close;
 		}
 	}
+	/* Kernel drops on receive come with the next datagram (udp.h rx_overflow). */
+	if (setsockopt(s->fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on))) {
+		ret = error_record("setsockopt(SO_RXQ_OVFL)", errno);
+		goto err_close;
+	}
 	grow_buffers(s->fd);
 	if (fwmark) {
 		ret = udp_set_fwmark(s, fwmark);
@@ -103,6 +109,10 @@ int udp_open_flags(struct udp_socket *s, uint16_t port, uint32_t fwmark, unsigne
 	/* Kernels since 4.18 know the option; reading it is harmless. */
 	len = sizeof(segment);
 	s->gso = !getsockopt(s->fd, SOL_UDP, UDP_SEGMENT, &segment, &len);
+	/* Without UDP_GRO (kernels before 5.0) nothing is coalesced: still fine. */
+	if ((flags & UDP_OPEN_OFFLOAD) && setsockopt(s->fd, SOL_UDP, UDP_GRO, &on, sizeof(on)) == 0)
+		s->gro = true;
+	s->gso_runs = (flags & UDP_OPEN_OFFLOAD) && s->gso;
 	return 0;
 
 err_close:
@@ -165,8 +175,11 @@ static void addr_to_kernel(struct sockaddr_in6 *out, const union sockaddr_inet *
 	}
 }
 
-/* Where a datagram arrived (IPV6_PKTINFO, v4-mapped for IPv4), and GRO. */
-static void read_cmsgs(struct msghdr *h, struct udp_msg *m)
+/*
+ * Where a datagram arrived (IPV6_PKTINFO, v4-mapped for IPv4), GRO, and
+ * the socket's drop count (SO_RXQ_OVFL).
+ */
+static void read_cmsgs(struct udp_socket *s, struct msghdr *h, struct udp_msg *m)
 {
 	m->arrived_at.family = 0;
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
@@ -176,8 +189,19 @@ static void read_cmsgs(struct msghdr *h, struct udp_msg *m)
 
 			memcpy(&size, CMSG_DATA(c), sizeof(size));
 			/* One segment is not a coalesced buffer. */
-			if (size > 0 && size < 65536 && (uint32_t)size < m->len)
+			if (size > 0 && size < 65536 && (uint32_t)size < m->len) {
 				m->gso_size = (uint16_t)size;
+				s->stats.rx_gro_buffers++;
+				s->stats.rx_gro_segments +=
+				    udpgso_split_count(m->len, size, m->len);
+			}
+		} else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL &&
+			   c->cmsg_len >= CMSG_LEN(sizeof(uint32_t))) {
+			uint32_t drops;
+
+			memcpy(&drops, CMSG_DATA(c), sizeof(drops));
+			if (drops > s->stats.rx_overflow)
+				s->stats.rx_overflow = drops;
 		} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
 			   c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
 			struct in6_pktinfo info;
@@ -233,7 +257,7 @@ int udp_recv(struct udp_socket *s, struct udp_msg *msgs, unsigned int n)
 			m->len = 0;
 			continue;
 		}
-		read_cmsgs(h, m);
+		read_cmsgs(s, h, m);
 	}
 	return got;
 }
@@ -250,27 +274,32 @@ static void add_cmsg(struct msghdr *h, size_t *used, int level, int type, const 
 	*used += CMSG_SPACE(len);
 }
 
-/* Fills the tx scratch entry @i for @m. */
-static void prepare_one(struct udp_scratch *x, unsigned int i, struct udp_msg *m)
+/*
+ * Fills the tx message @h for @count datagrams from @i on (@m is msgs[@i]),
+ * cut at @gso_size by the kernel when nonzero.
+ */
+static void prepare(struct udp_scratch *x, unsigned int h, unsigned int i, unsigned int count,
+		    struct udp_msg *m, uint16_t gso_size)
 {
-	struct msghdr *h = &x->hdr[i].msg_hdr;
+	struct msghdr *hdr = &x->hdr[h].msg_hdr;
 	size_t used = 0;
 
-	addr_to_kernel(&x->addr[i], &m->peer);
-	x->iov[i].iov_base = m->data;
-	x->iov[i].iov_len = m->len;
-	*h = (struct msghdr){
-	    .msg_name = &x->addr[i],
-	    .msg_namelen = sizeof(x->addr[i]),
-	    .msg_iov = &x->iov[i],
-	    .msg_iovlen = 1,
-	    .msg_control = x->cmsg[i].buf,
-	};
-	if (m->gso_size) {
-		uint16_t size = m->gso_size;
-
-		add_cmsg(h, &used, SOL_UDP, UDP_SEGMENT, &size, sizeof(size));
+	addr_to_kernel(&x->addr[h], &m->peer);
+	for (unsigned int k = 0; k < count; k++) {
+		x->iov[i + k].iov_base = m[k].data;
+		x->iov[i + k].iov_len = m[k].len;
 	}
+	x->first[h] = (uint8_t)i;
+	x->count[h] = (uint8_t)count;
+	*hdr = (struct msghdr){
+	    .msg_name = &x->addr[h],
+	    .msg_namelen = sizeof(x->addr[h]),
+	    .msg_iov = &x->iov[i],
+	    .msg_iovlen = count,
+	    .msg_control = x->cmsg[h].buf,
+	};
+	if (gso_size)
+		add_cmsg(hdr, &used, SOL_UDP, UDP_SEGMENT, &gso_size, sizeof(gso_size));
 	if (m->send_from.family == AF_INET || m->send_from.family == AF_INET6) {
 		struct in6_pktinfo info = {0};
 
@@ -283,27 +312,91 @@ static void prepare_one(struct udp_scratch *x, unsigned int i, struct udp_msg *m
 			if (IN6_IS_ADDR_LINKLOCAL(&info.ipi6_addr))
 				info.ipi6_ifindex = (unsigned int)m->send_from.ifindex;
 		}
-		add_cmsg(h, &used, IPPROTO_IPV6, IPV6_PKTINFO, &info, sizeof(info));
+		add_cmsg(hdr, &used, IPPROTO_IPV6, IPV6_PKTINFO, &info, sizeof(info));
 	}
-	h->msg_controllen = used;
+	hdr->msg_controllen = used;
 	if (!used)
-		h->msg_control = NULL;
+		hdr->msg_control = NULL;
+}
+
+static bool same_local(const struct udp_local *a, const struct udp_local *b)
+{
+	if (a->family != b->family)
+		return false;
+	if (a->family == AF_INET)
+		return !memcmp(&a->addr.v4, &b->addr.v4, sizeof(a->addr.v4));
+	if (a->family == AF_INET6)
+		return !memcmp(&a->addr.v6, &b->addr.v6, sizeof(a->addr.v6)) &&
+		       a->ifindex == b->ifindex;
+	return true;
+}
+
+/* How many of @m[0..n) leave as one UDP_SEGMENT message (core/udpgso.h). */
+static unsigned int run_length(const struct udp_msg *m, unsigned int n)
+{
+	struct udpgso_run run;
+	unsigned int k = 1;
+
+	if (m[0].gso_size)
+		return 1;
+	udpgso_run_start(&run, m[0].len);
+	while (k < n && !m[k].gso_size && sockaddr_inet_equal(&m[k].peer, &m[0].peer) &&
+	       same_local(&m[k].send_from, &m[0].send_from) && udpgso_run_add(&run, m[k].len))
+		k++;
+	return k;
+}
+
+/*
+ * Fills the tx messages from @h on for @msgs[@i..@n), in runs where
+ * s->gso_runs allows, except one datagram a message below @singles_end.
+ * Returns the number of messages; x->first[] ends with @n.
+ */
+static unsigned int plan(struct udp_socket *s, struct udp_msg *msgs, unsigned int n, unsigned int h,
+			 unsigned int i, unsigned int singles_end)
+{
+	struct udp_scratch *x = &s->tx;
+
+	while (i < n) {
+		unsigned int count = 1;
+
+		if (s->gso_runs && i >= singles_end)
+			count = run_length(&msgs[i], n - i);
+		prepare(x, h, i, count, &msgs[i],
+			count > 1 ? (uint16_t)msgs[i].len : msgs[i].gso_size);
+		h++;
+		i += count;
+	}
+	x->first[h] = (uint8_t)n;
+	return h;
+}
+
+/* The messages [@h, @h + @sent) left: counted, and runs are welcome again. */
+static void sent_ok(struct udp_socket *s, unsigned int h, unsigned int sent)
+{
+	for (unsigned int k = h; k < h + sent; k++) {
+		if (s->tx.count[k] < 2)
+			continue;
+		s->stats.tx_gso_sends++;
+		s->stats.tx_gso_segments += s->tx.count[k];
+		s->gso_refused = 0;
+	}
 }
 
 int udp_send(struct udp_socket *s, struct udp_msg *msgs, unsigned int n)
 {
 	struct udp_scratch *x = &s->tx;
-	unsigned int done = 0;
+	unsigned int h = 0, nh;
 
 	if (n > UDP_BATCH_MAX)
 		n = UDP_BATCH_MAX;
-	for (unsigned int i = 0; i < n; i++)
-		prepare_one(x, i, &msgs[i]);
-	while (done < n) {
-		int sent = sendmmsg(s->fd, x->hdr + done, n - done, MSG_DONTWAIT);
+	nh = plan(s, msgs, n, 0, 0, 0);
+	while (h < nh) {
+		int sent = sendmmsg(s->fd, x->hdr + h, nh - h, MSG_DONTWAIT);
+		unsigned int i = x->first[h];
 
 		if (sent > 0) {
-			done += (unsigned int)sent;
+			sent_ok(s, h, (unsigned int)sent);
+			h += (unsigned int)sent;
 			continue;
 		}
 		if (!sent)
@@ -313,21 +406,33 @@ int udp_send(struct udp_socket *s, struct udp_msg *msgs, unsigned int n)
 		if ((errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS))
 			break;
 		/*
-		 * The message at @done was refused on its own. With a source
+		 * A run refused as a whole: no checksum offload on the way out
+		 * (EIO, for good), or too big for the path or this kernel
+		 * (EINVAL, EMSGSIZE, ...). Its datagrams go again one by one.
+		 */
+		if (x->count[h] > 1) {
+			s->stats.tx_gso_fallbacks++;
+			if (errno == EIO || ++s->gso_refused >= UDP_GSO_REFUSALS)
+				s->gso_runs = false;
+			nh = plan(s, msgs, n, h, i, i + x->count[h]);
+			continue;
+		}
+		/*
+		 * The message at @i was refused on its own. With a source
 		 * address, that is likely gone: retry with the kernel's choice.
 		 * Otherwise (no route, too big, a queued ICMP error, filtered)
 		 * drop it and go on.
 		 */
-		if (msgs[done].send_from.family) {
-			msgs[done].send_from.family = 0;
+		if (msgs[i].send_from.family) {
+			msgs[i].send_from.family = 0;
 			s->stats.tx_source_cleared++;
-			prepare_one(x, done, &msgs[done]);
+			prepare(x, h, i, 1, &msgs[i], msgs[i].gso_size);
 			continue;
 		}
 		s->stats.tx_errors++;
-		done++;
+		h++;
 	}
-	if (!done && n)
+	if (!h && n)
 		return -EAGAIN;
-	return (int)done;
+	return (int)x->first[h];
 }

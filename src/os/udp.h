@@ -63,24 +63,52 @@ struct udp_stats {
 	uint64_t rx_truncated; /* datagram larger than its buffer: dropped */
 	uint64_t tx_errors;    /* send refused for one message (unreachable, too big): dropped */
 	uint64_t tx_source_cleared; /* a send_from the kernel refused: sent without it */
+	/*
+	 * Datagrams the kernel dropped because the socket's receive buffer
+	 * was full, as SO_RXQ_OVFL reports it with the next datagram that
+	 * gets in (the socket's sk_drops, so also a checksum the kernel
+	 * found wrong): the highest count seen.
+	 */
+	uint64_t rx_overflow;
+	/* UDP_OFFLOAD (not drops): */
+	uint64_t rx_gro_buffers;  /* buffers that held more than one datagram */
+	uint64_t rx_gro_segments; /* the datagrams in them */
+	uint64_t tx_gso_sends;	  /* UDP_SEGMENT sends of more than one datagram */
+	uint64_t tx_gso_segments; /* the datagrams in them */
+	/*
+	 * Runs the kernel refused as one UDP_SEGMENT send (EIO: the route's
+	 * device cannot checksum; EINVAL, EMSGSIZE: too big for the path, or
+	 * an old kernel), sent again one datagram at a time.
+	 */
+	uint64_t tx_gso_fallbacks;
 };
 
+/*
+ * One direction's system-call arrays. Receive: entry i is datagram i. Send:
+ * iov[i] is datagram i, and hdr, addr and cmsg entry h is one message of
+ * sendmmsg, which carries the datagrams first[h] .. first[h] + count[h] - 1
+ * (more than one: a UDP_SEGMENT run).
+ */
 struct udp_scratch {
 	struct mmsghdr hdr[UDP_BATCH_MAX];
 	struct iovec iov[UDP_BATCH_MAX];
 	struct sockaddr_in6 addr[UDP_BATCH_MAX];
-	/* room for UDP_GRO / UDP_SEGMENT and IPV6_PKTINFO per datagram */
+	/* room for UDP_GRO / UDP_SEGMENT, IPV6_PKTINFO and SO_RXQ_OVFL per datagram */
 	union {
-		char buf[64];
+		char buf[128];
 		struct cmsghdr align;
 	} cmsg[UDP_BATCH_MAX];
+	uint8_t first[UDP_BATCH_MAX + 1];
+	uint8_t count[UDP_BATCH_MAX];
 };
 
 struct udp_socket {
 	int fd;
-	uint16_t port; /* the bound port, also when 0 (ephemeral) was asked */
-	bool gso;      /* the kernel takes UDP_SEGMENT on send */
-	bool gro;      /* UDP_GRO is enabled on this socket */
+	uint16_t port;	      /* the bound port, also when 0 (ephemeral) was asked */
+	bool gso;	      /* the kernel takes UDP_SEGMENT on send */
+	bool gro;	      /* UDP_GRO is enabled on this socket */
+	bool gso_runs;	      /* udp_send joins runs of datagrams (UDP_OPEN_OFFLOAD) */
+	uint32_t gso_refused; /* runs refused since the last one the kernel took */
 	struct udp_stats stats;
 	struct udp_scratch rx, tx;
 };
@@ -113,7 +141,21 @@ enum udp_open_flags {
 	 * socket keeps the kernel's default, as wireguard-go's.
 	 */
 	UDP_OPEN_FRAGMENT = 1 << 1,
+	/*
+	 * UDP segmentation offload both ways, where the kernel has it: UDP_GRO
+	 * on receive (every receive buffer must then hold 64 KiB; a buffer
+	 * may come back holding several datagrams, gso_size apart), and on
+	 * send udp_send joins runs of consecutive datagrams to one
+	 * destination into one UDP_SEGMENT message (core/udpgso.h says
+	 * which). A run the kernel refuses goes again one datagram at a time
+	 * (stats.tx_gso_fallbacks); after EIO (the device cannot checksum)
+	 * or UDP_GSO_REFUSALS refusals in a row, runs stop for this socket.
+	 */
+	UDP_OPEN_OFFLOAD = 1 << 2,
 };
+
+/* Refusals of UDP_SEGMENT in a row after which udp_send stops making runs. */
+#define UDP_GSO_REFUSALS 64
 
 /* udp_open with @flags from enum udp_open_flags. */
 int udp_open_flags(struct udp_socket *s, uint16_t port, uint32_t fwmark, unsigned int flags);
@@ -131,7 +173,8 @@ int udp_enable_gro(struct udp_socket *s);
  * Receives up to @n (at most UDP_BATCH_MAX) datagrams without blocking.
  * Returns how many of @msgs were filled (a truncated datagram is counted in
  * stats, and returned with len 0), or -EAGAIN when none is waiting, or
- * another -errno.
+ * another -errno. With UDP_GRO a message may hold several datagrams of
+ * @gso_size bytes (core/udpgso.h udpgso_split_count cuts it).
  */
 int udp_recv(struct udp_socket *s, struct udp_msg *msgs, unsigned int n);
 
@@ -139,7 +182,9 @@ int udp_recv(struct udp_socket *s, struct udp_msg *msgs, unsigned int n);
  * Sends @msgs[0..n) without blocking, in order. Returns how many messages
  * were consumed: sent, or dropped and counted in stats.tx_errors when the
  * kernel refused that one message. Fewer than @n means the socket buffer is
- * full (wait for EPOLLOUT); -EAGAIN when nothing could be sent.
+ * full (wait for EPOLLOUT); -EAGAIN when nothing could be sent. With
+ * s->gso_runs, runs of @msgs (each with gso_size 0) to one destination
+ * leave as one UDP_SEGMENT message each; the count is still of @msgs.
  */
 int udp_send(struct udp_socket *s, struct udp_msg *msgs, unsigned int n);
 
