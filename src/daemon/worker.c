@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/udpgso.h"
 #include "daemon/peer_log.h"
 #include "daemon/worker.h"
 #include "engine/messages.h"
@@ -239,6 +240,51 @@ static void tun_event(struct loop *loop, int fd, uint32_t events, void *arg)
 	(void)loop;
 }
 
+/* Hands the first @n datagrams of w->bufs to the engine and sends what it made. */
+static void recv_batch(struct worker *w, size_t n)
+{
+	engine_recv_batch(w->engine, w->bufs, n, worker_now(), &w->out);
+	worker_flush(w);
+}
+
+/*
+ * Cuts the UDP_GRO buffer @buf (consumed) into its datagrams of @seg_size
+ * bytes, appended to w->bufs after the first *@n. The first stays in @buf;
+ * the others are copied out into buffers of their own (the engine opens
+ * each in place, and a buffer is one datagram), all before any of them
+ * reaches the engine.
+ */
+static void gro_split(struct worker *w, struct pktbuf *buf, uint32_t seg_size, size_t *n)
+{
+	uint32_t count = udpgso_split_count(buf->len, seg_size, WORKER_GRO_MAX_SEGS);
+	const uint8_t *data = pktbuf_data(buf);
+
+	if (!count) {
+		w->stats.udp_gro_bad++;
+		pktbuf_free(buf);
+		return;
+	}
+	if (*n + count > WORKER_BATCH) {
+		recv_batch(w, *n);
+		*n = 0;
+	}
+	w->bufs[(*n)++] = buf;
+	for (uint32_t i = 1; i < count; i++) {
+		uint32_t len = udpgso_split_len(buf->len, seg_size, i);
+		struct pktbuf *seg = pktbuf_alloc(w->pool);
+
+		if (!seg) {
+			w->stats.rx_no_buffer += count - i;
+			set_starved(w, true);
+			break;
+		}
+		memcpy(pktbuf_put(seg, len), data + (size_t)i * seg_size, len);
+		seg->addr = buf->addr;
+		w->bufs[(*n)++] = seg;
+	}
+	buf->len = udpgso_split_len(buf->len, seg_size, 0);
+}
+
 static void udp_event(struct loop *loop, int fd, uint32_t events, void *arg)
 {
 	struct worker *w = arg;
@@ -259,7 +305,7 @@ static void udp_event(struct loop *loop, int fd, uint32_t events, void *arg)
 
 			if (!buf)
 				break;
-			w->bufs[want] = buf;
+			w->rx_bufs[want] = buf;
 			w->msgs[want].data = pktbuf_data(buf);
 			w->msgs[want].cap = pktbuf_tailroom(buf);
 			want++;
@@ -273,7 +319,7 @@ static void udp_event(struct loop *loop, int fd, uint32_t events, void *arg)
 		if (ret > 0)
 			got = (unsigned)ret;
 		for (unsigned i = 0; i < want; i++) {
-			struct pktbuf *buf = w->bufs[i];
+			struct pktbuf *buf = w->rx_bufs[i];
 
 			if (i >= got || !w->msgs[i].len) {
 				pktbuf_free(buf);
@@ -281,12 +327,18 @@ static void udp_event(struct loop *loop, int fd, uint32_t events, void *arg)
 			}
 			buf->len = w->msgs[i].len;
 			buf->addr = w->msgs[i].peer;
+			if (w->msgs[i].gso_size) {
+				gro_split(w, buf, w->msgs[i].gso_size, &n);
+				continue;
+			}
+			if (n == WORKER_BATCH) {
+				recv_batch(w, n);
+				n = 0;
+			}
 			w->bufs[n++] = buf;
 		}
-		if (n) {
-			engine_recv_batch(w->engine, w->bufs, n, worker_now(), &w->out);
-			worker_flush(w);
-		}
+		if (n)
+			recv_batch(w, n);
 		if (got < want)
 			return;
 	}
@@ -321,9 +373,13 @@ int worker_bind(struct worker *w, uint16_t port)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	/* An L2 frame may need two underlay packets (docs/l2.md "MTU"). */
+	/*
+	 * An L2 frame may need two underlay packets (docs/l2.md "MTU"), more
+	 * than a UDP_SEGMENT piece may be: L2 keeps one datagram per send.
+	 */
 	err = udp_open_flags(s, port, w->fwmark,
-			     engine_get_mode(w->engine) == ENGINE_MODE_L2 ? UDP_OPEN_FRAGMENT : 0);
+			     engine_get_mode(w->engine) == ENGINE_MODE_L2 ? UDP_OPEN_FRAGMENT
+									  : UDP_OPEN_OFFLOAD);
 	if (err) {
 		free(s);
 		return err;

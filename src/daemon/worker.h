@@ -44,6 +44,12 @@ enum {
 	 * take half the pool.
 	 */
 	WORKER_GSO_MAX_SEGS = WORKER_POOL / 2,
+	/*
+	 * Datagrams one UDP_GRO buffer may hold: the kernel's UDP_MAX_SEGMENTS
+	 * (64, 128 since Linux 6.10 or so) for a GSO send that crossed a veth
+	 * whole. A buffer claiming more is dropped (drop_udp_gro_bad).
+	 */
+	WORKER_GRO_MAX_SEGS = WORKER_BATCH,
 };
 
 struct worker {
@@ -61,7 +67,8 @@ struct worker {
 	bool starved;		     /* the pool ran dry: TUN and UDP reads paused */
 	bool tun_gone;		     /* the TUN queue hit EOF or an error: loop stopped */
 	struct offload offload;
-	struct pktbuf *bufs[WORKER_BATCH];
+	struct pktbuf *bufs[WORKER_BATCH];    /* a batch for the engine */
+	struct pktbuf *rx_bufs[WORKER_BATCH]; /* the buffers of one recvmmsg */
 	struct udp_msg msgs[WORKER_BATCH];
 	struct device_stats stats;
 };
