@@ -29,6 +29,7 @@
 #include "daemon/uapi_server.h"
 #include "daemon/worker.h"
 #include "engine/engine.h"
+#include "os/linkstats.h"
 #include "os/loop.h"
 
 struct device {
@@ -77,6 +78,7 @@ static const struct {
     {"drop_gso_no_buffer", offsetof(struct device_stats, gso_no_buffer)},
     {"drop_csum_bad", offsetof(struct device_stats, csum_bad)},
     {"drop_gro_write", offsetof(struct device_stats, gro_write_drops)},
+    {"drop_udp_gro_bad", offsetof(struct device_stats, udp_gro_bad)},
 };
 
 /* Calls @emit for each nonzero drop counter of the device (not the engine's). */
@@ -96,6 +98,45 @@ static void each_drop(const struct device *device,
 		emit(arg, "drop_udp_truncated", udp->stats.rx_truncated);
 	if (udp && udp->stats.tx_errors)
 		emit(arg, "drop_udp_send", udp->stats.tx_errors);
+	/* The kernel's, on the device's behalf: the socket's receive buffer was full. */
+	if (udp && udp->stats.rx_overflow)
+		emit(arg, "drop_kernel_udp_rcvbuf", udp->stats.rx_overflow);
+}
+
+/*
+ * The kernel's drops that warrend cannot count itself, read when asked:
+ * the TUN device's tx_dropped (its queue was full: the worker did not read
+ * fast enough). Since the device was made, so for a persistent device
+ * also before this daemon.
+ */
+static void each_kernel_drop(const struct device *device,
+			     void (*emit)(void *arg, const char *key, uint64_t n), void *arg)
+{
+	struct rtnl_link_stats64 st;
+
+	if (!linkstats_get(device->ifindex, &st) && st.tx_dropped)
+		emit(arg, "drop_kernel_tun_tx", st.tx_dropped);
+}
+
+/* UDP segmentation offload on the socket (not drops; udp.h UDP_OPEN_OFFLOAD). */
+static void each_offload(const struct device *device,
+			 void (*emit)(void *arg, const char *key, uint64_t n), void *arg)
+{
+	const struct udp_socket *udp = device->worker.udp;
+	const struct {
+		const char *key;
+		uint64_t n;
+	} v[] = {
+	    {"udp_gso_sends", udp ? udp->stats.tx_gso_sends : 0},
+	    {"udp_gso_segments", udp ? udp->stats.tx_gso_segments : 0},
+	    {"udp_gso_fallbacks", udp ? udp->stats.tx_gso_fallbacks : 0},
+	    {"udp_gro_buffers", udp ? udp->stats.rx_gro_buffers : 0},
+	    {"udp_gro_segments", udp ? udp->stats.rx_gro_segments : 0},
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (v[i].n)
+			emit(arg, v[i].key, v[i].n);
 }
 
 static void hook_counters(void *ctx, void (*emit)(void *arg, const char *key, uint64_t n),
@@ -105,6 +146,8 @@ static void hook_counters(void *ctx, void (*emit)(void *arg, const char *key, ui
 	const struct device_stats *st = &device->worker.stats;
 
 	each_drop(device, emit, arg);
+	each_kernel_drop(device, emit, arg);
+	each_offload(device, emit, arg);
 	if (engine_get_mode(device->engine) != ENGINE_MODE_L2)
 		return;
 	/* The TAP device's offloads (docs/l2.md "Offloads"): not drops. */
@@ -348,6 +391,7 @@ void device_log_drops(const struct device *device)
 	const struct device_stats *st = &device->worker.stats;
 
 	each_drop(device, log_counter, NULL);
+	each_offload(device, log_counter, NULL);
 	if (st->gso_packets || st->gro_packets)
 		pr_debug("offload: %llu super-packets segmented, %llu segments coalesced into %llu",
 			 (unsigned long long)st->gso_packets, (unsigned long long)st->gro_segments,

@@ -43,7 +43,8 @@ enum device_stop {
 struct device_stats {
 	uint64_t tun_read_errors; /* read() on the TUN queue failed other than EAGAIN */
 	uint64_t tun_write_drops; /* write() to the TUN queue refused a packet */
-	uint64_t rx_no_buffer;	  /* the pool was empty when reading */
+	uint64_t rx_no_buffer;	  /* the pool was empty when reading (or splitting UDP_GRO) */
+	uint64_t udp_gro_bad;	  /* UDP_GRO buffer of more datagrams than WORKER_GRO_MAX_SEGS */
 	/* vnet_hdr offloads (TSO super-packets in, coalesced TCP out) */
 	uint64_t gso_bad;	  /* super-packet or segment whose headers do not add up */
 	uint64_t gso_unsupported; /* super-packet of a gso type not done here (UDP) */
