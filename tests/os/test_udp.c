@@ -8,6 +8,8 @@
  *   A --- one 10500-byte UDP_SEGMENT send, segments of 1000 --->  B
  *     B without UDP_GRO: 11 datagrams; with UDP_GRO: one buffer, gso_size 1000
  *   A --- to 127.0.0.2 --->  B  --- reply from 127.0.0.2 (IPV6_PKTINFO) ---> A
+ *   O (UDP_OPEN_OFFLOAD) --- runs to G (UDP_GRO) and to B, mixed --->  G, B
+ *     in order; with SO_NO_CHECK the kernel refuses every run: one by one
  */
 #include "os_test.h"
 
@@ -22,6 +24,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "core/udpgso.h"
 #include "os/loop.h"
 #include "os/udp.h"
 
@@ -319,6 +322,147 @@ static int reuseport_spreads_flows(void)
 	return 0;
 }
 
+/*
+ * Sends one batch from an offload socket: runs of 1000 to G broken by a
+ * short one, by datagrams to B (another endpoint), by another size, and
+ * runs longer than UDPGSO_MAX_SEGS. Datagram i carries i in its first two
+ * bytes. G and B must see their datagrams whole and in order, whatever
+ * the runs were.
+ */
+#define MIXED 128
+static struct udp_socket so, sg;
+static uint8_t mixed_out[MIXED][1000];
+static uint32_t mixed_len[MIXED];
+static bool mixed_to_b[MIXED];
+
+static void mixed_batch(struct udp_msg *tx)
+{
+	for (int i = 0; i < MIXED; i++) {
+		uint32_t len = 1000;
+
+		mixed_to_b[i] = (i >= 20 && i < 23) || i == 40;
+		if (i == 10 || i == 30)
+			len = 500; /* closes a run */
+		else if (i >= 45 && i < 50)
+			len = 800; /* a run of another size */
+		mixed_len[i] = len;
+		memset(mixed_out[i], 0xee, len);
+		mixed_out[i][0] = (uint8_t)i;
+		mixed_out[i][1] = (uint8_t)(i >> 8);
+		tx[i] = (struct udp_msg){.data = mixed_out[i], .len = len};
+		addr_set(&tx[i].peer, "127.0.0.1", mixed_to_b[i] ? sb.port : sg.port);
+	}
+}
+
+/* Receives @want datagrams at @s, cutting UDP_GRO buffers; checks order. */
+static int mixed_check(struct udp_socket *s, bool to_b)
+{
+	static uint8_t rxbuf[16][BIG];
+	int next = 0, seen = 0;
+
+	while (next < MIXED) {
+		struct udp_msg rx[16];
+		struct pollfd pfd = {.fd = s->fd, .events = POLLIN};
+		int n;
+
+		if (next < MIXED && mixed_to_b[next] != to_b) {
+			next++;
+			continue;
+		}
+		CHECK(poll(&pfd, 1, 2000) == 1);
+		for (int i = 0; i < 16; i++)
+			rx[i] = (struct udp_msg){.data = rxbuf[i], .cap = BIG};
+		n = udp_recv(s, rx, 16);
+		CHECK(n > 0);
+		for (int i = 0; i < n; i++) {
+			uint32_t seg = rx[i].gso_size ? rx[i].gso_size : rx[i].len;
+			uint32_t count = udpgso_split_count(rx[i].len, seg, 128);
+
+			CHECK(count > 0);
+			for (uint32_t k = 0; k < count; k++) {
+				const uint8_t *d = (uint8_t *)rx[i].data + k * seg;
+				uint32_t len = udpgso_split_len(rx[i].len, seg, k);
+
+				while (next < MIXED && mixed_to_b[next] != to_b)
+					next++;
+				CHECK(next < MIXED);
+				CHECK(len == mixed_len[next]);
+				CHECK(d[0] == (uint8_t)next && d[1] == (uint8_t)(next >> 8));
+				CHECK(!memcmp(d + 2, mixed_out[next] + 2, len - 2));
+				next++;
+				seen++;
+			}
+		}
+		while (next < MIXED && mixed_to_b[next] != to_b)
+			next++;
+	}
+	return seen;
+}
+
+static int offload_runs(void)
+{
+	struct udp_msg tx[MIXED];
+	int to_g, to_b;
+
+	CHECK_OK(udp_open_flags(&so, 0, 0, UDP_OPEN_OFFLOAD));
+	CHECK_OK(udp_open_flags(&sg, 0, 0, UDP_OPEN_OFFLOAD));
+	if (!so.gso || !sg.gro) {
+		printf("# kernel lacks UDP_SEGMENT or UDP_GRO: not tested\n");
+		return OS_TEST_SKIP;
+	}
+	CHECK(so.gso_runs);
+	mixed_batch(tx);
+	CHECK(udp_send(&so, tx, MIXED) == MIXED);
+	/*
+	 * Runs: 0-10 (11, closed by a 500), 11-19, 20-22 (to B), 23-30
+	 * (closed), 31-39, 41-45 (the first 800 closes it), 46-49 (800),
+	 * 50-113 (64, the most), 114-127: 9 runs of 127 datagrams; 40 (to B)
+	 * alone.
+	 */
+	CHECK(so.stats.tx_gso_sends == 9);
+	CHECK(so.stats.tx_gso_segments == 127);
+	CHECK(so.stats.tx_gso_fallbacks == 0);
+	to_g = mixed_check(&sg, false);
+	CHECK(to_g == 124);
+	CHECK(sg.stats.rx_gro_buffers > 0);
+	to_b = mixed_check(&sb, true);
+	CHECK(to_b == 4);
+	return 0;
+}
+
+/*
+ * With SO_NO_CHECK the kernel refuses UDP_SEGMENT (EINVAL, net/ipv4/udp.c
+ * udp_send_skb): every run goes again one datagram at a time, in order,
+ * counted; after UDP_GSO_REFUSALS refusals the socket stops making runs.
+ */
+static int offload_refused(void)
+{
+	struct udp_msg tx[MIXED];
+	int one = 1;
+
+	if (!so.gso_runs)
+		return OS_TEST_SKIP;
+	CHECK(!setsockopt(so.fd, SOL_SOCKET, SO_NO_CHECK, &one, sizeof(one)));
+	mixed_batch(tx);
+	CHECK(udp_send(&so, tx, MIXED) == MIXED);
+	CHECK(so.stats.tx_gso_fallbacks == 9);
+	CHECK(so.stats.tx_gso_sends == 9); /* the earlier case's, no more */
+	CHECK(so.stats.tx_errors == 0);
+	CHECK(mixed_check(&sg, false) == 124);
+	CHECK(mixed_check(&sb, true) == 4);
+	for (int round = 0; so.gso_runs && round < UDP_GSO_REFUSALS; round++) {
+		mixed_batch(tx);
+		CHECK(udp_send(&so, tx, MIXED) == MIXED);
+		CHECK(mixed_check(&sg, false) == 124);
+		CHECK(mixed_check(&sb, true) == 4);
+	}
+	CHECK(!so.gso_runs);
+	CHECK(so.stats.tx_gso_fallbacks == UDP_GSO_REFUSALS);
+	udp_close(&so);
+	udp_close(&sg);
+	return 0;
+}
+
 struct loop_state {
 	uint64_t fired_at;
 	int reads;
@@ -471,6 +615,9 @@ int main(void)
 	    {"a refused message is counted, the rest of the batch sent", refused_message_skipped},
 	    {"replies leave from the address the request arrived at", sticky_source},
 	    {"SO_REUSEPORT sockets on one port share the flows", reuseport_spreads_flows},
+	    {"offload: runs of one size to one endpoint leave as UDP_SEGMENT, in order",
+	     offload_runs},
+	    {"offload: runs the kernel refuses go one by one, counted, then stop", offload_refused},
 	    {"the loop's deadline fires on time, fd callbacks run", loop_deadline_and_fd},
 	    {"a watch removed by a callback gets no event of the round", loop_del_in_callback},
 	    {"SIGTERM stops the loop through its signalfd", loop_stops_on_sigterm},
