@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/pktbuf.h"
+
 enum {
 	/* UDP_MAX_SEGMENTS (include/linux/udp.h): datagrams in one send. */
 	UDPGSO_MAX_SEGS = 64,
@@ -63,5 +65,18 @@ static inline uint32_t udpgso_split_len(uint32_t len, uint32_t seg_size, uint32_
 
 	return len - off < seg_size ? len - off : seg_size;
 }
+
+/*
+ * Cuts the UDP_GRO buffer @buf (buf->len bytes of datagrams of @seg_size,
+ * from buf->addr) into one buffer per datagram, written to @out in order:
+ * the first stays in @buf (trimmed to its length), each other is copied
+ * once into a new buffer of @pool with @buf's address, so that each can be
+ * opened in place and freed on its own. Returns how many buffers are in
+ * @out (@buf consumed), with *@lost datagrams that found no free buffer
+ * (the last ones); or -EBADMSG, @buf untouched, when the cut does not add
+ * up (udpgso_split_count is 0 for @max).
+ */
+int udpgso_split(struct pktbuf *buf, uint32_t seg_size, struct pktbuf_pool *pool,
+		 struct pktbuf **out, uint32_t max, uint32_t *lost);
 
 #endif

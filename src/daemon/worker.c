@@ -249,40 +249,29 @@ static void recv_batch(struct worker *w, size_t n)
 
 /*
  * Cuts the UDP_GRO buffer @buf (consumed) into its datagrams of @seg_size
- * bytes, appended to w->bufs after the first *@n. The first stays in @buf;
- * the others are copied out into buffers of their own (the engine opens
- * each in place, and a buffer is one datagram), all before any of them
- * reaches the engine.
+ * bytes (core/udpgso.h), appended to w->bufs after the first *@n; the
+ * batch so far goes to the engine first if they would not fit.
  */
 static void gro_split(struct worker *w, struct pktbuf *buf, uint32_t seg_size, size_t *n)
 {
-	uint32_t count = udpgso_split_count(buf->len, seg_size, WORKER_GRO_MAX_SEGS);
-	const uint8_t *data = pktbuf_data(buf);
+	uint32_t lost;
+	int got;
 
-	if (!count) {
+	if (*n + udpgso_split_count(buf->len, seg_size, WORKER_GRO_MAX_SEGS) > WORKER_BATCH) {
+		recv_batch(w, *n);
+		*n = 0;
+	}
+	got = udpgso_split(buf, seg_size, w->pool, w->bufs + *n, WORKER_GRO_MAX_SEGS, &lost);
+	if (got < 0) {
 		w->stats.udp_gro_bad++;
 		pktbuf_free(buf);
 		return;
 	}
-	if (*n + count > WORKER_BATCH) {
-		recv_batch(w, *n);
-		*n = 0;
+	*n += (size_t)got;
+	if (lost) {
+		w->stats.rx_no_buffer += lost;
+		set_starved(w, true);
 	}
-	w->bufs[(*n)++] = buf;
-	for (uint32_t i = 1; i < count; i++) {
-		uint32_t len = udpgso_split_len(buf->len, seg_size, i);
-		struct pktbuf *seg = pktbuf_alloc(w->pool);
-
-		if (!seg) {
-			w->stats.rx_no_buffer += count - i;
-			set_starved(w, true);
-			break;
-		}
-		memcpy(pktbuf_put(seg, len), data + (size_t)i * seg_size, len);
-		seg->addr = buf->addr;
-		w->bufs[(*n)++] = seg;
-	}
-	buf->len = udpgso_split_len(buf->len, seg_size, 0);
 }
 
 static void udp_event(struct loop *loop, int fd, uint32_t events, void *arg)

@@ -12,12 +12,22 @@
  *     op & 3 == 2  the bytes as a datagram to A
  *     op & 3 == 3  deliver what A and B have queued to each other, then tick
  *     op & 4       the datagram comes from another address (roaming)
+ *     op & 8       with op 0: a UDP_GRO buffer, its first 2 bytes (BE) the
+ *                  segment size, cut by core/udpgso.c as warrend cuts one;
+ *                  with op 1: the bytes cut into plaintexts of 16 x byte 0
+ *                  + 1 bytes, sealed by A, joined as one UDP_SEGMENT run
+ *                  would be, byte 1 flipped at a place byte 2 picks, cut
+ *                  again and given to B in one batch
  *
  * The pair persists between inputs (its keys are expensive) and is made
  * anew when a side has lost its session. Every buffer must be back in the
  * pool after each input.
  */
 #include "../unit/engine/engine_pair.h"
+
+#include "core/udpgso.h"
+
+enum { GRO_MAX = 128 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -62,6 +72,79 @@ static void sealed_to_b(const uint8_t *bytes, size_t len, bool roam)
 	}
 }
 
+static void set_from(struct pktbuf *buf, struct side *to, bool roam)
+{
+	if (roam)
+		pair_addr(&buf->addr, "198.51.100.1", 999);
+	else
+		buf->addr = pair_other(&p, to)->addr;
+}
+
+/* Cuts @buf (consumed) at @seg_size as the worker does and hands the pieces to B. */
+static void split_to_b(struct pktbuf *buf, uint32_t seg_size)
+{
+	struct pktbuf *out[GRO_MAX];
+	uint32_t lost;
+	int n = udpgso_split(buf, seg_size, p.pool, out, GRO_MAX, &lost);
+
+	if (n < 0) {
+		pktbuf_free(buf);
+		return;
+	}
+	engine_recv_batch(p.b.engine, out, (size_t)n, p.now, &p.b.out);
+}
+
+static void gro_to_b(const uint8_t *bytes, size_t len, bool roam)
+{
+	struct pktbuf *buf;
+
+	if (len < 2)
+		return;
+	buf = pktbuf_from(p.pool, bytes + 2, len - 2);
+	if (!buf)
+		return;
+	set_from(buf, &p.b, roam);
+	split_to_b(buf, (uint32_t)bytes[0] << 8 | bytes[1]);
+}
+
+static void sealed_run_to_b(const uint8_t *bytes, size_t len, bool roam)
+{
+	struct pktbuf *run = NULL, *buf;
+	struct udpgso_run r = {0};
+	size_t chunk;
+
+	if (len < 3)
+		return;
+	chunk = (size_t)bytes[0] * 16 + 1;
+	for (size_t off = 3; off < len; off += chunk) {
+		size_t n = len - off < chunk ? len - off : chunk;
+
+		buf = pktbuf_from(p.pool, bytes + off, n);
+		if (!buf)
+			break;
+		engine_send_to_peer(p.a.engine, p.a.peer, &buf, 1, p.now, &p.a.out);
+	}
+	while ((buf = pktbuf_queue_pop(&p.a.out.tx))) {
+		uint8_t *dst;
+
+		if (!run) {
+			run = buf;
+			udpgso_run_start(&r, buf->len);
+			continue;
+		}
+		dst = udpgso_run_add(&r, buf->len) ? pktbuf_put(run, buf->len) : NULL;
+		if (dst)
+			memcpy(dst, pktbuf_data(buf), buf->len);
+		pktbuf_free(buf);
+	}
+	if (!run)
+		return;
+	if (bytes[1] && run->len)
+		pktbuf_data(run)[(size_t)bytes[2] * 97 % run->len] ^= bytes[1];
+	set_from(run, &p.b, roam);
+	split_to_b(run, r.size);
+}
+
 /* Whatever each side sent, wherever it was addressed, reaches the other. */
 static void deliver(struct side *from)
 {
@@ -104,10 +187,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			len = size;
 		switch (op & 3) {
 		case 0:
-			feed(&p.b, data, len, op & 4);
+			if (op & 8)
+				gro_to_b(data, len, op & 4);
+			else
+				feed(&p.b, data, len, op & 4);
 			break;
 		case 1:
-			sealed_to_b(data, len, op & 4);
+			if (op & 8)
+				sealed_run_to_b(data, len, op & 4);
+			else
+				sealed_to_b(data, len, op & 4);
 			break;
 		case 2:
 			feed(&p.a, data, len, op & 4);

@@ -4,6 +4,7 @@
  * of datagram lengths, cut into runs the way os/udp.c cuts a send batch
  * (greedily, in order), and buffers split the way the daemon splits them.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -184,13 +185,82 @@ static void run_then_split(void **state)
 		assert_int_equal(udpgso_split_len(r.bytes, r.size, k), lens[k]);
 }
 
+/* A buffer of @count datagrams of @seg bytes and a last of @last, byte k = datagram k's number. */
+static struct pktbuf *gro_buffer(struct pktbuf_pool *pool, uint32_t count, uint32_t seg,
+				 uint32_t last)
+{
+	struct pktbuf *buf = pktbuf_alloc(pool);
+	uint32_t len = (count - 1) * seg + last;
+	uint8_t *p = pktbuf_put(buf, len);
+
+	for (uint32_t i = 0; i < len; i++)
+		p[i] = (uint8_t)(i / seg);
+	buf->addr.in4.sin_family = AF_INET;
+	buf->addr.in4.sin_port = 51820;
+	return buf;
+}
+
+struct cut_case {
+	uint32_t count, seg, last, pool_free; /* pool_free: buffers left for the copies */
+	int ret;			      /* buffers out, or -EBADMSG */
+	uint32_t lost;
+};
+
+static void split_buffers(void **state)
+{
+	static const struct cut_case cases[] = {
+	    /* 1: one datagram: the buffer alone */ {1, 1452, 1452, 200, 1, 0},
+	    /* 2: the last one short */ {3, 1452, 96, 200, 3, 0},
+	    /* 3: 64 of 1000 */ {64, 1000, 1000, 200, 64, 0},
+	    /* 4: more than max (128) */ {129, 32, 32, 200, -EBADMSG, 0},
+	    /* 5: the pool runs dry after 2 copies */ {10, 1000, 1000, 2, 3, 7},
+	    /* 6: no buffer for any copy */ {4, 1000, 1000, 0, 1, 3},
+	};
+	struct pktbuf *out[128], *hold[256];
+	struct pktbuf_pool *pool;
+
+	(void)state;
+	assert_int_equal(pktbuf_pool_new(&pool, 256, 65536), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct cut_case *c = &cases[i];
+		struct pktbuf *buf = gro_buffer(pool, c->count, c->seg, c->last);
+		uint32_t len = buf->len, lost = 99, held = 0;
+		int ret;
+
+		print_message("case %zu\n", i + 1);
+		while (pktbuf_pool_available(pool) > c->pool_free)
+			hold[held++] = pktbuf_alloc(pool);
+		ret = udpgso_split(buf, c->seg, pool, out, 128, &lost);
+		assert_int_equal(ret, c->ret);
+		if (ret < 0) {
+			assert_int_equal(buf->len, len); /* untouched */
+			pktbuf_free(buf);
+		} else {
+			assert_int_equal(lost, c->lost);
+			assert_ptr_equal(out[0], buf);
+			for (int k = 0; k < ret; k++) {
+				uint32_t want = (uint32_t)k + 1 == c->count ? c->last : c->seg;
+
+				assert_int_equal(out[k]->len, want);
+				assert_int_equal(out[k]->addr.in4.sin_port, 51820);
+				assert_int_equal(pktbuf_data(out[k])[0], k);
+				assert_int_equal(pktbuf_data(out[k])[want - 1], k);
+				pktbuf_free(out[k]);
+			}
+		}
+		while (held)
+			pktbuf_free(hold[--held]);
+		assert_int_equal(pktbuf_pool_available(pool), 256);
+	}
+	pktbuf_pool_free(pool);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(run_table),
-	    cmocka_unit_test(run_limits),
-	    cmocka_unit_test(split_table),
-	    cmocka_unit_test(run_then_split),
+	    cmocka_unit_test(run_table),     cmocka_unit_test(run_limits),
+	    cmocka_unit_test(split_table),   cmocka_unit_test(run_then_split),
+	    cmocka_unit_test(split_buffers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
