@@ -6,6 +6,9 @@
  *   single  one datagram per system call (sendmmsg/recvmmsg of 1)
  *   mmsg    batches of 64 datagrams per sendmmsg/recvmmsg
  *   gso     UDP_SEGMENT sends of 44 segments, received with UDP_GRO
+ *   runs    batches of 64 datagrams, each in its own buffer, through
+ *           UDP_OPEN_OFFLOAD as warrend sends them: udp_send joins them
+ *           into UDP_SEGMENT runs (46 and 18); received with UDP_GRO
  *
  * Prints datagrams received per second and their payload in Gbit/s.
  * On loopback the sender's system call also runs the receive path, so the
@@ -75,8 +78,12 @@ static void *receiver(void *arg)
 	return NULL;
 }
 
-/* One measurement: @batch messages per call, each of @segments datagrams. */
-static int measure(const char *name, unsigned int batch, unsigned int segments, double secs)
+/*
+ * One measurement: @batch messages per call, each of @segments datagrams,
+ * the sockets opened with @flags (udp.h).
+ */
+static int measure(const char *name, unsigned int batch, unsigned int segments,
+		   unsigned int flags, double secs)
 {
 	struct udp_socket *tx = malloc(sizeof(*tx)), *rx = malloc(sizeof(*rx));
 	static uint8_t data[PAYLOAD * SEGMENTS];
@@ -85,11 +92,12 @@ static int measure(const char *name, unsigned int batch, unsigned int segments, 
 	pthread_t thread;
 	double start, end;
 
-	if (!tx || !rx || udp_open(tx, 0, 0) || udp_open(rx, 0, 0)) {
+	if (!tx || !rx || udp_open_flags(tx, 0, 0, flags) || udp_open_flags(rx, 0, 0, flags)) {
 		fprintf(stderr, "udp_open failed\n");
 		return 1;
 	}
-	if (segments > 1 && (!tx->gso || udp_enable_gro(rx))) {
+	if ((segments > 1 && (!tx->gso || udp_enable_gro(rx))) ||
+	    ((flags & UDP_OPEN_OFFLOAD) && (!tx->gso_runs || !rx->gro))) {
 		printf("%-8s (kernel lacks UDP_SEGMENT/UDP_GRO)\n", name);
 		goto out;
 	}
@@ -154,8 +162,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("# %d-byte datagrams over loopback, %.0f s each\n", PAYLOAD, secs);
-	measure("single", 1, 1, secs);
-	measure("mmsg", BATCH, 1, secs);
-	measure("gso", 1, SEGMENTS, secs);
+	measure("single", 1, 1, 0, secs);
+	measure("mmsg", BATCH, 1, 0, secs);
+	measure("gso", 1, SEGMENTS, 0, secs);
+	measure("runs", BATCH, 1, UDP_OPEN_OFFLOAD, secs);
 	return 0;
 }
