@@ -8,8 +8,8 @@
 # wireguard-go (no GSO or GRO of its own) on the other side: the kernel
 # cuts warrend's runs for it, and 64 MiB each way arrive intact.
 #
-#   ns a: warrend wga$$  <== veth (v4 + v6) ==>  ns b: warrend wgb$$
-#                                          then  ns b: wireguard-go wgb$$
+#   ns a: warrend wga$$  <== veth (v4, then v6) ==>  ns b: warrend wgb$$
+#                                                then  ns b: wireguard-go wgb$$
 #
 source "$(dirname "$0")/tunnel_lib.sh"
 require_tunnel
@@ -50,6 +50,17 @@ offload_round() {
 tunnel_setup warrend warrend
 peers_fresh 4
 offload_round "warrend <-> warrend" warrend
+
+# The outer IPv6 path: runs to an IPv6 endpoint, not v4-mapped ones.
+peers_fresh 6
+segs0=$(counter a "$IA" udp_gso_segments)
+gro0=$(counter b "$IB" udp_gro_segments)
+assert_ok "outer IPv6: ping through the tunnel" pings a "$IN4_B"
+assert_transfer "outer IPv6: 16 MiB over TCP a -> b arrive intact" a b "$IN4_B" 16
+segs1=$(counter a "$IA" udp_gso_segments)
+gro1=$(counter b "$IB" udp_gro_segments)
+[ "$segs1" -gt $((segs0 + 2000)) ] && [ "$gro1" -gt $((gro0 + 2000)) ]
+_t_report $((! $?)) "outer IPv6: runs sent ($segs0 -> $segs1) and taken whole ($gro0 -> $gro1)"
 
 # b becomes wireguard-go under the same name and key.
 kill "$PID_B"
