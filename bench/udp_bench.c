@@ -82,8 +82,8 @@ static void *receiver(void *arg)
  * One measurement: @batch messages per call, each of @segments datagrams,
  * the sockets opened with @flags (udp.h).
  */
-static int measure(const char *name, unsigned int batch, unsigned int segments,
-		   unsigned int flags, double secs)
+static int measure(const char *name, unsigned int batch, unsigned int segments, unsigned int flags,
+		   double secs)
 {
 	struct udp_socket *tx = malloc(sizeof(*tx)), *rx = malloc(sizeof(*rx));
 	static uint8_t data[PAYLOAD * SEGMENTS];
