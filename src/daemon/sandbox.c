@@ -109,6 +109,7 @@ static const long allowed[] = {
 
     /* ---- the link (daemon/linkwatch.c) and the device's life ---- */
     __NR_recvfrom, /* rtnetlink link events */
+    __NR_recvmsg,  /* libmnl's answers: the TUN link's counters (os/linkstats.c) on a get */
     __NR_ioctl,	   /* if_indextoname(3): SIOCGIFNAME, is the device still there */
 
     /* ---- logging (core/log.c): stderr, or syslog(3) once daemonized ---- */
