@@ -7,7 +7,10 @@
  */
 #include "daemon/peer_log.h"
 
+#include <string.h>
+
 #include "core/log.h"
+#include "core/secret.h"
 #include "engine/messages.h"
 
 void peer_log_events(struct engine_output *out)
@@ -63,4 +66,49 @@ void peer_log_events(struct engine_output *out)
 			 ENGINE_EVENTS_MAX);
 	out->n_events = 0;
 	out->events_lost = 0;
+}
+
+/* wireguard-go's words for what failed to leave (device/send.go). */
+static const char *message_name(const uint8_t *data, size_t len)
+{
+	switch (len ? data[0] : 0) {
+	case MESSAGE_HANDSHAKE_INITIATION:
+		return "handshake initiation";
+	case MESSAGE_HANDSHAKE_RESPONSE:
+		return "handshake response";
+	case MESSAGE_HANDSHAKE_COOKIE:
+		return "cookie reply";
+	default:
+		return "data packets";
+	}
+}
+
+void peer_log_refused(struct peer_log_refusals *r, const struct engine *engine,
+		      const union sockaddr_inet *endpoint, const uint8_t *data, size_t len, int err,
+		      uint64_t now_ns)
+{
+	char name[LOG_PEER_NAME_LEN] = "peer(?)";
+	struct engine_peer_info info;
+
+	if (now_ns < r->quiet_until_ns) {
+		r->unlogged++;
+		return;
+	}
+	/* A walk over the peers, at most once a second: never per packet. */
+	for (const struct peer *p = engine_peer_first(engine); p; p = engine_peer_next(p)) {
+		engine_peer_get_info(p, &info);
+		if (sockaddr_inet_equal(&info.endpoint, endpoint)) {
+			log_peer_name(name, info.public_key);
+			break;
+		}
+	}
+	secret_wipe(&info, sizeof(info)); /* it holds the preshared key */
+	if (r->unlogged)
+		pr_error("%s - Failed to send %s: %s (%lu more refused in the last second)", name,
+			 message_name(data, len), strerror(err), r->unlogged);
+	else
+		pr_error("%s - Failed to send %s: %s", name, message_name(data, len),
+			 strerror(err));
+	r->unlogged = 0;
+	r->quiet_until_ns = now_ns + NSEC_PER_SEC;
 }

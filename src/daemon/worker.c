@@ -100,7 +100,8 @@ static void check_starved(struct worker *w)
 /*
  * Sends the engine's datagrams, after those still waiting, in order. What
  * the socket cannot take now waits in w->pending for EPOLLOUT; datagrams
- * the kernel refuses one by one (unreachable) are counted by the socket.
+ * the kernel refuses one by one (unreachable) are counted by the socket
+ * and logged with the peer's name (peer_log_refused()).
  */
 static void flush_udp(struct worker *w)
 {
@@ -128,8 +129,14 @@ static void flush_udp(struct worker *w)
 		sent = udp_send(w->udp, w->msgs, n);
 		if (sent < 0)
 			sent = 0;
-		for (int i = 0; i < sent; i++)
+		for (int i = 0; i < sent; i++) {
+			const struct udp_msg *m = &w->msgs[i];
+
+			if (m->error)
+				peer_log_refused(&w->refusals, w->engine, &m->peer, m->data, m->len,
+						 m->error, loop_now());
 			pktbuf_free(pktbuf_queue_pop(q));
+		}
 		if ((unsigned)sent < n) {
 			set_blocked(w, true);
 			return;

@@ -25,6 +25,7 @@
 #include "core/pktbuf.h"
 #include "daemon/device.h"
 #include "daemon/offload.h"
+#include "daemon/peer_log.h"
 #include "engine/engine.h"
 #include "os/loop.h"
 #include "os/udp.h"
@@ -71,6 +72,7 @@ struct worker {
 	struct pktbuf *rx_bufs[WORKER_BATCH]; /* the buffers of one recvmmsg */
 	struct udp_msg msgs[WORKER_BATCH];
 	struct device_stats stats;
+	struct peer_log_refusals refusals; /* datagrams the kernel refused, logged */
 };
 
 /* The time for the engine: the loop's monotonic clock and the wall clock. */

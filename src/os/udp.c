@@ -389,6 +389,8 @@ int udp_send(struct udp_socket *s, struct udp_msg *msgs, unsigned int n)
 
 	if (n > UDP_BATCH_MAX)
 		n = UDP_BATCH_MAX;
+	for (unsigned int i = 0; i < n; i++)
+		msgs[i].error = 0;
 	nh = plan(s, msgs, n, 0, 0, 0);
 	while (h < nh) {
 		int sent = sendmmsg(s->fd, x->hdr + h, nh - h, MSG_DONTWAIT);
@@ -429,6 +431,7 @@ int udp_send(struct udp_socket *s, struct udp_msg *msgs, unsigned int n)
 			prepare(x, h, i, 1, &msgs[i], msgs[i].gso_size);
 			continue;
 		}
+		msgs[i].error = errno;
 		s->stats.tx_errors++;
 		h++;
 	}

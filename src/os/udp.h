@@ -57,6 +57,12 @@ struct udp_msg {
 	union sockaddr_inet peer;
 	struct udp_local arrived_at;
 	struct udp_local send_from;
+	/*
+	 * Out of udp_send(): the errno with which the kernel refused this
+	 * datagram on its own (no route, unreachable, filtered), else 0. The
+	 * datagram is counted in tx_errors and not sent.
+	 */
+	int error;
 };
 
 struct udp_stats {
