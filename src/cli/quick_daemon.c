@@ -25,7 +25,11 @@
 /* How long a daemon gets to create its socket, or to go after its device. */
 #define DAEMON_WAIT_MS 5000
 
-/* Waits up to DAEMON_WAIT_MS for the daemon's socket to (dis)appear. */
+/*
+ * Waits up to DAEMON_WAIT_MS for the daemon's socket to (dis)appear. A
+ * signal ends the wait for a new daemon (up undoes what it made); the
+ * wait for one to go is part of an undo and runs to its end.
+ */
 static bool wait_socket(const char *ifname, bool alive)
 {
 	struct timespec ts = {0, 20 * 1000 * 1000};
@@ -33,6 +37,8 @@ static bool wait_socket(const char *ifname, bool alive)
 	for (int waited = 0; waited < DAEMON_WAIT_MS; waited += 20) {
 		if (uapi_alive(ifname) == alive)
 			return true;
+		if (alive && quick_interrupted)
+			return false;
 		nanosleep(&ts, NULL);
 	}
 	return uapi_alive(ifname) == alive;
@@ -130,6 +136,8 @@ int quick_add_if(struct quick *q)
 		return -ECHILD;
 	}
 	if (!wait_socket(q->ifname, true)) {
+		if (quick_interrupted)
+			return -EINTR; /* up says so, and undoes */
 		quick_die("`%s %s' made no socket in " UAPI_SOCKET_DIR, prog, q->ifname);
 		return -ETIMEDOUT;
 	}

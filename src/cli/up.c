@@ -238,8 +238,8 @@ static void on_signal(int sig)
 
 /*
  * wg-quick's trap: SIGINT, SIGTERM and SIGHUP set quick_interrupted, which
- * every step heeds. SA_RESTART keeps stdio and the UAPI whole; the waits
- * that must end at a signal (ppoll, nanosleep) end all the same.
+ * every step heeds. SA_RESTART keeps stdio whole; the waits that must end
+ * at a signal (ppoll, nanosleep, the UAPI's polls) end all the same.
  */
 static void trap_signals(void)
 {
@@ -249,6 +249,8 @@ static void trap_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* A set of many peers takes seconds: it too ends at a signal. */
+	uapi_client_set_interrupt(&quick_interrupted);
 }
 
 /* @ret of a step, or -EINTR (said once) when a signal asked up to stop. */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
 #include <net/if.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -131,13 +132,41 @@ int uapi_daemon_pidfd(const char *ifname)
 	return pidfd;
 }
 
+/* Requests give up when this is set (uapi_client_set_interrupt()). */
+static volatile sig_atomic_t *interrupt;
+
+void uapi_client_set_interrupt(volatile sig_atomic_t *flag)
+{
+	interrupt = flag;
+}
+
+/*
+ * Waits for @events on @fd in slices of 100 ms, so that a signal that sets
+ * *interrupt ends a long request (a set of 100k peers) at once, whatever
+ * SA_RESTART says. Returns 0 or -EINTR.
+ */
+static int wait_fd(int fd, short events)
+{
+	struct pollfd p = {.fd = fd, .events = events};
+
+	for (;;) {
+		if (interrupt && *interrupt)
+			return -EINTR;
+		if (poll(&p, 1, 100) > 0)
+			return 0;
+	}
+}
+
 static int write_all(int fd, const char *buf, size_t len)
 {
 	while (len) {
-		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+		ssize_t n;
 
+		if (wait_fd(fd, POLLOUT))
+			return -EINTR;
+		n = send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
 				continue;
 			return -errno;
 		}
@@ -172,9 +201,12 @@ static int read_reply(int fd, char **out, size_t *len)
 			buf = nbuf;
 			cap *= 2;
 		}
-		r = recv(fd, buf + n, cap - n, 0);
+		ret = -EINTR;
+		if (wait_fd(fd, POLLIN))
+			goto err_buf;
+		r = recv(fd, buf + n, cap - n, MSG_DONTWAIT);
 		if (r < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
 				continue;
 			ret = -errno;
 			goto err_buf;

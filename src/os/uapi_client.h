@@ -7,6 +7,7 @@
 #ifndef WARREN_OS_UAPI_CLIENT_H
 #define WARREN_OS_UAPI_CLIENT_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -22,6 +23,14 @@ int uapi_socket_path(char *path, size_t len, const char *ifname);
  * it) or -errno: -ENOENT without a socket, -ECONNREFUSED for a stale one.
  */
 int uapi_connect(const char *ifname);
+
+/*
+ * From now on, a request of this process gives up within 100 ms once
+ * *@flag is non-zero (set by a signal handler): uapi_set() and uapi_get()
+ * return -EINTR, and the daemon sees the connection close. NULL: requests
+ * run to their end (the default).
+ */
+void uapi_client_set_interrupt(volatile sig_atomic_t *flag);
 
 /* True when @ifname's socket accepts a connection. */
 bool uapi_alive(const char *ifname);
