@@ -26,7 +26,8 @@ volatile sig_atomic_t quick_interrupted;
  * 100k lines cost 100k writes, not 300k, and lines of two processes never
  * mix on one stderr.
  */
-static void say(const char *prefix, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 2, 0)))
+say(const char *prefix, const char *fmt, va_list ap)
 {
 	char buf[1024], *big = NULL;
 	va_list again;
