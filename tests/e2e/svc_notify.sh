@@ -65,7 +65,7 @@ round() {
 	wait_for 5 grep -q LISTENING "$log"
 	bg a env NOTIFY_SOCKET="$sock" "$WARREN" up --foreground "$T_DIR/$IA.conf"
 	pid=$BG_PID
-	wait_for 15 grep -q '^CHECK-AT-READY=' "$log"
+	wait_for 60 grep -q '^CHECK-AT-READY=' "$log"
 	assert_eq "CHECK-AT-READY=0" "$(grep '^CHECK-AT-READY=' "$log")" \
 		"$n: at READY=1 the tunnel pings and PostUp has run"
 	assert_eq 1 "$(grep -c '^READY=1$' "$log")" "$n: READY=1 once"
