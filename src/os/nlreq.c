@@ -76,39 +76,12 @@ err_drain:
 	return ret;
 }
 
-int nlreq_run(struct nlmsghdr *nlh, const char *call, mnl_cb_t cb, void *data)
-{
-	struct mnl_socket *nl;
-	void *buf;
-	int ret;
-
-	buf = malloc(NLREQ_RECV_SIZE);
-	if (!buf)
-		return error_record(call, ENOMEM);
-	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl) {
-		ret = error_record("socket(NETLINK_ROUTE)", errno);
-		goto err_free_buf;
-	}
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		ret = error_record("bind(NETLINK_ROUTE)", errno);
-		goto err_close;
-	}
-	ret =
-	    nlreq_exchange(nl, (unsigned int)time(NULL), buf, NLREQ_RECV_SIZE, nlh, call, cb, data);
-err_close:
-	mnl_socket_close(nl);
-err_free_buf:
-	free(buf);
-	return ret;
-}
-
-int nlreq_subscribe(struct mnl_socket **nlp, unsigned int groups)
+int nlreq_open(struct mnl_socket **nlp, unsigned int groups, int flags)
 {
 	struct mnl_socket *nl;
 	int ret;
 
-	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	nl = mnl_socket_open2(NETLINK_ROUTE, flags | SOCK_CLOEXEC);
 	if (!nl)
 		return error_record("socket(NETLINK_ROUTE)", errno);
 	if (mnl_socket_bind(nl, groups, MNL_SOCKET_AUTOPID) < 0) {
@@ -121,6 +94,31 @@ int nlreq_subscribe(struct mnl_socket **nlp, unsigned int groups)
 err_close:
 	mnl_socket_close(nl);
 	return ret;
+}
+
+int nlreq_run(struct nlmsghdr *nlh, const char *call, mnl_cb_t cb, void *data)
+{
+	struct mnl_socket *nl;
+	void *buf;
+	int ret;
+
+	buf = malloc(NLREQ_RECV_SIZE);
+	if (!buf)
+		return error_record(call, ENOMEM);
+	ret = nlreq_open(&nl, 0, 0);
+	if (ret)
+		goto err_free_buf;
+	ret =
+	    nlreq_exchange(nl, (unsigned int)time(NULL), buf, NLREQ_RECV_SIZE, nlh, call, cb, data);
+	mnl_socket_close(nl);
+err_free_buf:
+	free(buf);
+	return ret;
+}
+
+int nlreq_subscribe(struct mnl_socket **nlp, unsigned int groups)
+{
+	return nlreq_open(nlp, groups, SOCK_NONBLOCK);
 }
 
 int nlreq_notification(struct mnl_socket *nl, void *buf, size_t size, mnl_cb_t cb, void *data)

@@ -28,6 +28,13 @@
 int nlreq_exchange(struct mnl_socket *nl, unsigned int seq, void *buf, size_t size,
 		   struct nlmsghdr *nlh, const char *call, mnl_cb_t cb, void *data);
 
+/*
+ * Opens an rtnetlink socket in *@nl, bound to the notification @groups (0:
+ * none), with @flags (SOCK_NONBLOCK or 0; SOCK_CLOEXEC always). Returns 0
+ * or -errno, recorded. Close it with mnl_socket_close().
+ */
+int nlreq_open(struct mnl_socket **nl, unsigned int groups, int flags);
+
 /* nlreq_exchange() on a socket of its own, opened in the caller's namespace. */
 int nlreq_run(struct nlmsghdr *nlh, const char *call, mnl_cb_t cb, void *data);
 

@@ -38,21 +38,13 @@ int warren_rtnl_open(struct warren_rtnl **rtnl)
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return error_record("calloc", ENOMEM);
-	r->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!r->nl) {
-		ret = error_record("socket(NETLINK_ROUTE)", errno);
+	ret = nlreq_open(&r->nl, 0, 0);
+	if (ret)
 		goto err_free;
-	}
-	if (mnl_socket_bind(r->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		ret = error_record("bind(NETLINK_ROUTE)", errno);
-		goto err_close;
-	}
 	r->seq = (unsigned int)time(NULL);
 	*rtnl = r;
 	return 0;
 
-err_close:
-	mnl_socket_close(r->nl);
 err_free:
 	free(r);
 	return ret;

@@ -170,15 +170,9 @@ int rtnl_query_routes_mtu(const union sockaddr_inet *dsts, size_t n,
 	buf = malloc(NLREQ_RECV_SIZE);
 	if (!buf)
 		return error_record("malloc", ENOMEM);
-	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl) {
-		ret = error_record("socket(NETLINK_ROUTE)", errno);
+	ret = nlreq_open(&nl, 0, 0);
+	if (ret)
 		goto err_free_buf;
-	}
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		ret = error_record("bind(NETLINK_ROUTE)", errno);
-		goto err_close;
-	}
 	for (size_t i = 0; i < n; i++) {
 		int family = dsts[i].sa.sa_family;
 		const void *dst = family == AF_INET6 ? (const void *)&dsts[i].in6.sin6_addr
@@ -212,7 +206,6 @@ int rtnl_query_routes_mtu(const union sockaddr_inet *dsts, size_t n,
 			*mtu = m;
 	}
 	warren_rtnl_close(cache.rtnl);
-err_close:
 	mnl_socket_close(nl);
 err_free_buf:
 	free(buf);
