@@ -20,15 +20,7 @@ require_cmd nft
 ns_new a
 up_iface IF k
 CONF="$T_DIR/$IF.conf"
-mkdir -p "$T_DIR/bin"
-cat >"$T_DIR/bin/resolvconf" <<EOS
-#!/bin/sh
-echo "\$1 \$2" >>"$T_DIR/resolvconf.log"
-cat >/dev/null
-exit 0
-EOS
-chmod +x "$T_DIR/bin/resolvconf"
-export PATH="$T_DIR/bin:$PATH"
+logging_resolvconf
 : >"$T_DIR/resolvconf.log"
 cat >"$CONF" <<EOF
 [Interface]

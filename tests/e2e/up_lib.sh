@@ -61,3 +61,18 @@ nothing_left() {
 	assert_fail "$what: no socket" [ -e "/var/run/wireguard/$ifname.sock" ]
 	assert_eq "" "$(ip netns pids "$NS_PREFIX-$ns")" "$what: no process (daemon) in the namespace"
 }
+
+# logging_resolvconf: a resolvconf first on PATH that takes DNS from
+# wg-quick's `resolvconf -a/-d' and logs "-a tun.IF" / "-d tun.IF" lines in
+# $T_DIR/resolvconf.log, so that a test can check each -a is undone.
+logging_resolvconf() {
+	mkdir -p "$T_DIR/bin"
+	cat >"$T_DIR/bin/resolvconf" <<EOS
+#!/bin/sh
+echo "\$1 \$2" >>"$T_DIR/resolvconf.log"
+cat >/dev/null
+exit 0
+EOS
+	chmod +x "$T_DIR/bin/resolvconf"
+	export PATH="$T_DIR/bin:$PATH"
+}

@@ -23,15 +23,7 @@ PEERS=20000
 ns_new a
 up_iface IF s
 CONF="$T_DIR/$IF.conf"
-mkdir -p "$T_DIR/bin"
-cat >"$T_DIR/bin/resolvconf" <<EOS
-#!/bin/sh
-echo "\$1 \$2" >>"$T_DIR/resolvconf.log"
-cat >/dev/null
-exit 0
-EOS
-chmod +x "$T_DIR/bin/resolvconf"
-export PATH="$T_DIR/bin:$PATH"
+logging_resolvconf
 
 # write_conf HOOKS: PEERS peers with a /32 each in 100.64.0.0/10, one with
 # both /0s, DNS, and the [Interface] lines HOOKS.
